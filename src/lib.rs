@@ -8,6 +8,7 @@ pub mod commands;
 pub mod diag;
 pub mod error;
 pub mod lists;
+pub mod matching;
 pub mod output;
 
 pub use error::{Error, Result};

@@ -1,0 +1,11 @@
+//! Name and identifier matching against loaded lists.
+
+pub mod compare;
+pub mod normalize;
+pub mod similarity;
+pub mod vocab;
+
+pub use compare::{Rarity, Uniform};
+
+/// Default threshold: a score at or above it is "worth a human look".
+pub const DEFAULT_THRESHOLD: f64 = 0.7;

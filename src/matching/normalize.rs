@@ -1,0 +1,540 @@
+//! Name normalisation: Unicode NFKC, case folding, transliteration,
+//! punctuation, word order (`FAMILY, Given`), number words, legal forms,
+//! and a class for every token that scoring weighs.
+//!
+//! `normalize("AL-QA'IDA")` gives tokens `al qaida`; `normalize("Smith,
+//! John")` gives `john smith`; `normalize("Brigade Forty-Four")` gives
+//! `brigade 44`; `normalize("OAO Gazprom")` gives `ojsc gazprom`.
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use super::vocab;
+
+/// What a name is expected to name; changes which words are titles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NameKind {
+    Person,
+    Organization,
+    Vessel,
+    #[default]
+    Any,
+}
+
+impl NameKind {
+    /// Accepts FollowTheMoney schemas and vetter's own words.
+    pub fn parse(s: &str) -> Option<NameKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "person" | "individual" => Some(NameKind::Person),
+            "org" | "organization" | "organisation" | "company" | "legalentity" | "entity"
+            | "publicbody" => Some(NameKind::Organization),
+            "vessel" | "aircraft" | "airplane" => Some(NameKind::Vessel),
+            "any" | "" | "thing" => Some(NameKind::Any),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenClass {
+    /// A word of the name proper.
+    Name,
+    /// `al`, `bin`, `de`, `the`, `of`...
+    Particle,
+    /// `llc`, `ltd`, `ag`... (canonical spelling)
+    LegalForm,
+    /// `group`, `trading`, `international`...
+    Generic,
+    /// `mr`, `dr`, `president`...
+    Title,
+    /// Digits: must agree exactly.
+    Number,
+    /// A single letter, e.g. the `j` of `J. Smith`.
+    Initial,
+}
+
+/// Role of a token in an Arabic-style patronymic chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    None,
+    /// The token right before `bin`/`ibn`: the person's own name.
+    Given,
+    /// The token right after `bin`/`ibn`: the father's name.
+    Father,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Token {
+    pub text: String,
+    pub class: TokenClass,
+    pub role: Role,
+    /// Transliterated from a syllabic script (CJK, Hangul, Kana): one
+    /// character is one syllable, and a different character is a
+    /// different name, so only an exact match counts.
+    pub exact_only: bool,
+    /// For syllabic-script tokens: the original character. Two such
+    /// tokens compare by it (`石` and `市` both read `shi`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<char>,
+    /// Written in an abjad (Arabic, Hebrew): short vowels are absent, so
+    /// it compares with Latin spellings by consonant skeleton.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abjad: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Name {
+    pub original: String,
+    pub kind: NameKind,
+    pub tokens: Vec<Token>,
+}
+
+impl Name {
+    /// The normalised form, tokens joined by single spaces.
+    pub fn text(&self) -> String {
+        self.tokens
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Identity key: the text, with syllabic-script tokens by their
+    /// original characters. Equal keys mean the same name.
+    pub fn key(&self) -> String {
+        self.tokens
+            .iter()
+            .map(|t| t.script.map_or_else(|| t.text.clone(), String::from))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Normalise to the canonical token string (what idempotence is about).
+pub fn normalize_text(name: &str) -> String {
+    normalize(name, NameKind::Any).text()
+}
+
+fn is_syllabic(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF   // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified
+        | 0xAC00..=0xD7AF // Hangul syllables
+        | 0x1100..=0x11FF // Hangul jamo
+        | 0xF900..=0xFAFF)
+}
+
+/// Which kind of script a word was written in, as far as matching cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// Latin, Cyrillic, Greek...: transliteration keeps the vowels.
+    Alphabet,
+    /// Arabic, Persian, Hebrew: short vowels are not written.
+    Abjad,
+    /// CJK, Hangul, Kana: one character is one syllable (kept here).
+    Syllable(char),
+}
+
+fn is_abjad(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+/// Lower-case, transliterated, punctuation-free words with the kind of
+/// script each came from.
+fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
+    let mut words: Vec<(String, Origin)> = Vec::new();
+    let mut current = String::new();
+    let mut current_syllabic = Origin::Alphabet;
+    let text: String = name.nfkc().collect::<String>().to_lowercase();
+    // `FAMILY, Given` → `Given FAMILY`, only for a single comma that splits
+    // two non-empty parts with no legal form after it (`Acme, Inc.`).
+    let (text, reordered) = reorder_comma(&text);
+    let flush = |current: &mut String, syl: &mut Origin, words: &mut Vec<(String, Origin)>| {
+        if !current.is_empty() {
+            words.push((std::mem::take(current), *syl));
+        }
+        *syl = Origin::Alphabet;
+    };
+    for c in text.chars() {
+        if is_syllabic(c) {
+            flush(&mut current, &mut current_syllabic, &mut words);
+            let t = deunicode::deunicode_char(c)
+                .unwrap_or("")
+                .trim()
+                .to_lowercase();
+            let t: String = t.chars().filter(char::is_ascii_alphanumeric).collect();
+            if !t.is_empty() {
+                // One syllable, one token; the character itself is kept in
+                // a side table keyed by the token's position.
+                words.push((t, Origin::Syllable(c)));
+            }
+            continue;
+        }
+        if matches!(c, '\'' | '’' | '‘' | 'ʻ' | 'ʼ' | '`' | '´' | 'ʾ' | 'ʿ') {
+            continue; // Qa'ida → qaida, 'Ndrangheta → ndrangheta
+        }
+        if c == '&' {
+            flush(&mut current, &mut current_syllabic, &mut words);
+            words.push(("and".to_owned(), Origin::Alphabet));
+            continue;
+        }
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                current.push(c);
+            } else {
+                flush(&mut current, &mut current_syllabic, &mut words);
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || is_combining(c) {
+            if is_abjad(c) {
+                current_syllabic = Origin::Abjad;
+            }
+            let t = deunicode::deunicode_char(c).unwrap_or("");
+            for ch in t.chars() {
+                if ch.is_ascii_alphanumeric() {
+                    current.push(ch.to_ascii_lowercase());
+                } else if ch == ' ' {
+                    flush(&mut current, &mut current_syllabic, &mut words);
+                }
+            }
+        } else {
+            flush(&mut current, &mut current_syllabic, &mut words);
+        }
+    }
+    flush(&mut current, &mut current_syllabic, &mut words);
+    (words, reordered)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x17B4..=0x17D3 | 0x0900..=0x097F)
+}
+
+fn reorder_comma(text: &str) -> (String, bool) {
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() != 2 {
+        return (text.to_owned(), false);
+    }
+    let (family, given) = (parts[0].trim(), parts[1].trim());
+    if family.is_empty() || given.is_empty() {
+        return (text.to_owned(), false);
+    }
+    // `Acme, Inc.` or `Frost, William W.`: only reorder when what follows
+    // the comma is not a legal form.
+    let after: String = given
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    let after = after.trim();
+    if vocab::LEGAL_WORDS.iter().any(|(w, _)| *w == after)
+        || vocab::LEGAL_PHRASES
+            .iter()
+            .any(|(p, _)| after.replace(' ', "") == p.replace(' ', ""))
+    {
+        return (text.to_owned(), false);
+    }
+    (format!("{given} {family}"), true)
+}
+
+fn number_word(w: &str) -> Option<u32> {
+    vocab::UNITS
+        .iter()
+        .chain(vocab::TENS)
+        .find(|(s, _)| *s == w)
+        .map(|(_, n)| *n)
+}
+
+/// `forty four` / `forty 4` → `44`; `first` → `1`; `1st` → `1`; `3%ers` → `3 ers`.
+fn fold_numbers(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let (w, syl) = &words[i];
+        let tens = vocab::TENS.iter().find(|(s, _)| s == w).map(|(_, n)| *n);
+        if let Some(t) = tens {
+            if let Some(next) = words.get(i + 1) {
+                let unit = number_word(&next.0)
+                    .filter(|u| *u < 10)
+                    .or_else(|| next.0.parse::<u32>().ok().filter(|u| (1..10).contains(u)));
+                if let Some(u) = unit {
+                    out.push(((t + u).to_string(), *syl));
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        if let Some(n) = number_word(w) {
+            out.push((n.to_string(), *syl));
+        } else if let Some(n) = ordinal_digits(w) {
+            out.push((n, *syl));
+        } else {
+            out.push((w.clone(), *syl));
+        }
+        i += 1;
+    }
+    out
+}
+
+fn ordinal_digits(w: &str) -> Option<String> {
+    for suffix in ["st", "nd", "rd", "th"] {
+        if let Some(d) = w.strip_suffix(suffix) {
+            if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) {
+                return Some(d.to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// Split tokens that mix digits and letters at the boundary (`2004a`
+/// stays, `3ers` → `3 ers` only when letters follow a leading number).
+fn split_alnum(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    let mut out = Vec::with_capacity(words.len());
+    for (w, syl) in words {
+        let digits = w.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0
+            && digits < w.len()
+            && w[digits..].chars().all(|c| c.is_ascii_alphabetic())
+            && w.len() - digits >= 3
+        {
+            out.push((w[..digits].to_owned(), syl));
+            out.push((w[digits..].to_owned(), syl));
+        } else {
+            out.push((w, syl));
+        }
+    }
+    out
+}
+
+/// Rewrite multi-word legal forms (`limited liability company` → `llc`).
+fn fold_legal_phrases(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    'outer: while i < words.len() {
+        for (phrase, canon) in vocab::LEGAL_PHRASES {
+            let parts: Vec<&str> = phrase.split(' ').collect();
+            if i + parts.len() <= words.len()
+                && parts.iter().enumerate().all(|(k, p)| words[i + k].0 == *p)
+            {
+                out.push(((*canon).to_owned(), Origin::Alphabet));
+                i += parts.len();
+                continue 'outer;
+            }
+        }
+        out.push(words[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Runs of two or more single letters are one acronym: `a b c` → `abc`.
+fn join_initial_runs(words: Vec<(String, Origin)>, kind: NameKind) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
+    let mut run = String::new();
+    let single = |w: &str| w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
+    for (w, syl) in words {
+        if single(&w) && syl == Origin::Alphabet {
+            run.push_str(&w);
+            continue;
+        }
+        push_run(&mut out, &mut run, kind);
+        out.push((w, syl));
+    }
+    push_run(&mut out, &mut run, kind);
+    out
+}
+
+fn push_run(out: &mut Vec<(String, Origin)>, run: &mut String, kind: NameKind) {
+    if run.is_empty() {
+        return;
+    }
+    // A person's initials stay separate (`J R Smith` = two initials); an
+    // organisation's letters are an acronym.
+    if run.len() > 1 && kind != NameKind::Person {
+        out.push((std::mem::take(run), Origin::Alphabet));
+    } else {
+        for c in std::mem::take(run).chars() {
+            out.push((c.to_string(), Origin::Alphabet));
+        }
+    }
+}
+
+fn classify(text: &str, kind: NameKind, position: usize) -> TokenClass {
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        return TokenClass::Number;
+    }
+    // Roman numerals count only after the first word of a non-person name
+    // (`Capital Partners VII`), never as a name (`Xi Jinping`).
+    if position > 0 && text.len() > 1 && kind != NameKind::Person && roman_numeral(text).is_some() {
+        return TokenClass::Number;
+    }
+    if text.len() == 1 {
+        return TokenClass::Initial;
+    }
+    if kind != NameKind::Organization && position == 0 && vocab::TITLES.contains(&text) {
+        return TokenClass::Title;
+    }
+    if vocab::PARTICLES.contains(&text) {
+        return TokenClass::Particle;
+    }
+    if vocab::LEGAL_WORDS.iter().any(|(w, _)| *w == text) {
+        return TokenClass::LegalForm;
+    }
+    if kind != NameKind::Person && vocab::GENERIC_ORG_WORDS.contains(&text) {
+        return TokenClass::Generic;
+    }
+    TokenClass::Name
+}
+
+/// Value of a Roman numeral of 2..=7 letters (`ii`, `vii`, `xiv`).
+pub fn roman_numeral(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 7 || !s.chars().all(|c| "ivxl".contains(c)) {
+        return None;
+    }
+    let val = |c| match c {
+        'i' => 1,
+        'v' => 5,
+        'x' => 10,
+        _ => 50,
+    };
+    let chars: Vec<u32> = s.chars().map(val).collect();
+    let mut total = 0;
+    for (i, v) in chars.iter().enumerate() {
+        if chars.get(i + 1).is_some_and(|n| n > v) {
+            total -= *v as i64;
+        } else {
+            total += *v as i64;
+        }
+    }
+    u32::try_from(total).ok().filter(|t| *t > 0)
+}
+
+pub fn normalize(name: &str, kind: NameKind) -> Name {
+    let (words, _) = raw_words(name);
+    let words = split_alnum(words);
+    let words = fold_numbers(words);
+    let words = fold_legal_phrases(words);
+    let words = join_initial_runs(words, kind);
+    let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
+    for (text, script) in words {
+        let canon = vocab::LEGAL_WORDS
+            .iter()
+            .find(|(w, _)| *w == text)
+            .map_or(text.clone(), |(_, c)| (*c).to_owned());
+        let class = classify(&canon, kind, tokens.len());
+        let text = match class {
+            TokenClass::Number => roman_numeral(&canon)
+                .filter(|_| !canon.chars().all(|c| c.is_ascii_digit()))
+                .map_or(canon, |n| n.to_string()),
+            _ => canon,
+        };
+        let (exact_only, script, abjad) = match script {
+            Origin::Syllable(c) => (true, Some(c), false),
+            Origin::Abjad => (false, None, true),
+            Origin::Alphabet => (false, None, false),
+        };
+        tokens.push(Token {
+            text,
+            class,
+            role: Role::None,
+            exact_only,
+            script,
+            abjad,
+        });
+    }
+    // Patronymic roles: `X bin Y` makes X the given name and Y the father's.
+    for i in 0..tokens.len() {
+        if vocab::PATRONYMIC_MARKERS.contains(&tokens[i].text.as_str()) {
+            if i > 0 && tokens[i - 1].class == TokenClass::Name && tokens[i - 1].role == Role::None
+            {
+                tokens[i - 1].role = Role::Given;
+            }
+            if let Some(next) = tokens.get_mut(i + 1) {
+                if next.class == TokenClass::Name {
+                    next.role = Role::Father;
+                }
+            }
+        }
+    }
+    Name {
+        original: name.to_owned(),
+        kind,
+        tokens,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize_text(s)
+    }
+
+    #[test]
+    fn case_punctuation_and_transliteration() {
+        assert_eq!(n("AL-SHABAAB"), "al shabaab");
+        assert_eq!(n("Al Shabaab"), "al shabaab");
+        assert_eq!(n("AL QA'IDA"), "al qaida");
+        assert_eq!(n("Владимир Путин"), "vladimir putin");
+        assert_eq!(n("Société Générale S.A."), "societe generale sa");
+        assert_eq!(n("ＡＢＣ"), "abc"); // NFKC folds full-width letters
+        assert_eq!(n("Erdoğan"), "erdogan");
+    }
+
+    #[test]
+    fn word_order_and_legal_forms() {
+        assert_eq!(n("Smith, John"), "john smith");
+        assert_eq!(n("Acme, Inc."), "acme inc");
+        assert_eq!(n("OAO Gazprom"), "ojsc gazprom");
+        assert_eq!(n("Open Joint Stock Company Gazprom"), "ojsc gazprom");
+        assert_eq!(
+            n("LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY"),
+            "llc iskusstvo krasoty"
+        );
+        assert_eq!(n("Siemens Aktiengesellschaft"), "siemens ag");
+        assert_eq!(n("A.B.C. Company"), "abc co");
+    }
+
+    #[test]
+    fn numbers_and_initials() {
+        assert_eq!(n("Brigade Forty-Four"), "brigade 44");
+        assert_eq!(n("Brigade Forty 4"), "brigade 44");
+        assert_eq!(n("1st International Bank"), "1 international bank");
+        assert_eq!(n("First International Bank"), "1 international bank");
+        assert_eq!(
+            n("Citigroup Capital Trust XV"),
+            "citigroup capital trust 15"
+        );
+        let p = normalize("J. R. Smith", NameKind::Person);
+        assert_eq!(p.text(), "j r smith");
+        assert_eq!(p.tokens[0].class, TokenClass::Initial);
+    }
+
+    #[test]
+    fn classes_and_roles() {
+        let p = normalize("Mr. Mohammed bin Salman", NameKind::Person);
+        let classes: Vec<_> = p.tokens.iter().map(|t| t.class).collect();
+        assert_eq!(
+            classes,
+            vec![
+                TokenClass::Title,
+                TokenClass::Name,
+                TokenClass::Particle,
+                TokenClass::Name
+            ]
+        );
+        assert_eq!(p.tokens[1].role, Role::Given);
+        assert_eq!(p.tokens[3].role, Role::Father);
+        let o = normalize("Emma Trading LLC", NameKind::Organization);
+        assert_eq!(o.tokens[1].class, TokenClass::Generic);
+        assert_eq!(o.tokens[2].class, TokenClass::LegalForm);
+        let cjk = normalize("习近平", NameKind::Person);
+        assert_eq!(cjk.text(), "xi jin ping");
+        assert!(cjk.tokens.iter().all(|t| t.exact_only));
+    }
+}
