@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass};
-use super::similarity::token_similarity_with;
+use super::similarity::{keyed_similarity, phonetic};
 use super::vocab;
 
 /// Per-token weight from the lists (rare tokens weigh more). `1.0` means
@@ -232,7 +232,15 @@ fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
             (s, "transliterated")
         }
         _ => {
-            let s = token_similarity_with(&x.text, &y.text, p.curve, p.short_penalty);
+            let s = keyed_similarity(
+                &x.text,
+                &x.phon,
+                &y.text,
+                &y.phon,
+                p.curve,
+                p.short_penalty,
+                p.min_pair,
+            );
             (s, if s >= 1.0 { "exact" } else { "fuzzy" })
         }
     }
@@ -261,7 +269,20 @@ fn compound_candidates(
             if !parts.iter().all(is_joinable) || parts.iter().any(|t| t.exact_only) {
                 continue;
             }
+            // Written together, the words keep their first letter and about
+            // their length; check that before building any string.
+            let total: usize = parts.iter().map(|t| t.text.len()).sum();
+            let first = parts[0].text.as_bytes().first().copied();
+            let joinable = |t: &Token| {
+                t.text.len() >= 4
+                    && t.text.len().abs_diff(total) <= 3
+                    && t.text.as_bytes().first().copied() == first
+            };
+            if !single.iter().any(|t| joinable(t) || t.text.len() == len) {
+                continue;
+            }
             let text = joined(multi, unit);
+            let text_phon = phonetic(&text);
             let initials: String = parts.iter().filter_map(|t| t.text.chars().next()).collect();
             for (j, t) in single.iter().enumerate() {
                 if t.exact_only || !matches!(t.class, TokenClass::Name | TokenClass::Generic) {
@@ -269,8 +290,16 @@ fn compound_candidates(
                 }
                 let one = Unit { start: j, len: 1 };
                 let mut best: Option<(f64, &'static str)> = None;
-                if t.text.len() >= 4 && text.len().abs_diff(t.text.len()) <= 3 {
-                    let s = token_similarity_with(&text, &t.text, p.curve, p.short_penalty);
+                if joinable(t) {
+                    let s = keyed_similarity(
+                        &text,
+                        &text_phon,
+                        &t.text,
+                        &t.phon,
+                        p.curve,
+                        p.short_penalty,
+                        p.compound_min,
+                    );
                     if s >= p.compound_min {
                         best = Some((s, "joined"));
                     }
@@ -376,16 +405,38 @@ pub fn compare_strings_with(
     rarity: &dyn Rarity,
     p: &Params,
 ) -> NameComparison {
-    let mut best: Option<NameComparison> = None;
-    for va in variants(a) {
-        for vb in variants(b) {
-            let c = compare_with(&normalize(va, kind), &normalize(vb, kind), rarity, p);
-            if best.as_ref().is_none_or(|b| c.score > b.score) {
-                best = Some(c);
+    let (na, nb, al) = best_variant(a, b, kind, rarity, p);
+    al.explain(&na, &nb, rarity)
+}
+
+/// The score of two written names, without an explanation.
+pub fn score_strings(a: &str, b: &str, kind: NameKind, rarity: &dyn Rarity) -> f64 {
+    best_variant(a, b, kind, rarity, &PARAMS).2.score
+}
+
+fn best_variant(
+    a: &str,
+    b: &str,
+    kind: NameKind,
+    rarity: &dyn Rarity,
+    p: &Params,
+) -> (Name, Name, Alignment) {
+    let (va, vb) = (variants(a), variants(b));
+    let na: Vec<Name> = va.iter().map(|v| normalize(v, kind)).collect();
+    let nb: Vec<Name> = vb.iter().map(|v| normalize(v, kind)).collect();
+    let mut best: Option<(usize, usize, Alignment)> = None;
+    for (i, x) in na.iter().enumerate() {
+        for (j, y) in nb.iter().enumerate() {
+            let al = align(x, y, rarity, p);
+            if best.as_ref().is_none_or(|(_, _, b)| al.score > b.score) {
+                best = Some((i, j, al));
             }
         }
     }
-    best.unwrap_or_else(|| compare_with(&normalize(a, kind), &normalize(b, kind), rarity, p))
+    let (i, j, al) = best.expect("variants() always yields the whole name");
+    let mut na = na;
+    let mut nb = nb;
+    (na.swap_remove(i), nb.swap_remove(j), al)
 }
 
 /// The whole name and, when it holds `/`, each alternative it separates.
@@ -402,16 +453,109 @@ pub fn variants(name: &str) -> Vec<&str> {
 }
 
 pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> NameComparison {
-    let (ta, tb) = (&a.tokens, &b.tokens);
-    let mut notes = Vec::new();
-    if ta.is_empty() || tb.is_empty() {
-        return NameComparison {
-            score: 0.0,
-            pairs: vec![],
-            unmatched_query: vec![],
-            unmatched_candidate: vec![],
-            notes,
+    align(a, b, rarity, p).explain(a, b, rarity)
+}
+
+/// The score alone, without building an explanation (hot paths: candidate
+/// scoring, benchmarks).
+pub fn score_names(a: &Name, b: &Name, rarity: &dyn Rarity) -> f64 {
+    align(a, b, rarity, &PARAMS).score
+}
+
+/// What aligning two names found; `explain` turns it into words.
+#[derive(Debug, Clone)]
+pub struct Alignment {
+    pub score: f64,
+    chosen: Vec<Candidate>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+    conflicts: usize,
+    role_conflicts: usize,
+    inversions: usize,
+    capped: bool,
+    identical: bool,
+}
+
+impl Alignment {
+    fn explain(&self, a: &Name, b: &Name, rarity: &dyn Rarity) -> NameComparison {
+        let (ta, tb) = (&a.tokens, &b.tokens);
+        let unit_weight = |tokens: &[Token], u: Unit| -> f64 {
+            tokens[u.start..u.start + u.len]
+                .iter()
+                .map(|t| weight(t, rarity))
+                .sum()
         };
+        let pairs = self
+            .chosen
+            .iter()
+            .map(|c| PairExplanation {
+                query: display(ta, c.a),
+                candidate: display(tb, c.b),
+                similarity: round4(c.sim),
+                weight: round4(unit_weight(ta, c.a) + unit_weight(tb, c.b)),
+                how: c.how,
+            })
+            .collect();
+        let left = |tokens: &[Token], used: &[bool]| -> Vec<String> {
+            tokens
+                .iter()
+                .zip(used)
+                .filter(|(t, u)| !**u && t.class != TokenClass::Title)
+                .map(|(t, _)| t.text.clone())
+                .collect()
+        };
+        let mut notes = Vec::new();
+        if self.conflicts > 0 {
+            notes.push(format!(
+                "{} name part(s) on each side without a counterpart",
+                self.conflicts
+            ));
+        }
+        if self.role_conflicts > 0 {
+            notes.push("given name and father's name (bin/ibn) swapped".to_owned());
+        }
+        if self.inversions > 0 {
+            notes.push(format!("word order differs ({} swap(s))", self.inversions));
+        }
+        if self.capped {
+            notes.push("no distinctive name part matched: legal forms, particles, generic words or initials alone never make a hit".to_owned());
+        }
+        if self.identical {
+            notes.push("identical after normalisation".to_owned());
+        }
+        NameComparison {
+            score: self.score,
+            pairs,
+            unmatched_query: left(ta, &self.used_a),
+            unmatched_candidate: left(tb, &self.used_b),
+            notes,
+        }
+    }
+}
+
+fn same_name(a: &Name, b: &Name) -> bool {
+    a.tokens.len() == b.tokens.len()
+        && a.tokens
+            .iter()
+            .zip(&b.tokens)
+            .all(|(x, y)| x.text == y.text && x.script == y.script)
+}
+
+pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    let mut out = Alignment {
+        score: 0.0,
+        chosen: Vec::new(),
+        used_a: vec![false; ta.len()],
+        used_b: vec![false; tb.len()],
+        conflicts: 0,
+        role_conflicts: 0,
+        inversions: 0,
+        capped: false,
+        identical: false,
+    };
+    if ta.is_empty() || tb.is_empty() {
+        return out;
     }
 
     let mut cands: Vec<Candidate> = Vec::with_capacity(ta.len() * tb.len() + 8);
@@ -464,22 +608,20 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
             .then(x.a.start.min(x.b.start).cmp(&y.a.start.min(y.b.start)))
             .then(x.a.start.max(x.b.start).cmp(&y.a.start.max(y.b.start)))
     });
-    let mut used_a = vec![false; ta.len()];
-    let mut used_b = vec![false; tb.len()];
-    let mut chosen: Vec<Candidate> = Vec::new();
+    let (used_a, used_b) = (&mut out.used_a, &mut out.used_b);
     for c in cands {
         let free = |used: &[bool], u: Unit| used[u.start..u.start + u.len].iter().all(|x| !x);
-        if free(&used_a, c.a) && free(&used_b, c.b) {
+        if free(used_a, c.a) && free(used_b, c.b) {
             used_a[c.a.start..c.a.start + c.a.len]
                 .iter_mut()
                 .for_each(|x| *x = true);
             used_b[c.b.start..c.b.start + c.b.len]
                 .iter_mut()
                 .for_each(|x| *x = true);
-            chosen.push(c);
+            out.chosen.push(c);
         }
     }
-    chosen.sort_by_key(|c| (c.a.start, c.b.start));
+    out.chosen.sort_by_key(|c| (c.a.start, c.b.start));
 
     let unit_weight = |tokens: &[Token], u: Unit| -> f64 {
         tokens[u.start..u.start + u.len]
@@ -489,9 +631,8 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
     };
     let mut matched = 0.0;
     let mut paired = 0.0;
-    let mut pairs = Vec::with_capacity(chosen.len());
     let mut strong_pair = false;
-    for c in &chosen {
+    for c in &out.chosen {
         let w = unit_weight(ta, c.a) + unit_weight(tb, c.b);
         matched += c.sim * w;
         paired += w;
@@ -502,24 +643,17 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
         };
         if c.sim >= 0.7
             && c.how != "initial"
+            && c.how != "truncated"
             && (c.how != "acronym" || is_org)
             && substantive(ta, c.a)
             && substantive(tb, c.b)
         {
             strong_pair = true;
         }
-        pairs.push(PairExplanation {
-            query: display(ta, c.a),
-            candidate: display(tb, c.b),
-            similarity: round4(c.sim),
-            weight: round4(w),
-            how: c.how,
-        });
     }
-    let leftovers = |tokens: &[Token], used: &[bool]| -> (f64, usize, Vec<String>) {
+    let leftovers = |tokens: &[Token], used: &[bool]| -> (f64, usize) {
         let mut w = 0.0;
         let mut strong = 0;
-        let mut names = Vec::new();
         for (t, u) in tokens.iter().zip(used) {
             if *u || t.class == TokenClass::Title {
                 continue;
@@ -534,12 +668,11 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
                 t.class,
                 TokenClass::Name | TokenClass::Initial | TokenClass::Generic
             ));
-            names.push(t.text.clone());
         }
-        (w, strong, names)
+        (w, strong)
     };
-    let (ua, sa, unmatched_query) = leftovers(ta, &used_a);
-    let (ub, sb, unmatched_candidate) = leftovers(tb, &used_b);
+    let (ua, sa) = leftovers(ta, &out.used_a);
+    let (ub, sb) = leftovers(tb, &out.used_b);
     let total = if ua > 0.0 && ub > 0.0 {
         paired + ua + ub
     } else {
@@ -547,14 +680,10 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
     };
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
 
-    let conflicts = sa.min(sb);
-    if conflicts > 0 {
-        score *= p.conflict_factor.powi(conflicts as i32);
-        notes.push(format!(
-            "{conflicts} name part(s) on each side without a counterpart"
-        ));
-    }
-    let role_conflicts = chosen
+    out.conflicts = sa.min(sb);
+    score *= p.conflict_factor.powi(out.conflicts as i32);
+    out.role_conflicts = out
+        .chosen
         .iter()
         .filter(|c| c.a.len == 1 && c.b.len == 1)
         .filter(|c| {
@@ -564,29 +693,19 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
             )
         })
         .count();
-    if role_conflicts > 0 {
-        score *= p.role_conflict_factor.powi(role_conflicts as i32);
-        notes.push("given name and father's name (bin/ibn) swapped".to_owned());
-    }
-    let inversions = count_inversions(&chosen);
-    if inversions > 0 {
-        score *= p.inversion_factor.powi(inversions as i32);
-        notes.push(format!("word order differs ({inversions} swap(s))"));
-    }
+    score *= p.role_conflict_factor.powi(out.role_conflicts as i32);
+    out.inversions = count_inversions(&out.chosen);
+    score *= p.inversion_factor.powi(out.inversions as i32);
     if !strong_pair {
         score = score.min(0.5);
-        notes.push("no distinctive name part matched: legal forms, particles, generic words or initials alone never make a hit".to_owned());
+        out.capped = true;
     }
-    if a.key() == b.key() {
+    if same_name(a, b) {
         score = 1.0;
+        out.identical = true;
     }
-    NameComparison {
-        score: round4(score.clamp(0.0, 1.0)),
-        pairs,
-        unmatched_query,
-        unmatched_candidate,
-        notes,
-    }
+    out.score = round4(score.clamp(0.0, 1.0));
+    out
 }
 
 /// Pairs whose order differs between the two names.

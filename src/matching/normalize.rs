@@ -83,6 +83,9 @@ pub struct Token {
     /// it compares with Latin spellings by consonant skeleton.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub abjad: bool,
+    /// `similarity::phonetic(text)`, computed once.
+    #[serde(skip)]
+    pub phon: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,10 +152,14 @@ fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
     let mut words: Vec<(String, Origin)> = Vec::new();
     let mut current = String::new();
     let mut current_syllabic = Origin::Alphabet;
-    let text: String = name.nfkc().collect::<String>().to_lowercase();
+    let text: String = if name.is_ascii() {
+        name.to_ascii_lowercase()
+    } else {
+        name.nfkc().collect::<String>().to_lowercase()
+    };
     // `FAMILY, Given` → `Given FAMILY`, only for a single comma that splits
     // two non-empty parts with no legal form after it (`Acme, Inc.`).
-    let (text, reordered) = reorder_comma(&text);
+    let (text, reordered) = reorder_comma(text);
     let flush = |current: &mut String, syl: &mut Origin, words: &mut Vec<(String, Origin)>| {
         if !current.is_empty() {
             words.push((std::mem::take(current), *syl));
@@ -214,7 +221,10 @@ fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x17B4..=0x17D3 | 0x0900..=0x097F)
 }
 
-fn reorder_comma(text: &str) -> (String, bool) {
+fn reorder_comma(text: String) -> (String, bool) {
+    if !text.contains(',') {
+        return (text, false);
+    }
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() != 2 {
         return (text.to_owned(), false);
@@ -230,10 +240,11 @@ fn reorder_comma(text: &str) -> (String, bool) {
         .filter(|c| c.is_alphanumeric() || *c == ' ')
         .collect();
     let after = after.trim();
-    if vocab::LEGAL_WORDS.iter().any(|(w, _)| *w == after)
+    let squeezed: String = after.chars().filter(|c| *c != ' ').collect();
+    if vocab::LOOKUP.legal.contains_key(after)
         || vocab::LEGAL_PHRASES
             .iter()
-            .any(|(p, _)| after.replace(' ', "") == p.replace(' ', ""))
+            .any(|(p, _)| p.chars().filter(|c| *c != ' ').eq(squeezed.chars()))
     {
         return (text.to_owned(), false);
     }
@@ -241,38 +252,42 @@ fn reorder_comma(text: &str) -> (String, bool) {
 }
 
 fn number_word(w: &str) -> Option<u32> {
-    vocab::UNITS
-        .iter()
-        .chain(vocab::TENS)
-        .find(|(s, _)| *s == w)
-        .map(|(_, n)| *n)
+    let l = &vocab::LOOKUP;
+    l.numbers.get(w).or_else(|| l.tens.get(w)).copied()
 }
 
 /// `forty four` / `forty 4` → `44`; `first` → `1`; `1st` → `1`; `3%ers` → `3 ers`.
-fn fold_numbers(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+fn fold_numbers(mut words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    // Most names hold no digit and no number word: leave them untouched.
+    if !words
+        .iter()
+        .any(|(w, _)| w.bytes().any(|b| b.is_ascii_digit()) || number_word(w).is_some())
+    {
+        return words;
+    }
     let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let (w, syl) = &words[i];
-        let tens = vocab::TENS.iter().find(|(s, _)| s == w).map(|(_, n)| *n);
+        let (w, syl) = (&words[i].0, words[i].1);
+        let tens = vocab::LOOKUP.tens.get(w.as_str()).copied();
         if let Some(t) = tens {
             if let Some(next) = words.get(i + 1) {
                 let unit = number_word(&next.0)
                     .filter(|u| *u < 10)
                     .or_else(|| next.0.parse::<u32>().ok().filter(|u| (1..10).contains(u)));
                 if let Some(u) = unit {
-                    out.push(((t + u).to_string(), *syl));
+                    out.push(((t + u).to_string(), syl));
                     i += 2;
                     continue;
                 }
             }
         }
         if let Some(n) = number_word(w) {
-            out.push((n.to_string(), *syl));
+            out.push((n.to_string(), syl));
         } else if let Some(n) = ordinal_digits(w) {
-            out.push((n, *syl));
+            out.push((n, syl));
         } else {
-            out.push((w.clone(), *syl));
+            out.push((std::mem::take(&mut words[i].0), words[i].1));
         }
         i += 1;
     }
@@ -311,12 +326,14 @@ fn split_alnum(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
 }
 
 /// Rewrite multi-word legal forms (`limited liability company` → `llc`).
-fn fold_legal_phrases(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+fn fold_legal_phrases(mut words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    if words.len() < 2 {
+        return words;
+    }
     let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
     let mut i = 0;
     'outer: while i < words.len() {
-        for (phrase, canon) in vocab::LEGAL_PHRASES {
-            let parts: Vec<&str> = phrase.split(' ').collect();
+        for (parts, canon) in &vocab::LOOKUP.legal_phrases {
             if i + parts.len() <= words.len()
                 && parts.iter().enumerate().all(|(k, p)| words[i + k].0 == *p)
             {
@@ -325,7 +342,7 @@ fn fold_legal_phrases(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
                 continue 'outer;
             }
         }
-        out.push(words[i].clone());
+        out.push((std::mem::take(&mut words[i].0), words[i].1));
         i += 1;
     }
     out
@@ -375,16 +392,17 @@ fn classify(text: &str, kind: NameKind, position: usize) -> TokenClass {
     if text.len() == 1 {
         return TokenClass::Initial;
     }
-    if kind != NameKind::Organization && position == 0 && vocab::TITLES.contains(&text) {
+    let l = &vocab::LOOKUP;
+    if kind != NameKind::Organization && position == 0 && l.titles.contains(text) {
         return TokenClass::Title;
     }
-    if vocab::PARTICLES.contains(&text) {
+    if l.particles.contains(text) {
         return TokenClass::Particle;
     }
-    if vocab::LEGAL_WORDS.iter().any(|(w, _)| *w == text) {
+    if l.legal.contains_key(text) {
         return TokenClass::LegalForm;
     }
-    if kind != NameKind::Person && vocab::GENERIC_ORG_WORDS.contains(&text) {
+    if kind != NameKind::Person && l.generic.contains(text) {
         return TokenClass::Generic;
     }
     TokenClass::Name
@@ -421,10 +439,10 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
     let words = join_initial_runs(words, kind);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     for (text, script) in words {
-        let canon = vocab::LEGAL_WORDS
-            .iter()
-            .find(|(w, _)| *w == text)
-            .map_or(text.clone(), |(_, c)| (*c).to_owned());
+        let canon = vocab::LOOKUP
+            .legal
+            .get(text.as_str())
+            .map_or(text, |c| (*c).to_owned());
         let class = classify(&canon, kind, tokens.len());
         let text = match class {
             TokenClass::Number => roman_numeral(&canon)
@@ -437,6 +455,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             Origin::Abjad => (false, None, true),
             Origin::Alphabet => (false, None, false),
         };
+        let phon = super::similarity::phonetic(&text);
         tokens.push(Token {
             text,
             class,
@@ -444,11 +463,12 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             exact_only,
             script,
             abjad,
+            phon,
         });
     }
     // Patronymic roles: `X bin Y` makes X the given name and Y the father's.
     for i in 0..tokens.len() {
-        if vocab::PATRONYMIC_MARKERS.contains(&tokens[i].text.as_str()) {
+        if vocab::LOOKUP.patronymic.contains(tokens[i].text.as_str()) {
             if i > 0 && tokens[i - 1].class == TokenClass::Name && tokens[i - 1].role == Role::None
             {
                 tokens[i - 1].role = Role::Given;

@@ -283,3 +283,72 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
     &["ibrahim", "abraham"],
     &["and", "und", "et", "y"],
 ];
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+/// FNV-1a: these tables hold a few hundred short, fixed words, so a
+/// DoS-resistant hash buys nothing and costs a third of a lookup.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+
+/// Hash-set views of the lists above, built once.
+pub struct Lookup {
+    pub legal: FastMap<&'static str, &'static str>,
+    /// Legal phrases split into words, longest first.
+    pub legal_phrases: Vec<(Vec<&'static str>, &'static str)>,
+    pub generic: FastSet<&'static str>,
+    pub particles: FastSet<&'static str>,
+    pub titles: FastSet<&'static str>,
+    pub patronymic: FastSet<&'static str>,
+    pub numbers: FastMap<&'static str, u32>,
+    pub tens: FastMap<&'static str, u32>,
+    pub equivalents: FastMap<&'static str, usize>,
+}
+
+pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
+    let mut legal_phrases: Vec<(Vec<&'static str>, &'static str)> = LEGAL_PHRASES
+        .iter()
+        .map(|(p, c)| (p.split(' ').collect(), *c))
+        .collect();
+    legal_phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let mut equivalents = FastMap::default();
+    for (i, set) in NAME_EQUIVALENTS.iter().enumerate() {
+        for w in *set {
+            equivalents.insert(*w, i);
+        }
+    }
+    Lookup {
+        legal: LEGAL_WORDS.iter().copied().collect(),
+        legal_phrases,
+        generic: GENERIC_ORG_WORDS.iter().copied().collect(),
+        particles: PARTICLES.iter().copied().collect(),
+        titles: TITLES.iter().copied().collect(),
+        patronymic: PATRONYMIC_MARKERS.iter().copied().collect(),
+        numbers: UNITS.iter().copied().collect(),
+        tens: TENS.iter().copied().collect(),
+        equivalents,
+    }
+});
