@@ -24,6 +24,77 @@ pub enum Command {
     /// Inspect, compare and archive list snapshots.
     #[command(subcommand)]
     Lists(ListsCommand),
+    /// Match a name (or a CSV of names and identifiers) against the lists.
+    Match(MatchArgs),
+    /// Score two names, or a CSV of name pairs, with explanations.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The name to screen (omit with --input).
+    #[arg(required_unless_present = "input", conflicts_with = "input")]
+    pub name: Option<String>,
+    /// CSV with a header: `name` required; optional `id`, `kind`, `country`,
+    /// `website`, `email`, `crypto` (several values separated by `|`);
+    /// other columns are carried through.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub lists: ListArgs,
+    /// person, org or any.
+    #[arg(long, default_value = "any")]
+    pub kind: String,
+    /// Country (ISO code or name) known for the query.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Date of birth (YYYY-MM-DD) known for the query.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub dob: Option<NaiveDate>,
+    #[arg(long)]
+    pub website: Vec<String>,
+    #[arg(long)]
+    pub email: Vec<String>,
+    #[arg(long)]
+    pub crypto: Vec<String>,
+    /// Report hits scoring at least this (0 to 1).
+    #[arg(long, default_value_t = crate::matching::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// At most this many hits per query (0 = all).
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// text or json for one name; jsonl or csv for --input.
+    #[arg(long)]
+    pub format: Option<OutputFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[arg(required_unless_present = "input", conflicts_with = "input")]
+    pub left: Option<String>,
+    #[arg(required_unless_present = "input", conflicts_with = "input")]
+    pub right: Option<String>,
+    /// CSV with a header holding `name1,name2` (or `left,right`) and
+    /// optionally `schema` or `kind`; every column is repeated in the output.
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<std::path::PathBuf>,
+    /// person, org or any (for LEFT RIGHT).
+    #[arg(long, default_value = "any")]
+    pub kind: String,
+    /// Threshold for the `match` column.
+    #[arg(long, default_value_t = crate::matching::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+    /// text or json for a pair; csv for --input.
+    #[arg(long)]
+    pub format: Option<OutputFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

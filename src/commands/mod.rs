@@ -2,6 +2,7 @@
 //! renders results as text or JSON.
 
 mod lists;
+mod matching;
 
 use std::io::Write;
 
@@ -11,5 +12,7 @@ use crate::{Outcome, Result};
 pub fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
     match command {
         Command::Lists(cmd) => lists::run(cmd, out),
+        Command::Match(args) => matching::run_match(args, out),
+        Command::Compare(args) => matching::run_compare(args, out),
     }
 }

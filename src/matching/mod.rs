@@ -9,3 +9,7 @@ pub use compare::{Rarity, Uniform};
 
 /// Default threshold: a score at or above it is "worth a human look".
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
+pub mod countries;
+pub mod identifiers;
+pub mod index;
+pub mod search;

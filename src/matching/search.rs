@@ -1,0 +1,499 @@
+//! Screening one query (a name and/or identifiers, with optional country,
+//! kind and date of birth) against a snapshot: hits with explanations.
+//!
+//! Pure: (query, matcher, settings) → hits. No IO, no clock.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::compare::{align, NameComparison, PARAMS};
+use super::countries;
+use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
+use super::index::{Form, Index, Scratch};
+use super::normalize::{normalize, NameKind};
+use crate::lists::model::{Entity, EntityKind};
+use crate::lists::Snapshot;
+
+/// What is known about the party being screened.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Query {
+    pub name: Option<String>,
+    pub kind: NameKind,
+    pub countries: Vec<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub websites: Vec<String>,
+    pub emails: Vec<String>,
+    pub crypto: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Hits scoring below this are not reported.
+    pub threshold: f64,
+    /// At most this many hits per query (0 = all).
+    pub limit: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: super::DEFAULT_THRESHOLD,
+            limit: 10,
+        }
+    }
+}
+
+/// A qualifier that moved the score, e.g. a country mismatch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Qualifier {
+    /// `kind`, `country`, `birth-date`.
+    pub factor: &'static str,
+    /// Added to the score (negative lowers it; 0 confirms).
+    pub effect: f64,
+    pub detail: String,
+}
+
+/// An identifier that matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IdentifierMatch {
+    /// `website`, `email`, `crypto`.
+    pub kind: &'static str,
+    pub query: String,
+    pub listed: String,
+    pub relation: String,
+    pub score: f64,
+}
+
+/// Why a hit was reported: everything an auditor needs without rerunning.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Why {
+    /// The best name comparison (query name vs the matched list name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<NameComparison>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifiers: Vec<IdentifierMatch>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub qualifiers: Vec<Qualifier>,
+    /// Weak aliases that also match (they corroborate; never a hit alone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weak_aliases: Vec<String>,
+    /// One line in words.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub list: String,
+    /// The list's own id (OFAC ent_num).
+    pub entity_id: String,
+    /// The entity's primary name.
+    pub name: String,
+    pub entity_kind: EntityKind,
+    pub programs: Vec<String>,
+    /// The alias or identifier that matched (the primary name if that did).
+    pub matched: String,
+    /// `name`, `alias`, `website`, `email`, `crypto`.
+    pub matched_field: &'static str,
+    pub score: f64,
+    pub why: Why,
+    /// Other lists carrying the same entry (SDN and consolidated share ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_listed_on: Vec<String>,
+    /// Index of the entity in the snapshot (not serialised).
+    #[serde(skip)]
+    pub entity_index: usize,
+}
+
+/// Everything derived from a snapshot for matching; build once, share.
+pub struct Matcher<'s> {
+    pub snapshot: &'s Snapshot,
+    pub index: Index,
+    sites: Vec<(Site, u32, String)>,
+    sites_by_domain: HashMap<String, Vec<u32>>,
+    emails: HashMap<String, Vec<(u32, String)>>,
+    crypto: HashMap<String, Vec<(u32, String)>>,
+}
+
+fn entity_name_kind(kind: EntityKind) -> NameKind {
+    match kind {
+        EntityKind::Individual => NameKind::Person,
+        EntityKind::Entity => NameKind::Organization,
+        EntityKind::Vessel | EntityKind::Aircraft => NameKind::Vessel,
+    }
+}
+
+impl<'s> Matcher<'s> {
+    pub fn new(snapshot: &'s Snapshot) -> Matcher<'s> {
+        let names = snapshot.entities.iter().enumerate().flat_map(|(i, e)| {
+            let kind = entity_name_kind(e.kind);
+            std::iter::once((i as u32, Form::Primary, e.name.as_str(), kind)).chain(
+                e.aliases.iter().enumerate().map(move |(j, a)| {
+                    let form = if a.kind.is_weak() {
+                        Form::Weak(j as u32)
+                    } else {
+                        Form::Alias(j as u32)
+                    };
+                    (i as u32, form, a.name.as_str(), kind)
+                }),
+            )
+        });
+        let index = Index::build(names);
+        let mut m = Matcher {
+            snapshot,
+            index,
+            sites: Vec::new(),
+            sites_by_domain: HashMap::new(),
+            emails: HashMap::new(),
+            crypto: HashMap::new(),
+        };
+        for (i, e) in snapshot.entities.iter().enumerate() {
+            let i = i as u32;
+            for w in &e.facts.websites {
+                if let Some(site) = parse_site(w) {
+                    let key = site.registrable().unwrap_or_else(|| site.host.clone());
+                    m.sites_by_domain
+                        .entry(key)
+                        .or_default()
+                        .push(m.sites.len() as u32);
+                    m.sites.push((site, i, w.clone()));
+                }
+            }
+            for x in &e.facts.emails {
+                if let Some(n) = normalize_email(x) {
+                    m.emails.entry(n).or_default().push((i, x.clone()));
+                }
+            }
+            for c in &e.facts.crypto_addresses {
+                if let Some(n) = normalize_crypto(&c.address) {
+                    m.crypto
+                        .entry(n)
+                        .or_default()
+                        .push((i, format!("{} {}", c.currency, c.address)));
+                }
+            }
+        }
+        m
+    }
+
+    /// Screen one query. `exhaustive` scores every name instead of using
+    /// the index (for the completeness test and thresholds below 0.5).
+    pub fn search(&self, query: &Query, settings: &Settings, scratch: &mut Scratch) -> Vec<Hit> {
+        self.search_with(query, settings, scratch, settings.threshold < 0.5)
+    }
+
+    pub fn search_with(
+        &self,
+        query: &Query,
+        settings: &Settings,
+        scratch: &mut Scratch,
+        exhaustive: bool,
+    ) -> Vec<Hit> {
+        // entity index → best name alignment (score, name id)
+        let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+        let mut weak: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        let qname = query.name.as_deref().map(|n| normalize(n, query.kind));
+        if let Some(qn) = qname.as_ref().filter(|q| !q.tokens.is_empty()) {
+            if exhaustive {
+                scratch.candidates.clear();
+                scratch.candidates.extend(0..self.index.names.len() as u32);
+            } else {
+                self.index.candidates(qn, scratch);
+            }
+            for &id in &scratch.candidates {
+                let n = &self.index.names[id as usize];
+                let score = align(qn, &n.name, &self.index.stats, &PARAMS).score;
+                if score < settings.threshold.min(0.5) {
+                    continue;
+                }
+                if matches!(n.form, Form::Weak(_)) {
+                    if score >= settings.threshold {
+                        weak.entry(n.entity).or_default().push(id);
+                    }
+                    continue;
+                }
+                let slot = best.entry(n.entity).or_insert((score, id));
+                if score > slot.0 {
+                    *slot = (score, id);
+                }
+            }
+        }
+        let mut ids: BTreeMap<u32, Vec<IdentifierMatch>> = BTreeMap::new();
+        self.identifier_hits(query, &mut ids);
+
+        let mut hits = Vec::new();
+        let entities: std::collections::BTreeSet<u32> =
+            best.keys().chain(ids.keys()).copied().collect();
+        for ent in entities {
+            let entity = &self.snapshot.entities[ent as usize];
+            let (mut score, mut matched, mut field, mut name_why) =
+                (0.0, String::new(), "name", None);
+            if let (Some((s, id)), Some(qn)) = (best.get(&ent), qname.as_ref()) {
+                let n = &self.index.names[*id as usize];
+                score = *s;
+                matched = n.text.clone();
+                field = if n.form == Form::Primary {
+                    "name"
+                } else {
+                    "alias"
+                };
+                name_why = Some(super::compare::compare_with(
+                    qn,
+                    &n.name,
+                    &self.index.stats,
+                    &PARAMS,
+                ));
+            }
+            let identifiers = ids.remove(&ent).unwrap_or_default();
+            if let Some(top) = identifiers
+                .iter()
+                .max_by(|a, b| a.score.total_cmp(&b.score))
+            {
+                if top.score > score {
+                    score = top.score;
+                    matched = top.listed.clone();
+                    field = top.kind;
+                }
+            }
+            let qualifiers = qualify(query, entity);
+            let adjusted =
+                (score + qualifiers.iter().map(|q| q.effect).sum::<f64>()).clamp(0.0, 1.0);
+            let adjusted = super::compare::round4(adjusted);
+            if adjusted < settings.threshold {
+                continue;
+            }
+            let weak_aliases: Vec<String> = weak
+                .get(&ent)
+                .map(|v| {
+                    v.iter()
+                        .map(|id| self.index.names[*id as usize].text.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let summary = summarize(
+                field,
+                &matched,
+                adjusted,
+                &identifiers,
+                &qualifiers,
+                &weak_aliases,
+            );
+            hits.push(Hit {
+                list: entity.list.clone(),
+                entity_id: entity.id.clone(),
+                name: entity.name.clone(),
+                entity_kind: entity.kind,
+                programs: entity.programs.iter().cloned().collect(),
+                matched,
+                matched_field: field,
+                score: adjusted,
+                why: Why {
+                    name: name_why,
+                    identifiers,
+                    qualifiers,
+                    weak_aliases,
+                    summary,
+                },
+                also_listed_on: Vec::new(),
+                entity_index: ent as usize,
+            });
+        }
+        fold_duplicates(&mut hits, &self.snapshot.entities);
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.list.cmp(&b.list))
+                .then_with(|| id_order(&a.entity_id).cmp(&id_order(&b.entity_id)))
+        });
+        if settings.limit > 0 {
+            hits.truncate(settings.limit);
+        }
+        hits
+    }
+
+    fn identifier_hits(&self, query: &Query, out: &mut BTreeMap<u32, Vec<IdentifierMatch>>) {
+        for w in &query.websites {
+            let Some(site) = parse_site(w) else { continue };
+            let key = site.registrable().unwrap_or_else(|| site.host.clone());
+            for &s in self.sites_by_domain.get(&key).into_iter().flatten() {
+                let (listed, ent, raw) = &self.sites[s as usize];
+                if let Some(rel) = relate(&site, listed) {
+                    out.entry(*ent).or_default().push(IdentifierMatch {
+                        kind: "website",
+                        query: w.clone(),
+                        listed: raw.clone(),
+                        relation: rel.describe().to_owned(),
+                        score: rel.score(),
+                    });
+                }
+            }
+        }
+        for (kind, values, map) in [
+            ("email", &query.emails, &self.emails),
+            ("crypto", &query.crypto, &self.crypto),
+        ] {
+            for v in values {
+                let norm = if kind == "email" {
+                    normalize_email(v)
+                } else {
+                    normalize_crypto(v)
+                };
+                for (ent, listed) in norm.and_then(|n| map.get(&n)).into_iter().flatten() {
+                    out.entry(*ent).or_default().push(IdentifierMatch {
+                        kind,
+                        query: v.clone(),
+                        listed: listed.clone(),
+                        relation: "identical".to_owned(),
+                        score: 1.0,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn id_order(id: &str) -> (u64, &str) {
+    (id.parse().unwrap_or(u64::MAX), id)
+}
+
+/// SDN and consolidated files share one numbering; the same entry on both
+/// is one hit that says where else it is listed.
+fn fold_duplicates(hits: &mut Vec<Hit>, entities: &[Entity]) {
+    let mut keep: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits.drain(..) {
+        let twin = keep.iter_mut().find(|k| {
+            k.list != h.list
+                && k.list.starts_with("ofac-")
+                && h.list.starts_with("ofac-")
+                && k.entity_id == h.entity_id
+                && entities[k.entity_index].name == entities[h.entity_index].name
+        });
+        match twin {
+            Some(k) => {
+                if h.score > k.score {
+                    let mut h = h;
+                    h.also_listed_on.push(k.list.clone());
+                    *k = h;
+                } else {
+                    k.also_listed_on.push(h.list.clone());
+                }
+            }
+            None => keep.push(h),
+        }
+    }
+    *hits = keep;
+}
+
+/// Qualifiers from what the query gives: kind, country, date of birth.
+pub fn qualify(query: &Query, entity: &Entity) -> Vec<Qualifier> {
+    let mut out = Vec::new();
+    let mismatch = match (query.kind, entity.kind) {
+        (NameKind::Person, EntityKind::Entity | EntityKind::Vessel | EntityKind::Aircraft) => {
+            Some("the query is a person, the listed party is not")
+        }
+        (NameKind::Organization, EntityKind::Individual) => {
+            Some("the query is an organisation, the listed party is a person")
+        }
+        (NameKind::Vessel, EntityKind::Individual | EntityKind::Entity) => {
+            Some("the query is a vessel or aircraft, the listed party is not")
+        }
+        _ => None,
+    };
+    if let Some(detail) = mismatch {
+        out.push(Qualifier {
+            factor: "kind",
+            effect: -0.15,
+            detail: detail.to_owned(),
+        });
+    }
+    if !query.countries.is_empty() && !entity.countries.is_empty() {
+        let listed: Vec<String> = entity.countries.iter().map(|c| countries::key(c)).collect();
+        let shared: Vec<&String> = query
+            .countries
+            .iter()
+            .filter(|c| listed.contains(&countries::key(c)))
+            .collect();
+        if shared.is_empty() {
+            out.push(Qualifier {
+                factor: "country",
+                effect: -0.1,
+                detail: format!(
+                    "query country {} not among listed {}",
+                    query.countries.join(", "),
+                    entity.countries.join(", ")
+                ),
+            });
+        } else {
+            out.push(Qualifier {
+                factor: "country",
+                effect: 0.0,
+                detail: format!(
+                    "country agrees ({})",
+                    shared
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    if let (Some(dob), false) = (query.birth_date, entity.facts.birth_dates.is_empty()) {
+        let fits = entity
+            .facts
+            .birth_dates
+            .iter()
+            .any(|d| d.earliest <= dob && dob <= d.latest);
+        let listed: Vec<&str> = entity
+            .facts
+            .birth_dates
+            .iter()
+            .map(|d| d.raw.as_str())
+            .collect();
+        if fits {
+            out.push(Qualifier {
+                factor: "birth-date",
+                effect: 0.0,
+                detail: format!("birth date {dob} fits listed {}", listed.join("; ")),
+            });
+        } else {
+            out.push(Qualifier {
+                factor: "birth-date",
+                effect: -0.15,
+                detail: format!("birth date {dob} outside listed {}", listed.join("; ")),
+            });
+        }
+    }
+    out
+}
+
+fn summarize(
+    field: &str,
+    matched: &str,
+    score: f64,
+    ids: &[IdentifierMatch],
+    q: &[Qualifier],
+    weak: &[String],
+) -> String {
+    let mut s = match field {
+        "name" | "alias" => format!("{field} '{matched}' scores {score:.2}"),
+        _ => {
+            let rel = ids
+                .iter()
+                .find(|i| i.listed == matched)
+                .map_or("identical", |i| i.relation.as_str());
+            format!("{field} {matched} matches ({rel}), score {score:.2}")
+        }
+    };
+    for i in ids.iter().filter(|i| i.listed != matched) {
+        s.push_str(&format!("; also {} {} ({})", i.kind, i.listed, i.relation));
+    }
+    for x in q.iter().filter(|x| x.effect != 0.0) {
+        s.push_str(&format!("; {} {:+.2}: {}", x.factor, x.effect, x.detail));
+    }
+    if !weak.is_empty() {
+        s.push_str(&format!("; corroborated by weak alias {}", weak.join(", ")));
+    }
+    s
+}
