@@ -1,1 +1,90 @@
-fn main() {}
+//! Throughput and footprint on the full lists in ../shared/lists:
+//! compare pairs/s, index build time, peak memory, match queries/s.
+//! Run: `cargo bench --bench speed`. Figures are per this machine and run;
+//! compare only figures printed by the same run.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use vetter::lists::{LoadOptions, Snapshot};
+use vetter::matching::compare::score_strings;
+use vetter::matching::index::Scratch;
+use vetter::matching::normalize::NameKind;
+use vetter::matching::search::{Matcher, Query, Settings};
+use vetter::matching::{sample, Uniform};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    let pairs_path = root.join("bench/name_bench/cases.csv");
+    if let Ok(mut r) = csv::Reader::from_path(&pairs_path) {
+        let pairs: Vec<(NameKind, String, String)> = r
+            .records()
+            .filter_map(Result::ok)
+            .map(|x| (NameKind::parse(&x[1]).unwrap_or(NameKind::Any), x[2].to_owned(), x[3].to_owned()))
+            .collect();
+        let start = Instant::now();
+        let mut sink = 0.0;
+        for (k, a, b) in &pairs {
+            sink += score_strings(a, b, *k, &Uniform);
+        }
+        let cold = pairs.len() as f64 / start.elapsed().as_secs_f64();
+        let passes = 20;
+        let start = Instant::now();
+        for _ in 0..passes {
+            for (k, a, b) in &pairs {
+                sink += score_strings(a, b, *k, &Uniform);
+            }
+        }
+        let warm = (pairs.len() * passes) as f64 / start.elapsed().as_secs_f64();
+        println!("compare: {} pairs incl. normalisation, single thread: cold pass {cold:.0} pairs/s, {passes} warm passes {warm:.0} pairs/s ({sink:.0})", pairs.len());
+    }
+
+    let lists = [root.join("lists/ofac/2021-06-29"), root.join("lists/ofac/2025-12-19")];
+    let start = Instant::now();
+    let Ok(snapshot) = Snapshot::load(&lists, &LoadOptions::default()) else {
+        println!("skipped: full lists not found");
+        return;
+    };
+    let load = start.elapsed();
+    let start = Instant::now();
+    let matcher = Matcher::new(&snapshot);
+    let build = start.elapsed();
+    let aliases: usize = snapshot.entities.iter().map(|e| e.aliases.len()).sum();
+    println!(
+        "lists: SDN 2021-06-29 + consolidated 2025-12-19, {} entities, {} aliases, {} indexed names",
+        snapshot.entities.len(),
+        aliases,
+        matcher.index.names.len()
+    );
+    println!("load {:.0} ms, index build {:.0} ms, peak memory {:.0} MB", load.as_secs_f64() * 1e3, build.as_secs_f64() * 1e3, peak_rss_mb());
+
+    let queries: Vec<Query> = sample::queries(&snapshot, 10_000, 7)
+        .into_iter()
+        .map(|name| Query { name: Some(name), ..Query::default() })
+        .collect();
+    let settings = Settings::default();
+    let mut scratch = Scratch::default();
+    let start = Instant::now();
+    let mut hits = 0;
+    for q in &queries {
+        hits += matcher.search(q, &settings, &mut scratch).len();
+    }
+    let single = queries.len() as f64 / start.elapsed().as_secs_f64();
+    println!("match: {} queries, single thread {single:.0} queries/s with explanations ({hits} hits)", queries.len());
+    let start = Instant::now();
+    let total: usize = queries.par_iter().map_init(Scratch::default, |s, q| matcher.search(q, &settings, s).len()).sum();
+    let parallel = queries.len() as f64 / start.elapsed().as_secs_f64();
+    println!("match: all {} cores {parallel:.0} queries/s ({total} hits)", rayon::current_num_threads());
+    println!("peak memory after matching {:.0} MB", peak_rss_mb());
+}

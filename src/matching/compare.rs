@@ -47,6 +47,9 @@ pub struct Params {
     pub number_unmatched: f64,
     pub curve: f64,
     pub short_penalty: f64,
+    /// Similarity a pair of name tokens needs to be distinctive evidence;
+    /// without one such pair a score is capped at 0.5.
+    pub strong_pair: f64,
 }
 
 impl Params {
@@ -74,6 +77,7 @@ impl Params {
                 "number_unmatched" => self.number_unmatched = v,
                 "curve" => self.curve = v,
                 "short" => self.short_penalty = v,
+                "strong" => self.strong_pair = v,
                 _ => {}
             }
         }
@@ -95,6 +99,7 @@ pub const PARAMS: Params = Params {
     number_unmatched: 0.5,
     curve: super::similarity::CURVE,
     short_penalty: super::similarity::SHORT_PENALTY,
+    strong_pair: 0.7,
 };
 
 /// Weight of a token left without a counterpart. A differing generic word
@@ -641,7 +646,7 @@ pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
                 .iter()
                 .any(|t| matches!(t.class, TokenClass::Name | TokenClass::Number))
         };
-        if c.sim >= 0.7
+        if c.sim >= p.strong_pair
             && c.how != "initial"
             && c.how != "truncated"
             && (c.how != "acronym" || is_org)

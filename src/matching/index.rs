@@ -45,6 +45,9 @@ pub struct IndexedName {
 }
 
 struct Entry {
+    key: String,
+    phon: String,
+    abjad: bool,
     names: Vec<u32>,
 }
 
@@ -107,15 +110,23 @@ impl Rarity for TokenStats {
     }
 }
 
-pub struct Index {
-    pub names: Vec<IndexedName>,
-    entries: Vec<Entry>,
+/// Entries of one unit kind, with their exact keys and trigram spaces.
+#[derive(Default)]
+struct Shelf {
     exact: FastMap<String, u32>,
     raw: Space,
     phon: Space,
     skel: Space,
     /// Skeletons of entries written in an abjad, for Latin probes.
     skel_abjad: Space,
+}
+
+pub struct Index {
+    pub names: Vec<IndexedName>,
+    entries: Vec<Entry>,
+    tokens: Shelf,
+    joined: Shelf,
+    initials: Shelf,
     pub stats: TokenStats,
 }
 
@@ -125,8 +136,15 @@ pub struct Scratch {
     counts: Vec<u16>,
     touched: Vec<u32>,
     seen_name: Vec<bool>,
+    seen_entry: Vec<bool>,
     pub candidates: Vec<u32>,
+    /// Verified entries per probe: probing is a pure function of the probe,
+    /// and batches repeat words (`trading`, `mohammed`) often.
+    cache: FastMap<(String, u8), Vec<u32>>,
 }
+
+/// Cached probes kept per thread before the cache is emptied.
+const CACHE_LIMIT: usize = 200_000;
 
 fn is_substantive(t: &Token) -> bool {
     matches!(t.class, TokenClass::Name | TokenClass::Number)
@@ -139,39 +157,62 @@ fn is_joinable(t: &Token) -> bool {
     ) && !t.exact_only
 }
 
-/// Everything of a name that can take part in a strong pair, as
-/// (key, abjad) probes or entries.
-fn units(name: &Name, out: &mut Vec<(String, bool)>) {
+/// The part a unit can play in a strong pair. A single token pairs with a
+/// token (similarity ≥ 0.7), with a run of words written together
+/// (similarity ≥ 0.85) or with an acronym (equal); runs and acronyms pair
+/// only with single tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Token,
+    Joined,
+    Initials,
+}
+
+/// Everything of a name that can take part in a strong pair.
+fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
     out.clear();
     let t = &name.tokens;
     for tok in t.iter().filter(|t| is_substantive(t)) {
-        out.push((tok.text.clone(), tok.abjad));
+        out.push((tok.text.clone(), tok.abjad, Unit::Token));
     }
+    let org = name.kind != NameKind::Person;
     for len in 2..=3 {
         for start in 0..t.len().saturating_sub(len - 1) {
             let parts = &t[start..start + len];
             if parts.iter().all(is_joinable) && parts.iter().any(is_substantive) {
-                out.push((parts.iter().map(|p| p.text.as_str()).collect(), false));
-                if parts.iter().all(|p| p.class != TokenClass::Particle) {
-                    out.push((
-                        parts.iter().filter_map(|p| p.text.chars().next()).collect(),
-                        false,
-                    ));
+                out.push((parts.iter().map(|p| p.text.as_str()).collect(), false, Unit::Joined));
+                if org && parts.iter().all(|p| p.class != TokenClass::Particle) {
+                    out.push((parts.iter().filter_map(|p| p.text.chars().next()).collect(), false, Unit::Initials));
                 }
             }
         }
     }
-    if name.kind != NameKind::Person {
+    if org {
         let acronym: String = t
             .iter()
             .filter(|x| x.class != TokenClass::Particle && x.class != TokenClass::LegalForm)
             .filter_map(|x| x.text.chars().next())
             .collect();
         if acronym.len() >= 2 {
-            out.push((acronym, false));
+            out.push((acronym, false, Unit::Initials));
         }
     }
 }
+
+/// Trigram bounds (edits per character of the probe) for each pairing.
+/// Token pairs: similarity ≥ 0.7 allows 0.212 of the longer length on the
+/// spelling, 0.154 on phonetic keys, 0.121 on skeletons; with the longer
+/// length at most the probe's plus the edits, per probe character that is
+/// 0.269, 0.182 and 0.138. Joined runs need ≥ 0.85: 0.103 and 0.038 of the
+/// longer length, so 0.115 and 0.04 per probe character.
+const TOKEN_RAW: f64 = 0.269;
+const TOKEN_PHON: f64 = 0.182;
+const TOKEN_SKEL: f64 = 0.138;
+const JOINED_RAW: f64 = 0.115;
+const JOINED_PHON: f64 = 0.04;
+
+/// Similarity a token pair needs to count as strong (see `compare::align`).
+const STRONG: f64 = 0.7;
 
 impl Index {
     /// Build from (entity number, form, text, kind) for every name.
@@ -179,11 +220,9 @@ impl Index {
         let mut index = Index {
             names: Vec::new(),
             entries: Vec::new(),
-            exact: FastMap::default(),
-            raw: Space::default(),
-            phon: Space::default(),
-            skel: Space::default(),
-            skel_abjad: Space::default(),
+            tokens: Shelf::default(),
+            joined: Shelf::default(),
+            initials: Shelf::default(),
             stats: TokenStats::default(),
         };
         let mut buf = Vec::new();
@@ -205,8 +244,8 @@ impl Index {
                     }
                 }
                 units(&name, &mut buf);
-                for (key, abjad) in buf.drain(..) {
-                    index.add_entry(key, abjad, id);
+                for (key, abjad, unit) in buf.drain(..) {
+                    index.add_entry(key, abjad, unit, id);
                 }
                 index.names.push(IndexedName {
                     entity,
@@ -222,8 +261,13 @@ impl Index {
         index
     }
 
-    fn add_entry(&mut self, key: String, abjad: bool, name: u32) {
-        if let Some(&e) = self.exact.get(&key) {
+    fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
+        let shelf = match unit {
+            Unit::Token => &mut self.tokens,
+            Unit::Joined => &mut self.joined,
+            Unit::Initials => &mut self.initials,
+        };
+        if let Some(&e) = shelf.exact.get(&key) {
             let names = &mut self.entries[e as usize].names;
             if names.last() != Some(&name) {
                 names.push(name);
@@ -231,15 +275,20 @@ impl Index {
             return;
         }
         let e = self.entries.len() as u32;
-        self.raw.add(&fold(&key), e);
-        self.phon.add(&fold(&phonetic(&key)), e);
-        let sk = skeleton(&key);
-        self.skel.add(&sk, e);
-        if abjad {
-            self.skel_abjad.add(&sk, e);
+        if unit != Unit::Initials {
+            shelf.raw.add(&fold(&key), e);
+            shelf.phon.add(&fold(&phonetic(&key)), e);
         }
-        self.entries.push(Entry { names: vec![name] });
-        self.exact.insert(key, e);
+        if unit == Unit::Token {
+            let sk = skeleton(&key);
+            shelf.skel.add(&sk, e);
+            if abjad {
+                shelf.skel_abjad.add(&sk, e);
+            }
+        }
+        let phon = phonetic(&key);
+        self.entries.push(Entry { key: key.clone(), phon, abjad, names: vec![name] });
+        shelf.exact.insert(key, e);
     }
 
     /// Every indexed name that could score ≥ 0.5 against `query`, in
@@ -252,38 +301,30 @@ impl Index {
         if scratch.counts.len() < self.entries.len() {
             scratch.counts.resize(self.entries.len(), 0);
         }
+        if scratch.seen_entry.len() < self.entries.len() {
+            scratch.seen_entry.resize(self.entries.len(), false);
+        }
         let mut probes = Vec::new();
         units(query, &mut probes);
-        // Whole-name acronyms pair with single-token names and vice versa;
-        // a single query token may be the acronym of a listed name.
-        let mut hits: Vec<u32> = Vec::new();
-        for (key, abjad) in &probes {
-            if let Some(&e) = self.exact.get(key) {
-                hits.push(e);
-            }
-            if let Some(&group) = LOOKUP.equivalents.get(key.as_str()) {
-                for w in super::vocab::NAME_EQUIVALENTS[group] {
-                    if let Some(&e) = self.exact.get(*w) {
-                        hits.push(e);
+        for (key, abjad, unit) in probes {
+            let tag = unit as u8 | (u8::from(abjad) << 2);
+            let cache_key = (key, tag);
+            let entries = match scratch.cache.remove(&cache_key) {
+                Some(v) => v,
+                None => self.probe(&cache_key.0, abjad, unit, scratch),
+            };
+            for &e in &entries {
+                for &n in &self.entries[e as usize].names {
+                    if !scratch.seen_name[n as usize] {
+                        scratch.seen_name[n as usize] = true;
+                        scratch.candidates.push(n);
                     }
                 }
             }
-            self.count_filter(&self.raw, &fold(key), 0.269, scratch, &mut hits);
-            self.count_filter(&self.phon, &fold(&phonetic(key)), 0.182, scratch, &mut hits);
-            let sk = skeleton(key);
-            if *abjad {
-                self.count_filter(&self.skel, &sk, 0.138, scratch, &mut hits);
-            } else {
-                self.count_filter(&self.skel_abjad, &sk, 0.138, scratch, &mut hits);
+            if scratch.cache.len() >= CACHE_LIMIT {
+                scratch.cache.clear();
             }
-        }
-        for e in hits {
-            for &n in &self.entries[e as usize].names {
-                if !scratch.seen_name[n as usize] {
-                    scratch.seen_name[n as usize] = true;
-                    scratch.candidates.push(n);
-                }
-            }
+            scratch.cache.insert(cache_key, entries);
         }
         for &n in &scratch.candidates {
             scratch.seen_name[n as usize] = false;
@@ -291,16 +332,81 @@ impl Index {
         scratch.candidates.sort_unstable();
     }
 
-    /// Entries sharing at least `len + 2 - 4k` trigrams with `key`, where
-    /// `k = floor(ratio * len)` is the most edits a pair may differ by.
-    fn count_filter(
-        &self,
-        space: &Space,
-        key: &str,
-        ratio: f64,
-        scratch: &mut Scratch,
-        out: &mut Vec<u32>,
-    ) {
+    /// Entries one probe can form a strong pair with: found by exact key,
+    /// equivalents and trigram counts, then verified with the scorer's own
+    /// similarity so that only real partners remain.
+    fn probe(&self, key: &str, abjad: bool, unit: Unit, scratch: &mut Scratch) -> Vec<u32> {
+        let mut found: Vec<u32> = Vec::new();
+        let exact = |shelf: &Shelf, found: &mut Vec<u32>| {
+            if let Some(&e) = shelf.exact.get(key) {
+                found.push(e);
+            }
+        };
+        let (raw, phon) = (fold(key), fold(&phonetic(key)));
+        let mut fuzzy_tokens = Vec::new();
+        let mut fuzzy_joined = Vec::new();
+        match unit {
+            Unit::Token => {
+                exact(&self.tokens, &mut found);
+                if let Some(&group) = LOOKUP.equivalents.get(key) {
+                    for w in super::vocab::NAME_EQUIVALENTS[group] {
+                        if let Some(&e) = self.tokens.exact.get(*w) {
+                            found.push(e);
+                        }
+                    }
+                }
+                self.count_filter(&self.tokens.raw, &raw, TOKEN_RAW, scratch, &mut fuzzy_tokens);
+                self.count_filter(&self.tokens.phon, &phon, TOKEN_PHON, scratch, &mut fuzzy_tokens);
+                let sk = skeleton(key);
+                let skel = if abjad { &self.tokens.skel } else { &self.tokens.skel_abjad };
+                self.count_filter(skel, &sk, TOKEN_SKEL, scratch, &mut fuzzy_tokens);
+                // A single query token against listed words run together or
+                // a listed acronym.
+                exact(&self.joined, &mut found);
+                self.count_filter(&self.joined.raw, &raw, JOINED_RAW, scratch, &mut fuzzy_joined);
+                self.count_filter(&self.joined.phon, &phon, JOINED_PHON, scratch, &mut fuzzy_joined);
+                exact(&self.initials, &mut found);
+            }
+            Unit::Joined => {
+                exact(&self.tokens, &mut found);
+                self.count_filter(&self.tokens.raw, &raw, JOINED_RAW, scratch, &mut fuzzy_joined);
+                self.count_filter(&self.tokens.phon, &phon, JOINED_PHON, scratch, &mut fuzzy_joined);
+            }
+            Unit::Initials => exact(&self.tokens, &mut found),
+        }
+        let key_phon = phonetic(key);
+        let p = &super::compare::PARAMS;
+        for e in fuzzy_tokens {
+            let entry = &self.entries[e as usize];
+            let sim = if entry.abjad != abjad {
+                super::similarity::abjad_similarity(key, &entry.key)
+            } else {
+                super::similarity::keyed_similarity(key, &key_phon, &entry.key, &entry.phon, p.curve, p.short_penalty, STRONG)
+            };
+            if sim >= STRONG {
+                found.push(e);
+            }
+        }
+        for e in fuzzy_joined {
+            let entry = &self.entries[e as usize];
+            let sim = super::similarity::keyed_similarity(key, &key_phon, &entry.key, &entry.phon, p.curve, p.short_penalty, p.compound_min);
+            if sim >= p.compound_min {
+                found.push(e);
+            }
+        }
+        found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
+        for &e in &found {
+            scratch.seen_entry[e as usize] = false;
+        }
+        found
+    }
+
+    /// Entries that may share at least `len + 2 - 4k` trigrams with
+    /// `key`, where `k = floor(ratio * len)` is the most edits a pair may
+    /// differ by. By pigeonhole such an entry holds one of the key's
+    /// `G - need + 1` rarest trigrams, so only their postings are read;
+    /// the caller verifies every entry returned.
+    fn count_filter(&self, space: &Space, key: &str, ratio: f64, scratch: &mut Scratch, out: &mut Vec<u32>) {
         if key.is_empty() {
             return;
         }
@@ -312,21 +418,23 @@ impl Index {
         let len = key.len();
         let k = (ratio * len as f64).floor() as usize;
         let need = (len + 2).saturating_sub(4 * k + duplicates).max(1);
-        for g in &grams {
-            if let Some(post) = space.postings.get(g) {
-                for &e in post {
-                    let c = &mut scratch.counts[e as usize];
-                    if *c == 0 {
-                        scratch.touched.push(e);
-                    }
-                    *c = c.saturating_add(1);
+        let mut postings: Vec<&Vec<u32>> = grams.iter().filter_map(|g| space.postings.get(g)).collect();
+        if postings.len() < need {
+            return; // fewer distinct grams present anywhere than required
+        }
+        postings.sort_by_key(|p| p.len());
+        let scan = postings.len() - need + 1;
+        for post in postings.iter().take(scan) {
+            for &e in post.iter() {
+                let c = &mut scratch.counts[e as usize];
+                if *c == 0 {
+                    scratch.touched.push(e);
+                    *c = 1;
                 }
             }
         }
         for &e in &scratch.touched {
-            if usize::from(scratch.counts[e as usize]) >= need {
-                out.push(e);
-            }
+            out.push(e);
             scratch.counts[e as usize] = 0;
         }
         scratch.touched.clear();

@@ -13,3 +13,4 @@ pub mod countries;
 pub mod identifiers;
 pub mod index;
 pub mod search;
+pub mod sample;

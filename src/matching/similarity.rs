@@ -271,6 +271,25 @@ pub fn keyed_similarity(
     raw.max(phon)
 }
 
+/// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
+/// Callers use a handful of floors, so the last few are remembered.
+fn min_ratio(floor: f64, curve: f64) -> f64 {
+    thread_local! {
+        static LAST: std::cell::Cell<[(f64, f64, f64); 4]> = const { std::cell::Cell::new([(f64::NAN, f64::NAN, 0.0); 4]) };
+    }
+    LAST.with(|cell| {
+        let mut memo = cell.get();
+        if let Some(hit) = memo.iter().find(|(f, c, _)| *f == floor && *c == curve) {
+            return hit.2;
+        }
+        let r = floor.powf(1.0 / curve);
+        memo.rotate_right(1);
+        memo[0] = (floor, curve, r);
+        cell.set(memo);
+        r
+    })
+}
+
 /// 1 - distance / length, bent so that one edit in a long word stays high
 /// while two edits in a short word fall fast.
 fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f64 {
@@ -279,11 +298,7 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
         return 1.0;
     }
     // Largest distance that can still reach `floor`: (1 - d/len)^curve >= floor.
-    let max_d = if floor > 0.0 {
-        len * (1.0 - floor.min(1.0).powf(1.0 / curve))
-    } else {
-        len * 10.0
-    };
+    let max_d = if floor > 0.0 { len * (1.0 - min_ratio(floor.min(1.0), curve)) } else { len * 10.0 };
     let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
     let gap = a.len().abs_diff(b.len()) as f64;
     if gap > max_d {

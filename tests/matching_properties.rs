@@ -1,0 +1,70 @@
+//! Invariants of normalisation and scoring, on arbitrary and name-like
+//! inputs: normalisation is idempotent; scores lie in [0, 1] and are
+//! symmetric; a name always matches itself with score 1.
+
+use proptest::prelude::*;
+use vetter::matching::compare::{compare_names, score_strings};
+use vetter::matching::normalize::{normalize, normalize_text, NameKind};
+use vetter::matching::Uniform;
+
+fn kind() -> impl Strategy<Value = NameKind> {
+    prop_oneof![Just(NameKind::Person), Just(NameKind::Organization), Just(NameKind::Vessel), Just(NameKind::Any)]
+}
+
+/// Name-like strings: words from a small alphabet with particles, legal
+/// forms, digits, punctuation and some non-Latin letters.
+fn name() -> impl Strategy<Value = String> {
+    let word = prop_oneof![
+        "[A-Za-z]{1,9}",
+        Just("al".to_owned()),
+        Just("bin".to_owned()),
+        Just("LLC".to_owned()),
+        Just("Ltd.".to_owned()),
+        Just("forty-four".to_owned()),
+        "[0-9]{1,4}",
+        Just("Путин".to_owned()),
+        Just("习近平".to_owned()),
+        Just("محمد".to_owned()),
+        Just("O'Brien".to_owned()),
+        Just("VII".to_owned()),
+    ];
+    proptest::collection::vec(word, 1..5).prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalisation_is_idempotent(s in "\\PC{0,40}") {
+        let once = normalize_text(&s);
+        prop_assert_eq!(normalize_text(&once), once);
+    }
+
+    #[test]
+    fn normalisation_is_idempotent_on_names(s in name()) {
+        let once = normalize_text(&s);
+        prop_assert_eq!(normalize_text(&once), once);
+    }
+
+    #[test]
+    fn scores_are_bounded_and_symmetric(a in name(), b in name(), k in kind()) {
+        let ab = score_strings(&a, &b, k, &Uniform);
+        let ba = score_strings(&b, &a, k, &Uniform);
+        prop_assert!((0.0..=1.0).contains(&ab), "{} out of range", ab);
+        prop_assert_eq!(ab, ba, "{} / {}", a, b);
+    }
+
+    #[test]
+    fn arbitrary_text_scores_are_bounded_and_symmetric(a in "\\PC{0,30}", b in "\\PC{0,30}") {
+        let ab = score_strings(&a, &b, NameKind::Any, &Uniform);
+        prop_assert!((0.0..=1.0).contains(&ab));
+        prop_assert_eq!(ab, score_strings(&b, &a, NameKind::Any, &Uniform));
+    }
+
+    #[test]
+    fn a_name_matches_itself_with_score_one(a in name(), k in kind()) {
+        let n = normalize(&a, k);
+        prop_assume!(!n.tokens.is_empty());
+        prop_assert_eq!(compare_names(&n, &n, &Uniform).score, 1.0);
+    }
+}
