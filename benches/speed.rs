@@ -31,7 +31,13 @@ fn main() {
         let pairs: Vec<(NameKind, String, String)> = r
             .records()
             .filter_map(Result::ok)
-            .map(|x| (NameKind::parse(&x[1]).unwrap_or(NameKind::Any), x[2].to_owned(), x[3].to_owned()))
+            .map(|x| {
+                (
+                    NameKind::parse(&x[1]).unwrap_or(NameKind::Any),
+                    x[2].to_owned(),
+                    x[3].to_owned(),
+                )
+            })
             .collect();
         let start = Instant::now();
         let mut sink = 0.0;
@@ -50,7 +56,10 @@ fn main() {
         println!("compare: {} pairs incl. normalisation, single thread: cold pass {cold:.0} pairs/s, {passes} warm passes {warm:.0} pairs/s ({sink:.0})", pairs.len());
     }
 
-    let lists = [root.join("lists/ofac/2021-06-29"), root.join("lists/ofac/2025-12-19")];
+    let lists = [
+        root.join("lists/ofac/2021-06-29"),
+        root.join("lists/ofac/2025-12-19"),
+    ];
     let start = Instant::now();
     let Ok(snapshot) = Snapshot::load(&lists, &LoadOptions::default()) else {
         println!("skipped: full lists not found");
@@ -67,11 +76,19 @@ fn main() {
         aliases,
         matcher.index.names.len()
     );
-    println!("load {:.0} ms, index build {:.0} ms, peak memory {:.0} MB", load.as_secs_f64() * 1e3, build.as_secs_f64() * 1e3, peak_rss_mb());
+    println!(
+        "load {:.0} ms, index build {:.0} ms, peak memory {:.0} MB",
+        load.as_secs_f64() * 1e3,
+        build.as_secs_f64() * 1e3,
+        peak_rss_mb()
+    );
 
     let queries: Vec<Query> = sample::queries(&snapshot, 10_000, 7)
         .into_iter()
-        .map(|name| Query { name: Some(name), ..Query::default() })
+        .map(|name| Query {
+            name: Some(name),
+            ..Query::default()
+        })
         .collect();
     let settings = Settings::default();
     let mut scratch = Scratch::default();
@@ -81,10 +98,21 @@ fn main() {
         hits += matcher.search(q, &settings, &mut scratch).len();
     }
     let single = queries.len() as f64 / start.elapsed().as_secs_f64();
-    println!("match: {} queries, single thread {single:.0} queries/s with explanations ({hits} hits)", queries.len());
+    println!(
+        "match: {} queries, single thread {single:.0} queries/s with explanations ({hits} hits)",
+        queries.len()
+    );
     let start = Instant::now();
-    let total: usize = queries.par_iter().map_init(Scratch::default, |s, q| matcher.search(q, &settings, s).len()).sum();
+    let total: usize = queries
+        .par_iter()
+        .map_init(Scratch::default, |s, q| {
+            matcher.search(q, &settings, s).len()
+        })
+        .sum();
     let parallel = queries.len() as f64 / start.elapsed().as_secs_f64();
-    println!("match: all {} cores {parallel:.0} queries/s ({total} hits)", rayon::current_num_threads());
+    println!(
+        "match: all {} cores {parallel:.0} queries/s ({total} hits)",
+        rayon::current_num_threads()
+    );
     println!("peak memory after matching {:.0} MB", peak_rss_mb());
 }

@@ -28,6 +28,56 @@ pub enum Command {
     Match(MatchArgs),
     /// Score two names, or a CSV of name pairs, with explanations.
     Compare(CompareArgs),
+    /// Screen a vendor: evidence + lists + policy → PASS, REVIEW or FAIL.
+    Screen(ScreenArgs),
+    /// Check and test a policy (settings and rule scripts).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Lists shipped with the repository, used when `--lists` is not given.
+pub const DEFAULT_LISTS: &[&str] = &["lists/sample", "lists/watchlists/extremist-sites.csv"];
+pub const DEFAULT_RULES: &str = "rules";
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// Evidence file (TOML, docs/evidence.md).
+    pub evidence: std::path::PathBuf,
+    /// Lists to screen against (default: the shipped sample lists).
+    #[arg(long = "lists", value_name = "PATH")]
+    pub lists: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// Policy folder: policy.toml and *.rhai (default: rules).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_RULES)]
+    pub rules: std::path::PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Screening date the rules see (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    /// Append the verdict to this verdict log (docs/verdict-log.md).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<std::path::PathBuf>,
+    /// File holding the log's HMAC key (or set VETTER_LOG_KEY).
+    #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
+    pub log_key_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate settings and scripts; report every problem with file:line:column.
+    Check {
+        #[arg(default_value = DEFAULT_RULES)]
+        dir: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run the test cases in DIR/tests and report which fail.
+    Test {
+        #[arg(default_value = DEFAULT_RULES)]
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

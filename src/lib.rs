@@ -3,13 +3,19 @@
 //! Lists are loaded into an immutable [`lists::Snapshot`]; the command
 //! layer in [`commands`] reads the clock and the files, the rest is pure.
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod error;
+pub mod evidence;
 pub mod lists;
 pub mod matching;
 pub mod output;
+pub mod rules;
+pub mod screen;
+pub mod tomlwalk;
+pub mod verdict;
 
 pub use error::{Error, Result};
 

@@ -18,21 +18,36 @@ fn indexed_search_equals_exhaustive_scoring() {
     let snapshot = Snapshot::load(&[dir], &LoadOptions::default()).expect("real SDN list");
     let matcher = Matcher::new(&snapshot);
     let queries = sample::queries(&snapshot, 2_000, 42);
-    for threshold in [0.7, 0.5] {
-        let settings = Settings { threshold, limit: 0 };
+    for threshold in [0.7, 0.55] {
+        let settings = Settings {
+            threshold,
+            limit: 0,
+        };
         let mismatches: Vec<String> = queries
             .par_iter()
             .map_init(Scratch::default, |scratch, name| {
-                let q = Query { name: Some(name.clone()), ..Query::default() };
+                let q = Query {
+                    name: Some(name.clone()),
+                    ..Query::default()
+                };
                 let key = |hits: Vec<vetter::matching::search::Hit>| -> Vec<(String, String, u64)> {
-                    hits.into_iter().map(|h| (h.list, h.entity_id, (h.score * 1e4) as u64)).collect()
+                    hits.into_iter()
+                        .map(|h| (h.list, h.entity_id, (h.score * 1e4) as u64))
+                        .collect()
                 };
                 let indexed = key(matcher.search_with(&q, &settings, scratch, false));
                 let exhaustive = key(matcher.search_with(&q, &settings, scratch, true));
-                (indexed != exhaustive).then(|| format!("{name}: indexed {indexed:?} vs exhaustive {exhaustive:?}"))
+                (indexed != exhaustive)
+                    .then(|| format!("{name}: indexed {indexed:?} vs exhaustive {exhaustive:?}"))
             })
             .flatten()
             .collect();
-        assert!(mismatches.is_empty(), "threshold {threshold}: {} of {} queries differ, e.g. {:?}", mismatches.len(), queries.len(), &mismatches[..mismatches.len().min(5)]);
+        assert!(
+            mismatches.is_empty(),
+            "threshold {threshold}: {} of {} queries differ, e.g. {:?}",
+            mismatches.len(),
+            queries.len(),
+            &mismatches[..mismatches.len().min(5)]
+        );
     }
 }

@@ -8,7 +8,12 @@ use vetter::matching::normalize::{normalize, normalize_text, NameKind};
 use vetter::matching::Uniform;
 
 fn kind() -> impl Strategy<Value = NameKind> {
-    prop_oneof![Just(NameKind::Person), Just(NameKind::Organization), Just(NameKind::Vessel), Just(NameKind::Any)]
+    prop_oneof![
+        Just(NameKind::Person),
+        Just(NameKind::Organization),
+        Just(NameKind::Vessel),
+        Just(NameKind::Any)
+    ]
 }
 
 /// Name-like strings: words from a small alphabet with particles, legal

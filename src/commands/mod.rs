@@ -3,6 +3,8 @@
 
 mod lists;
 mod matching;
+mod rules;
+mod screen;
 
 use std::io::Write;
 
@@ -14,5 +16,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         Command::Lists(cmd) => lists::run(cmd, out),
         Command::Match(args) => matching::run_match(args, out),
         Command::Compare(args) => matching::run_compare(args, out),
+        Command::Screen(args) => screen::run(args, out),
+        Command::Rules(cmd) => rules::run(cmd, out),
     }
 }

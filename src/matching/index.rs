@@ -18,7 +18,9 @@
 //! must therefore share at least `len + 2 - 4k` trigrams with any entry it
 //! could pair with. Candidates pass through the same scorer as an
 //! exhaustive scan, so the indexed search returns exactly what the
-//! exhaustive one does above any threshold ≥ 0.5 (a test checks this).
+//! exhaustive one does for any threshold above 0.5 (a test checks this;
+//! names without a distinctive pair are capped at exactly 0.5, so at or
+//! below 0.5 the search scores every name).
 
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
@@ -127,6 +129,7 @@ pub struct Index {
     tokens: Shelf,
     joined: Shelf,
     initials: Shelf,
+    whole: Shelf,
     pub stats: TokenStats,
 }
 
@@ -166,12 +169,16 @@ enum Unit {
     Token,
     Joined,
     Initials,
+    /// The whole normalised name: identical names score 1 even when every
+    /// word is generic (`The Business Centre Ltd`).
+    Whole,
 }
 
 /// Everything of a name that can take part in a strong pair.
 fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
     out.clear();
     let t = &name.tokens;
+    out.push((name.key(), false, Unit::Whole));
     for tok in t.iter().filter(|t| is_substantive(t)) {
         out.push((tok.text.clone(), tok.abjad, Unit::Token));
     }
@@ -180,9 +187,17 @@ fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
         for start in 0..t.len().saturating_sub(len - 1) {
             let parts = &t[start..start + len];
             if parts.iter().all(is_joinable) && parts.iter().any(is_substantive) {
-                out.push((parts.iter().map(|p| p.text.as_str()).collect(), false, Unit::Joined));
+                out.push((
+                    parts.iter().map(|p| p.text.as_str()).collect(),
+                    false,
+                    Unit::Joined,
+                ));
                 if org && parts.iter().all(|p| p.class != TokenClass::Particle) {
-                    out.push((parts.iter().filter_map(|p| p.text.chars().next()).collect(), false, Unit::Initials));
+                    out.push((
+                        parts.iter().filter_map(|p| p.text.chars().next()).collect(),
+                        false,
+                        Unit::Initials,
+                    ));
                 }
             }
         }
@@ -223,6 +238,7 @@ impl Index {
             tokens: Shelf::default(),
             joined: Shelf::default(),
             initials: Shelf::default(),
+            whole: Shelf::default(),
             stats: TokenStats::default(),
         };
         let mut buf = Vec::new();
@@ -266,6 +282,7 @@ impl Index {
             Unit::Token => &mut self.tokens,
             Unit::Joined => &mut self.joined,
             Unit::Initials => &mut self.initials,
+            Unit::Whole => &mut self.whole,
         };
         if let Some(&e) = shelf.exact.get(&key) {
             let names = &mut self.entries[e as usize].names;
@@ -275,7 +292,7 @@ impl Index {
             return;
         }
         let e = self.entries.len() as u32;
-        if unit != Unit::Initials {
+        if matches!(unit, Unit::Token | Unit::Joined) {
             shelf.raw.add(&fold(&key), e);
             shelf.phon.add(&fold(&phonetic(&key)), e);
         }
@@ -287,7 +304,12 @@ impl Index {
             }
         }
         let phon = phonetic(&key);
-        self.entries.push(Entry { key: key.clone(), phon, abjad, names: vec![name] });
+        self.entries.push(Entry {
+            key: key.clone(),
+            phon,
+            abjad,
+            names: vec![name],
+        });
         shelf.exact.insert(key, e);
     }
 
@@ -355,24 +377,65 @@ impl Index {
                         }
                     }
                 }
-                self.count_filter(&self.tokens.raw, &raw, TOKEN_RAW, scratch, &mut fuzzy_tokens);
-                self.count_filter(&self.tokens.phon, &phon, TOKEN_PHON, scratch, &mut fuzzy_tokens);
+                self.count_filter(
+                    &self.tokens.raw,
+                    &raw,
+                    TOKEN_RAW,
+                    scratch,
+                    &mut fuzzy_tokens,
+                );
+                self.count_filter(
+                    &self.tokens.phon,
+                    &phon,
+                    TOKEN_PHON,
+                    scratch,
+                    &mut fuzzy_tokens,
+                );
                 let sk = skeleton(key);
-                let skel = if abjad { &self.tokens.skel } else { &self.tokens.skel_abjad };
+                let skel = if abjad {
+                    &self.tokens.skel
+                } else {
+                    &self.tokens.skel_abjad
+                };
                 self.count_filter(skel, &sk, TOKEN_SKEL, scratch, &mut fuzzy_tokens);
                 // A single query token against listed words run together or
                 // a listed acronym.
                 exact(&self.joined, &mut found);
-                self.count_filter(&self.joined.raw, &raw, JOINED_RAW, scratch, &mut fuzzy_joined);
-                self.count_filter(&self.joined.phon, &phon, JOINED_PHON, scratch, &mut fuzzy_joined);
+                self.count_filter(
+                    &self.joined.raw,
+                    &raw,
+                    JOINED_RAW,
+                    scratch,
+                    &mut fuzzy_joined,
+                );
+                self.count_filter(
+                    &self.joined.phon,
+                    &phon,
+                    JOINED_PHON,
+                    scratch,
+                    &mut fuzzy_joined,
+                );
                 exact(&self.initials, &mut found);
             }
             Unit::Joined => {
                 exact(&self.tokens, &mut found);
-                self.count_filter(&self.tokens.raw, &raw, JOINED_RAW, scratch, &mut fuzzy_joined);
-                self.count_filter(&self.tokens.phon, &phon, JOINED_PHON, scratch, &mut fuzzy_joined);
+                self.count_filter(
+                    &self.tokens.raw,
+                    &raw,
+                    JOINED_RAW,
+                    scratch,
+                    &mut fuzzy_joined,
+                );
+                self.count_filter(
+                    &self.tokens.phon,
+                    &phon,
+                    JOINED_PHON,
+                    scratch,
+                    &mut fuzzy_joined,
+                );
             }
             Unit::Initials => exact(&self.tokens, &mut found),
+            Unit::Whole => exact(&self.whole, &mut found),
         }
         let key_phon = phonetic(key);
         let p = &super::compare::PARAMS;
@@ -381,7 +444,15 @@ impl Index {
             let sim = if entry.abjad != abjad {
                 super::similarity::abjad_similarity(key, &entry.key)
             } else {
-                super::similarity::keyed_similarity(key, &key_phon, &entry.key, &entry.phon, p.curve, p.short_penalty, STRONG)
+                super::similarity::keyed_similarity(
+                    key,
+                    &key_phon,
+                    &entry.key,
+                    &entry.phon,
+                    p.curve,
+                    p.short_penalty,
+                    STRONG,
+                )
             };
             if sim >= STRONG {
                 found.push(e);
@@ -389,7 +460,15 @@ impl Index {
         }
         for e in fuzzy_joined {
             let entry = &self.entries[e as usize];
-            let sim = super::similarity::keyed_similarity(key, &key_phon, &entry.key, &entry.phon, p.curve, p.short_penalty, p.compound_min);
+            let sim = super::similarity::keyed_similarity(
+                key,
+                &key_phon,
+                &entry.key,
+                &entry.phon,
+                p.curve,
+                p.short_penalty,
+                p.compound_min,
+            );
             if sim >= p.compound_min {
                 found.push(e);
             }
@@ -406,7 +485,14 @@ impl Index {
     /// differ by. By pigeonhole such an entry holds one of the key's
     /// `G - need + 1` rarest trigrams, so only their postings are read;
     /// the caller verifies every entry returned.
-    fn count_filter(&self, space: &Space, key: &str, ratio: f64, scratch: &mut Scratch, out: &mut Vec<u32>) {
+    fn count_filter(
+        &self,
+        space: &Space,
+        key: &str,
+        ratio: f64,
+        scratch: &mut Scratch,
+        out: &mut Vec<u32>,
+    ) {
         if key.is_empty() {
             return;
         }
@@ -418,7 +504,8 @@ impl Index {
         let len = key.len();
         let k = (ratio * len as f64).floor() as usize;
         let need = (len + 2).saturating_sub(4 * k + duplicates).max(1);
-        let mut postings: Vec<&Vec<u32>> = grams.iter().filter_map(|g| space.postings.get(g)).collect();
+        let mut postings: Vec<&Vec<u32>> =
+            grams.iter().filter_map(|g| space.postings.get(g)).collect();
         if postings.len() < need {
             return; // fewer distinct grams present anywhere than required
         }

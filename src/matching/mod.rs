@@ -12,5 +12,5 @@ pub const DEFAULT_THRESHOLD: f64 = 0.7;
 pub mod countries;
 pub mod identifiers;
 pub mod index;
-pub mod search;
 pub mod sample;
+pub mod search;

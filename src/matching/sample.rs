@@ -15,7 +15,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -27,7 +27,7 @@ impl Rng {
         if n == 0 {
             0
         } else {
-            (self.next() % n as u64) as usize
+            (self.next_u64() % n as u64) as usize
         }
     }
 }
@@ -37,7 +37,9 @@ pub fn queries(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
     let names: Vec<&str> = snapshot
         .entities
         .iter()
-        .flat_map(|e| std::iter::once(e.name.as_str()).chain(e.strong_aliases().map(|a| a.name.as_str())))
+        .flat_map(|e| {
+            std::iter::once(e.name.as_str()).chain(e.strong_aliases().map(|a| a.name.as_str()))
+        })
         .collect();
     if names.is_empty() {
         return Vec::new();
@@ -85,7 +87,8 @@ pub fn queries(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
                 // words from three different names
                 words = (0..3)
                     .filter_map(|_| {
-                        let other: Vec<&str> = names[rng.below(names.len())].split_whitespace().collect();
+                        let other: Vec<&str> =
+                            names[rng.below(names.len())].split_whitespace().collect();
                         (!other.is_empty()).then(|| other[rng.below(other.len())].to_owned())
                     })
                     .collect();

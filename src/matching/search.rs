@@ -180,7 +180,9 @@ impl<'s> Matcher<'s> {
     /// Screen one query. `exhaustive` scores every name instead of using
     /// the index (for the completeness test and thresholds below 0.5).
     pub fn search(&self, query: &Query, settings: &Settings, scratch: &mut Scratch) -> Vec<Hit> {
-        self.search_with(query, settings, scratch, settings.threshold < 0.5)
+        // Names without a distinctive pair are capped at exactly 0.5, and the
+        // index finds only distinctive pairs: at or below 0.5, score all.
+        self.search_with(query, settings, scratch, settings.threshold <= 0.5)
     }
 
     pub fn search_with(

@@ -298,7 +298,11 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
         return 1.0;
     }
     // Largest distance that can still reach `floor`: (1 - d/len)^curve >= floor.
-    let max_d = if floor > 0.0 { len * (1.0 - min_ratio(floor.min(1.0), curve)) } else { len * 10.0 };
+    let max_d = if floor > 0.0 {
+        len * (1.0 - min_ratio(floor.min(1.0), curve))
+    } else {
+        len * 10.0
+    };
     let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
     let gap = a.len().abs_diff(b.len()) as f64;
     if gap > max_d {

@@ -1,0 +1,132 @@
+//! The Rhai sandbox. One function builds the engine with every limit from
+//! the settings and the whole host API; scripts get data and pure helpers,
+//! never files, network, clock or output.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rhai::packages::{
+    BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
+    MoreStringPackage, Package,
+};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, Position};
+
+use super::settings::Settings;
+
+fn date(s: &str) -> Result<NaiveDate, Box<EvalAltResult>> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date YYYY-MM-DD").into())
+}
+
+fn programs_of(hit: &Map) -> Vec<String> {
+    hit.get("programs")
+        .and_then(|p| p.clone().try_cast::<Array>())
+        .map(|a| a.into_iter().filter_map(|x| x.into_string().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn list_of(hit: &Map) -> String {
+    hit.get("list")
+        .and_then(|l| l.clone().into_string().ok())
+        .unwrap_or_default()
+}
+
+/// Build the sandboxed engine. Everything a script can call is here.
+pub fn build(settings: &Settings) -> Engine {
+    let mut engine = Engine::new_raw();
+    // Core language, logic, strings, arrays, maps, maths; no time package
+    // (no clock), no file or module access, no eval, no output.
+    engine.register_global_module(CorePackage::new().as_shared_module());
+    engine.register_global_module(LogicPackage::new().as_shared_module());
+    engine.register_global_module(BasicArrayPackage::new().as_shared_module());
+    engine.register_global_module(BasicMapPackage::new().as_shared_module());
+    engine.register_global_module(BasicMathPackage::new().as_shared_module());
+    engine.register_global_module(MoreStringPackage::new().as_shared_module());
+    engine.set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new());
+    engine.disable_symbol("eval");
+    engine.on_print(|_| {});
+    engine.on_debug(|_, _, _| {});
+
+    let l = settings.limits;
+    engine.set_max_operations(l.max_operations);
+    engine.set_max_call_levels(l.max_call_levels);
+    engine.set_max_string_size(l.max_string_size);
+    engine.set_max_array_size(l.max_array_size);
+    engine.set_max_map_size(l.max_map_size);
+    engine.set_max_expr_depths(l.max_expr_depth, l.max_expr_depth);
+    engine.set_strict_variables(true);
+
+    // Pure helpers (docs/rules-api.md).
+    engine.register_fn(
+        "days_between",
+        |a: &str, b: &str| -> Result<i64, Box<EvalAltResult>> {
+            Ok((date(b)? - date(a)?).num_days())
+        },
+    );
+    engine.register_fn(
+        "date_before",
+        |a: &str, b: &str| -> Result<bool, Box<EvalAltResult>> { Ok(date(a)? < date(b)?) },
+    );
+    engine.register_fn("is_date", |a: &str| date(a).is_ok());
+    engine.register_fn("join", |items: Array, sep: &str| -> String {
+        items
+            .into_iter()
+            .map(|x| x.to_string())
+            .collect::<Vec<_>>()
+            .join(sep)
+    });
+    engine.register_fn("has_program", |hit: Map, tag: &str| {
+        programs_of(&hit).iter().any(|p| p == tag)
+    });
+    let terrorism = Arc::new(settings.programs.terrorism.clone());
+    engine.register_fn("is_terrorism", move |hit: Map| {
+        programs_of(&hit).iter().any(|p| terrorism.contains(p))
+    });
+    let official = Arc::new(settings.programs.official_lists.clone());
+    engine.register_fn("is_official", move |hit: Map| {
+        official.contains(&list_of(&hit))
+    });
+    let strong = settings.matching.strong;
+    engine.register_fn("is_strong", move |hit: Map| {
+        hit.get("score")
+            .and_then(|s| s.as_float().ok())
+            .is_some_and(|s| s >= strong)
+    });
+    engine.register_fn(
+        "finding",
+        |verdict: &str, code: &str, message: &str, evidence: Array| -> Map {
+            let mut m = Map::new();
+            m.insert("verdict".into(), verdict.into());
+            m.insert("code".into(), code.into());
+            m.insert("message".into(), message.into());
+            m.insert("evidence".into(), evidence.into());
+            m
+        },
+    );
+    engine
+}
+
+/// Turn a Rhai error into words naming the limit that stopped a script.
+pub fn describe(err: &EvalAltResult) -> String {
+    let at = |p: Position| {
+        if p.is_none() {
+            String::new()
+        } else {
+            format!(
+                " (line {}, column {})",
+                p.line().unwrap_or(0),
+                p.position().unwrap_or(0)
+            )
+        }
+    };
+    match err {
+        EvalAltResult::ErrorTooManyOperations(p) => format!("stopped after too many operations: an endless loop? (limits.max_operations){}", at(*p)),
+        EvalAltResult::ErrorStackOverflow(p) => format!("stopped: calls nested too deep (limits.max_call_levels){}", at(*p)),
+        EvalAltResult::ErrorDataTooLarge(what, p) => format!("stopped: {what} exceeds its limit (limits.max_string_size / max_array_size / max_map_size){}", at(*p)),
+        other => other.to_string(),
+    }
+}
+
+pub fn to_dynamic<T: serde::Serialize>(value: &T) -> Result<Dynamic, String> {
+    rhai::serde::to_dynamic(value).map_err(|e| e.to_string())
+}

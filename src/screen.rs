@@ -1,0 +1,198 @@
+//! The screening pipeline: evidence + lists + policy → verdict.
+//! Pure apart from what the command layer passes in (the timestamp).
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use crate::evidence::{Customer, Evidence, EvidenceFile, Party};
+use crate::matching::index::Scratch;
+use crate::matching::normalize::NameKind;
+use crate::matching::search::{Hit, Matcher, Query, Settings as MatchSettings};
+use crate::rules::context::{lists_view, party_view, Context};
+use crate::rules::{engine, Policy};
+use crate::verdict::{fold, FileHash, Identity, PartyResult, Summary, Verdict};
+use crate::{Error, Result};
+
+/// Screen one party: its name and every alias, plus identifiers; the best
+/// hit per listed entity is kept.
+pub fn screen_party(
+    p: &Party,
+    matcher: &Matcher<'_>,
+    settings: &MatchSettings,
+    scratch: &mut Scratch,
+) -> Vec<Hit> {
+    let kind = NameKind::parse(&p.kind).unwrap_or(NameKind::Any);
+    let countries: Vec<String> = p.country.iter().cloned().collect();
+    let mut all: Vec<Hit> = Vec::new();
+    let names = std::iter::once(&p.name).chain(p.aliases.iter());
+    for (i, name) in names.enumerate() {
+        let q = Query {
+            name: Some(name.clone()),
+            kind,
+            countries: countries.clone(),
+            birth_date: None,
+            // Identifiers once, with the primary name.
+            websites: if i == 0 {
+                p.websites.clone()
+            } else {
+                Vec::new()
+            },
+            emails: if i == 0 { p.emails.clone() } else { Vec::new() },
+            crypto: if i == 0 { p.crypto.clone() } else { Vec::new() },
+        };
+        all.extend(matcher.search(&q, settings, scratch));
+    }
+    // Best hit per (list, entity); stable order: score, list, id.
+    all.sort_by(|a, b| {
+        (a.list.as_str(), a.entity_id.as_str())
+            .cmp(&(b.list.as_str(), b.entity_id.as_str()))
+            .then(b.score.total_cmp(&a.score))
+    });
+    all.dedup_by(|a, b| a.list == b.list && a.entity_id == b.entity_id);
+    all.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.list.cmp(&b.list))
+            .then_with(|| {
+                (a.entity_id.parse::<u64>().unwrap_or(u64::MAX), &a.entity_id)
+                    .cmp(&(b.entity_id.parse::<u64>().unwrap_or(u64::MAX), &b.entity_id))
+            })
+    });
+    all
+}
+
+pub struct Inputs<'a> {
+    pub evidence: &'a Evidence,
+    pub evidence_files: &'a [EvidenceFile],
+    pub matcher: &'a Matcher<'a>,
+    pub policy: &'a Policy,
+    /// Screening date (`YYYY-MM-DD`) the rules see.
+    pub as_of: chrono::NaiveDate,
+    pub timestamp: String,
+}
+
+pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
+    let ev = inp.evidence;
+    let settings = &inp.policy.settings;
+    let match_settings = MatchSettings {
+        threshold: settings.matching.threshold,
+        limit: 0,
+    };
+    let vendor_hits = screen_party(
+        &ev.vendor,
+        inp.matcher,
+        &match_settings,
+        &mut Scratch::default(),
+    );
+    // Customers in parallel; the indexed collect keeps evidence order.
+    let customer_hits: Vec<Vec<Hit>> = ev
+        .customers
+        .par_iter()
+        .map_init(Scratch::default, |s, c| {
+            screen_party(&c.party, inp.matcher, &match_settings, s)
+        })
+        .collect();
+
+    let ctx = Context {
+        as_of: inp.as_of.to_string(),
+        vendor: party_view(&ev.vendor, None, &vendor_hits, settings),
+        customers: ev
+            .customers
+            .iter()
+            .zip(&customer_hits)
+            .map(|(c, h)| party_view(&c.party, Some(c), h, settings))
+            .collect(),
+        policies: &ev.policies,
+        notifications: &ev.notifications,
+        sources: &ev.sources,
+        lists: lists_view(&inp.matcher.snapshot.lists),
+        settings,
+    };
+    let dynamic = engine::to_dynamic(&ctx).map_err(|message| Error::Rule {
+        rule: "(context)".to_owned(),
+        message,
+    })?;
+    let mut findings = inp.policy.evaluate(&dynamic)?;
+    for f in &mut findings {
+        let mut sources = BTreeSet::new();
+        for id in &f.evidence {
+            if id == "vendor" {
+                sources.extend(ev.vendor.sources.iter().cloned());
+            } else if let Some(c) = ev.customers.iter().find(|c| &c.party.id == id) {
+                sources.extend(c.party.sources.iter().cloned());
+            }
+            if id == "policies" {
+                sources.extend(ev.policies.sources.iter().cloned());
+            }
+        }
+        f.sources = sources.into_iter().collect();
+    }
+    // Findings in a stable order: most severe first, then rule, code, evidence.
+    findings.sort_by(|a, b| {
+        b.verdict
+            .cmp(&a.verdict)
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.evidence.cmp(&b.evidence))
+    });
+
+    let mut parties = vec![PartyResult {
+        role: "vendor",
+        id: "vendor".to_owned(),
+        name: ev.vendor.name.clone(),
+        hits: vendor_hits,
+    }];
+    for (c, hits) in ev.customers.iter().zip(customer_hits) {
+        parties.push(customer_result(c, hits));
+    }
+    let summary = Summary {
+        customers: ev.customers.len(),
+        parties_with_hits: parties.iter().filter(|p| !p.hits.is_empty()).count(),
+        hits: parties.iter().map(|p| p.hits.len()).sum(),
+        fail_findings: findings
+            .iter()
+            .filter(|f| f.verdict == crate::verdict::Level::Fail)
+            .count(),
+        review_findings: findings
+            .iter()
+            .filter(|f| f.verdict == crate::verdict::Level::Review)
+            .count(),
+    };
+    Ok(Verdict {
+        format: "vetter-verdict/1",
+        verdict: fold(&findings),
+        vendor: ev.vendor.name.clone(),
+        as_of: inp.as_of.to_string(),
+        timestamp: inp.timestamp.clone(),
+        findings,
+        summary,
+        parties,
+        sources: ev.sources.clone(),
+        identity: Identity {
+            engine: "vetter".to_owned(),
+            engine_version: env!("CARGO_PKG_VERSION").to_owned(),
+            policy: settings.policy.name.clone(),
+            policy_version: settings.policy.version.clone(),
+            lists: inp.matcher.snapshot.lists.clone(),
+            rules: inp.policy.hashes(),
+            evidence: inp
+                .evidence_files
+                .iter()
+                .map(|f| FileHash {
+                    name: f.name.clone(),
+                    sha256: f.sha256.clone(),
+                })
+                .collect(),
+        },
+    })
+}
+
+fn customer_result(c: &Customer, hits: Vec<Hit>) -> PartyResult {
+    PartyResult {
+        role: "customer",
+        id: c.party.id.clone(),
+        name: c.party.name.clone(),
+        hits,
+    }
+}
