@@ -33,6 +33,68 @@ pub enum Command {
     /// Check and test a policy (settings and rule scripts).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Verify, inspect, replay and repair a verdict log.
+    #[command(subcommand)]
+    Log(LogCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Check every hash, link, MAC and sequence number; exit 0 only when intact.
+    Verify {
+        file: std::path::PathBuf,
+        /// File holding the HMAC key (or set VETTER_LOG_KEY).
+        #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
+        key_file: Option<std::path::PathBuf>,
+        /// A head recorded earlier (`SEQ:HASH` or `HASH`, from `log head`):
+        /// a log that no longer contains it was truncated or rewritten.
+        #[arg(long, value_name = "HEAD")]
+        expect_head: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the last sequence number and hash, to record elsewhere.
+    Head {
+        file: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List records, optionally filtered.
+    Show {
+        file: std::path::PathBuf,
+        /// Vendor name contains this (case-insensitive).
+        #[arg(long)]
+        vendor: Option<String>,
+        /// PASS, REVIEW or FAIL.
+        #[arg(long)]
+        verdict: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        since: Option<NaiveDate>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Re-evaluate each record; with --rescreen, against the given newer lists.
+    Replay {
+        file: std::path::PathBuf,
+        /// Where to look for the recorded lists (or, with --rescreen, the new lists).
+        #[arg(long = "lists", value_name = "PATH")]
+        lists: Vec<std::path::PathBuf>,
+        /// Archive written by `vetter lists archive`.
+        #[arg(long, value_name = "DIR", default_value = crate::audit::archive::DEFAULT_ARCHIVE)]
+        archive: std::path::PathBuf,
+        /// Screen the recorded evidence and rules against --lists instead,
+        /// and report which verdicts would change and why.
+        #[arg(long)]
+        rescreen: bool,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Remove a torn final line left by a crash (a backup is kept).
+    Repair { file: std::path::PathBuf },
 }
 
 /// Lists shipped with the repository, used when `--lists` is not given.
@@ -164,6 +226,13 @@ pub enum ListsCommand {
         lists: ListArgs,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Store list snapshots by content so that `log replay` can find them.
+    Archive {
+        #[command(flatten)]
+        lists: ListArgs,
+        #[arg(long, value_name = "DIR", default_value = crate::audit::archive::DEFAULT_ARCHIVE)]
+        archive: PathBuf,
     },
     /// Entities added, removed and changed between two snapshots.
     Diff {

@@ -6,7 +6,7 @@ use std::fs::OpenOptions;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::record::{seal, unseal, Body, Head, FORMAT, GENESIS};
+use super::record::{head, seal, unseal, Body, FORMAT, GENESIS};
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceFile;
 use crate::lists::Snapshot;
@@ -33,8 +33,7 @@ pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String
     let mut tail: Vec<u8> = Vec::new();
     let mut pos = len;
     loop {
-        let chunk = 64 * 1024.min(pos as usize);
-        let chunk = chunk.min(pos as usize);
+        let chunk = (256 * 1024).min(pos as usize);
         pos -= chunk as u64;
         file.seek(SeekFrom::Start(pos))
             .map_err(|e| Error::io(path, e))?;
@@ -60,11 +59,19 @@ pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String
             format!("the last record is malformed ({e}): run `vetter log verify`"),
         )
     })?;
-    let head: Head = serde_json::from_str(&sealed.body)
-        .map_err(|e| log_err(path, format!("the last record is malformed ({e})")))?;
-    let lines = if pos == 0 { None } else { Some(()) };
-    let _ = lines;
-    Ok((head.seq, sealed.hash.to_owned(), len))
+    if crate::lists::identity::sha256_hex(sealed.hashed.as_bytes()) != sealed.hash {
+        return Err(log_err(
+            path,
+            "the last record does not match its hash: the log was altered; run `vetter log verify`",
+        ));
+    }
+    let (seq, _, _) = head(&sealed.hashed).ok_or_else(|| {
+        log_err(
+            path,
+            "the last record is malformed: run `vetter log verify`",
+        )
+    })?;
+    Ok((seq, sealed.hash.to_owned(), len))
 }
 
 pub fn append_screening(

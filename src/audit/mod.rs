@@ -2,5 +2,9 @@
 //! appends, verification and replay. Format: docs/verdict-log.md.
 
 pub mod append;
+pub mod archive;
 pub mod key;
 pub mod record;
+pub mod repair;
+pub mod replay;
+pub mod verify;

@@ -1,15 +1,17 @@
 //! One verdict-log record and its canonical form.
 //!
-//! A record is one JSON line whose last keys are `"hash"` and, when the log
-//! is keyed, `"mac"`. The *body* of a record is the line's bytes up to (not
-//! including) `,"hash":`, followed by `}`. Then
+//! A record is one JSON line ending in `,"hash":"H"}`; a keyed log also has
+//! `,"mac":"M"` just before the hash. With the raw bytes of the line:
 //!
-//! - `hash` = lower-case hex sha256(body)
-//! - `mac`  = lower-case hex HMAC-SHA256(key, body)
-//! - `prev` (inside the body) = the previous record's `hash`, or 64 zeros
+//! - `H` = hex sha256 of the line with its `,"hash":"H"` member removed
+//!   (so `H` covers everything else, the MAC included);
+//! - `M` = hex HMAC-SHA256(key) of the line with both the `,"mac":"M"` and
+//!   `,"hash":"H"` members removed;
+//! - `prev` (a member of the record) is the previous record's `H`, or 64
+//!   zeros for the first record; `seq` counts records from 1.
 //!
-//! so an auditor can recompute everything from the raw bytes, in any
-//! language, with no JSON canonicalisation (docs/verdict-log.md).
+//! An auditor recomputes all of it from the bytes, in any language, with no
+//! JSON canonicalisation (docs/verdict-log.md).
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -45,16 +47,18 @@ pub struct Body {
 /// Serialise a body and seal it into a line (without the newline).
 pub fn seal(body: &Body, key: Option<&[u8]>) -> Result<String, String> {
     let json = serde_json::to_string(body).map_err(|e| e.to_string())?;
-    let hash = sha256_hex(json.as_bytes());
     let open = json
         .strip_suffix('}')
         .ok_or("a record body must be a JSON object")?;
-    let mut line = format!("{open},\"hash\":\"{hash}\"");
-    if let Some(k) = key {
-        line.push_str(&format!(",\"mac\":\"{}\"", mac(k, json.as_bytes())));
-    }
-    line.push('}');
-    Ok(line)
+    let hashed = match key {
+        Some(k) => format!("{open},\"mac\":\"{}\"}}", mac(k, json.as_bytes())),
+        None => json.clone(),
+    };
+    let hash = sha256_hex(hashed.as_bytes());
+    Ok(format!(
+        "{},\"hash\":\"{hash}\"}}",
+        &hashed[..hashed.len() - 1]
+    ))
 }
 
 pub fn mac(key: &[u8], body: &[u8]) -> String {
@@ -64,72 +68,95 @@ pub fn mac(key: &[u8], body: &[u8]) -> String {
     hex::encode(m.finalize().into_bytes())
 }
 
-/// A line split into body, hash and mac as written.
+/// A line split by the documented rule.
 #[derive(Debug)]
 pub struct Sealed<'a> {
-    pub body: String,
+    /// The bytes `hash` covers.
+    pub hashed: String,
     pub hash: &'a str,
-    pub mac: Option<&'a str>,
+    /// The bytes `mac` covers, and the mac, when present.
+    pub mac: Option<(String, &'a str)>,
 }
 
-/// Split a line by the documented rule; `Err` says what is malformed.
+fn is_lower_hex64(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Split a line; `Err` says what is malformed.
 pub fn unseal(line: &str) -> Result<Sealed<'_>, String> {
-    let at = line.rfind(",\"hash\":\"").ok_or("no \"hash\" field")?;
+    let at = line
+        .rfind(",\"hash\":\"")
+        .ok_or("no \"hash\" member at the end")?;
     let rest = &line[at + 9..];
-    let hash = rest.get(..64).ok_or("the hash is cut short")?;
-    if !hash
-        .bytes()
-        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
+    let hash = rest.strip_suffix("\"}").ok_or("text after the hash")?;
+    if !is_lower_hex64(hash) {
         return Err("the hash is not 64 lower-case hex digits".to_owned());
     }
-    let tail = &rest[64..];
-    let mac = match tail {
-        "\"}" => None,
-        t => {
-            let m = t
-                .strip_prefix("\",\"mac\":\"")
-                .and_then(|m| m.strip_suffix("\"}"))
-                .ok_or("unexpected text after the hash")?;
-            if m.len() != 64 || !m.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err("the mac is not 64 hex digits".to_owned());
+    let hashed = format!("{}}}", &line[..at]);
+    let mac = match hashed.rfind(",\"mac\":\"") {
+        Some(m) if hashed.len() == m + 8 + 64 + 2 => {
+            let value = &line[m + 8..m + 8 + 64];
+            if !is_lower_hex64(value) {
+                return Err("the mac is not 64 lower-case hex digits".to_owned());
             }
-            Some(m)
+            Some((format!("{}}}", &line[..m]), value))
         }
+        _ => None,
     };
-    Ok(Sealed {
-        body: format!("{}}}", &line[..at]),
-        hash,
-        mac,
-    })
+    Ok(Sealed { hashed, hash, mac })
 }
 
-/// The minimum of a record that chaining needs, read without trusting it.
-#[derive(Debug, Deserialize)]
-pub struct Head {
-    pub seq: u64,
-    pub prev: String,
-    pub timestamp: String,
+/// `seq` and `prev` from the start of a record, which the serialiser
+/// always writes as `{"format":"vetter-log/1","seq":N,"timestamp":"…","prev":"…"`.
+pub fn head(hashed: &str) -> Option<(u64, &str, &str)> {
+    let rest = hashed.strip_prefix("{\"format\":\"vetter-log/1\",\"seq\":")?;
+    let comma = rest.find(',')?;
+    let seq = rest[..comma].parse().ok()?;
+    let rest = rest[comma..].strip_prefix(",\"timestamp\":\"")?;
+    let q = rest.find('"')?;
+    let timestamp = &rest[..q];
+    let rest = rest[q..].strip_prefix("\",\"prev\":\"")?;
+    let prev = rest.get(..64)?;
+    Some((seq, prev, timestamp))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn body() -> Body {
+        Body {
+            format: FORMAT.to_owned(),
+            seq: 1,
+            timestamp: "2026-01-01T00:00:00.000Z".into(),
+            prev: GENESIS.to_owned(),
+            engine_version: "0".into(),
+            vendor: "V".into(),
+            verdict: Level::Pass,
+            as_of: "2026-01-01".into(),
+            findings: vec![],
+            lists: vec![],
+            policy_files: vec![],
+            evidence_files: vec![],
+            result: serde_json::Value::Null,
+        }
+    }
+
     #[test]
     fn seal_and_unseal_round_trip() {
-        let body = r#"{"a":1,"b":"x"}"#;
-        let v: serde_json::Value = serde_json::from_str(body).unwrap();
-        let json = serde_json::to_string(&v).unwrap();
-        let hash = sha256_hex(json.as_bytes());
-        let line = format!(
-            "{},\"hash\":\"{hash}\",\"mac\":\"{}\"}}",
-            &json[..json.len() - 1],
-            mac(b"k", json.as_bytes())
-        );
-        let s = unseal(&line).unwrap();
-        assert_eq!(s.body, json);
-        assert_eq!(s.hash, hash);
-        assert_eq!(s.mac.unwrap(), mac(b"k", json.as_bytes()));
+        for key in [None, Some(&b"0123456789abcdef"[..])] {
+            let line = seal(&body(), key).unwrap();
+            let s = unseal(&line).unwrap();
+            assert_eq!(sha256_hex(s.hashed.as_bytes()), s.hash);
+            assert_eq!(s.mac.is_some(), key.is_some());
+            if let (Some(k), Some((covered, m))) = (key, &s.mac) {
+                assert_eq!(&mac(k, covered.as_bytes()), m);
+                assert_eq!(covered, &serde_json::to_string(&body()).unwrap());
+            }
+            let (seq, prev, ts) = head(&s.hashed).unwrap();
+            assert_eq!((seq, prev, ts), (1, GENESIS, "2026-01-01T00:00:00.000Z"));
+        }
     }
 }

@@ -42,6 +42,19 @@ pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
                 }
             }
         }
+        ListsCommand::Archive { lists, archive } => {
+            for (identity, dir) in
+                crate::audit::archive::archive(&lists.paths, &lists.load.options(), &archive)?
+            {
+                out!(
+                    w,
+                    "archived {} ({} files) in {}",
+                    identity.name,
+                    identity.files.len(),
+                    dir.display()
+                );
+            }
+        }
         ListsCommand::Diff {
             old,
             new,

@@ -2,6 +2,7 @@
 //! renders results as text or JSON.
 
 mod lists;
+mod log;
 mod matching;
 mod rules;
 mod screen;
@@ -18,5 +19,6 @@ pub fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         Command::Compare(args) => matching::run_compare(args, out),
         Command::Screen(args) => screen::run(args, out),
         Command::Rules(cmd) => rules::run(cmd, out),
+        Command::Log(cmd) => log::run(cmd, out),
     }
 }

@@ -183,6 +183,12 @@ impl Snapshot {
         Ok(())
     }
 
+    /// Keep only the named lists (replay loads exactly what was recorded).
+    pub fn retain_lists(&mut self, names: &[String]) {
+        self.lists.retain(|l| names.contains(&l.name));
+        self.entities.retain(|e| names.contains(&e.list));
+    }
+
     pub fn find(&self, list: Option<&str>, id: &str) -> Vec<&Entity> {
         self.entities
             .iter()

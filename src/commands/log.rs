@@ -1,0 +1,254 @@
+//! `vetter log {verify,head,show,replay,repair}`.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::audit::record::unseal;
+use crate::audit::replay::{replay, Mode};
+use crate::audit::{key, repair, verify};
+use crate::cli::{Format, LogCommand};
+use crate::lists::Snapshot;
+use crate::output::write_json;
+use crate::{out, Error, Outcome, Result};
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
+    match cmd {
+        LogCommand::Verify {
+            file,
+            key_file,
+            expect_head,
+            format,
+        } => {
+            let key = key::load(key_file.as_deref())?;
+            let report = verify::verify(&read(&file)?, key.as_deref(), expect_head.as_deref());
+            match format {
+                Format::Json => write_json(w, &report)?,
+                Format::Text => match &report.problem {
+                    None => {
+                        out!(
+                            w,
+                            "intact: {} record(s), head {}:{}",
+                            report.records,
+                            report.head_seq,
+                            report.head_hash
+                        );
+                        if report.macs_checked {
+                            out!(w, "every MAC checked with the key");
+                        } else if report.macs_unchecked {
+                            out!(w, "note: records carry MACs that were not checked; pass the key to check them");
+                        }
+                    }
+                    Some(p) => {
+                        out!(
+                            w,
+                            "{}:{}: {} ({})",
+                            file.display(),
+                            p.line,
+                            p.message,
+                            p.kind
+                        );
+                        out!(w, "{} record(s) before it verified", report.records);
+                    }
+                },
+            }
+            Ok(if report.intact() {
+                Outcome::Success
+            } else {
+                Outcome::Problem
+            })
+        }
+        LogCommand::Head { file, format } => {
+            let report = verify::verify(&read(&file)?, None, None);
+            if let Some(p) = &report.problem {
+                return Err(Error::Log {
+                    path: file.clone(),
+                    line: Some(p.line as u64),
+                    message: format!("{} ({}); run `vetter log verify`", p.message, p.kind),
+                });
+            }
+            match format {
+                Format::Json => write_json(
+                    w,
+                    &serde_json::json!({"seq": report.head_seq, "hash": report.head_hash}),
+                )?,
+                Format::Text => out!(w, "{}:{}", report.head_seq, report.head_hash),
+            }
+            Ok(Outcome::Success)
+        }
+        LogCommand::Show {
+            file,
+            vendor,
+            verdict,
+            since,
+            until,
+            format,
+        } => {
+            let data = read(&file)?;
+            let text = String::from_utf8_lossy(&data);
+            let mut rows = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                let Ok(sealed) = unseal(line) else {
+                    return Err(Error::Log {
+                        path: file.clone(),
+                        line: Some(i as u64 + 1),
+                        message: "malformed record; run `vetter log verify`".to_owned(),
+                    });
+                };
+                let v: serde_json::Value =
+                    serde_json::from_str(&sealed.hashed).map_err(|e| Error::Log {
+                        path: file.clone(),
+                        line: Some(i as u64 + 1),
+                        message: e.to_string(),
+                    })?;
+                let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+                let day = s("timestamp")
+                    .get(..10)
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let keep = vendor
+                    .as_ref()
+                    .is_none_or(|n| s("vendor").to_lowercase().contains(&n.to_lowercase()))
+                    && verdict
+                        .as_ref()
+                        .is_none_or(|x| s("verdict").eq_ignore_ascii_case(x))
+                    && since.is_none_or(|d| day.is_some_and(|x| x >= d))
+                    && until.is_none_or(|d| day.is_some_and(|x| x <= d));
+                if keep {
+                    let codes: Vec<String> = v["findings"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|f| f["code"].as_str().map(str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    rows.push(serde_json::json!({
+                        "line": i + 1, "seq": v["seq"], "timestamp": s("timestamp"), "vendor": s("vendor"),
+                        "verdict": s("verdict"), "as_of": s("as_of"), "findings": codes, "hash": sealed.hash,
+                    }));
+                }
+            }
+            match format {
+                Format::Json => write_json(w, &rows)?,
+                Format::Text => {
+                    for r in &rows {
+                        let codes: Vec<&str> = r["findings"]
+                            .as_array()
+                            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+                            .unwrap_or_default();
+                        out!(
+                            w,
+                            "{:>5}  {}  {:<6}  {}  {}",
+                            r["seq"],
+                            r["timestamp"].as_str().unwrap_or(""),
+                            r["verdict"].as_str().unwrap_or(""),
+                            r["vendor"].as_str().unwrap_or(""),
+                            codes.join(", ")
+                        );
+                    }
+                    out!(w, "{} record(s)", rows.len());
+                }
+            }
+            Ok(Outcome::Success)
+        }
+        LogCommand::Replay {
+            file,
+            lists,
+            archive,
+            rescreen,
+            load,
+            format,
+        } => {
+            let data = read(&file)?;
+            let text = std::str::from_utf8(&data).map_err(|_| Error::Log {
+                path: file.clone(),
+                line: None,
+                message: "not UTF-8; run `vetter log verify`".to_owned(),
+            })?;
+            let snapshot;
+            let mode = if rescreen {
+                if lists.is_empty() {
+                    return Err(Error::Usage(
+                        "--rescreen needs the new lists with --lists".to_owned(),
+                    ));
+                }
+                snapshot = Snapshot::load(&lists, &load.options())?;
+                Mode::Rescreen {
+                    snapshot: &snapshot,
+                }
+            } else {
+                Mode::Reproduce {
+                    candidates: &lists,
+                    archive: &archive,
+                }
+            };
+            let outcomes = replay(text, &mode);
+            let bad = outcomes
+                .iter()
+                .filter(|o| o.error.is_some() || (!rescreen && !o.same))
+                .count();
+            match format {
+                Format::Json => write_json(w, &outcomes)?,
+                Format::Text => {
+                    for o in &outcomes {
+                        let status = match (&o.error, rescreen, o.same) {
+                            (Some(e), _, _) => format!("ERROR  {e}"),
+                            (None, false, true) => "reproduced".to_owned(),
+                            (None, false, false) => "NOT REPRODUCED".to_owned(),
+                            (None, true, true) => format!("unchanged ({})", o.recorded.as_str()),
+                            (None, true, false) => format!(
+                                "WOULD CHANGE {} → {}",
+                                o.recorded.as_str(),
+                                o.replayed.map_or("?", |l| l.as_str())
+                            ),
+                        };
+                        out!(w, "line {} seq {} {}: {status}", o.line, o.seq, o.vendor);
+                        for c in &o.changes {
+                            out!(w, "    {c}");
+                        }
+                    }
+                    if rescreen {
+                        let changed = outcomes
+                            .iter()
+                            .filter(|o| o.error.is_none() && !o.same)
+                            .count();
+                        out!(
+                            w,
+                            "{} record(s): {changed} verdict(s) would change, {} error(s)",
+                            outcomes.len(),
+                            outcomes.iter().filter(|o| o.error.is_some()).count()
+                        );
+                    } else {
+                        out!(
+                            w,
+                            "{} record(s): {} reproduced, {bad} not",
+                            outcomes.len(),
+                            outcomes.len() - bad
+                        );
+                    }
+                }
+            }
+            Ok(if bad == 0 {
+                Outcome::Success
+            } else {
+                Outcome::Problem
+            })
+        }
+        LogCommand::Repair { file } => {
+            match repair::repair(&file)? {
+                repair::Repaired::Nothing => out!(
+                    w,
+                    "{}: no torn final line; nothing to repair",
+                    file.display()
+                ),
+                repair::Repaired::Removed { bytes, backup } => {
+                    out!(w, "{}: removed a torn final line of {bytes} bytes; the previous file is kept as {}", file.display(), backup.display());
+                }
+            }
+            Ok(Outcome::Success)
+        }
+    }
+}
