@@ -9,7 +9,11 @@ use crate::error::{Error, Result};
 
 pub enum Repaired {
     Nothing,
-    Removed { bytes: usize, backup: PathBuf },
+    Removed {
+        bytes: usize,
+        backup: PathBuf,
+        whole_record: bool,
+    },
 }
 
 pub fn repair(path: &Path) -> Result<Repaired> {
@@ -26,14 +30,11 @@ pub fn repair(path: &Path) -> Result<Repaired> {
     if keep == data.len() {
         return Ok(Repaired::Nothing);
     }
-    // The torn tail must not hide a newline-free but complete record: a
-    // complete record ends in `"}`; refuse to cut one.
-    let tail = &data[keep..];
-    if tail.ends_with(b"\"}")
-        && super::record::unseal(std::str::from_utf8(tail).unwrap_or("")).is_ok()
-    {
-        return Err(Error::Log { path: path.to_owned(), line: None, message: "the last record is complete but lacks its newline; not removing it (append a newline by hand after checking)".to_owned() });
-    }
+    // Even a tail that is a whole record but lacks its newline was never
+    // acknowledged: the screening reports success only after the newline
+    // is written and flushed. It goes too, into the backup.
+    let whole_record =
+        super::record::unseal(std::str::from_utf8(&data[keep..]).unwrap_or("")).is_ok();
     let mut backup = PathBuf::from(format!("{}.bak", path.display()));
     let mut n = 1;
     while backup.exists() {
@@ -46,5 +47,6 @@ pub fn repair(path: &Path) -> Result<Repaired> {
     Ok(Repaired::Removed {
         bytes: data.len() - keep,
         backup,
+        whole_record,
     })
 }

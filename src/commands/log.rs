@@ -244,8 +244,22 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                     "{}: no torn final line; nothing to repair",
                     file.display()
                 ),
-                repair::Repaired::Removed { bytes, backup } => {
-                    out!(w, "{}: removed a torn final line of {bytes} bytes; the previous file is kept as {}", file.display(), backup.display());
+                repair::Repaired::Removed {
+                    bytes,
+                    backup,
+                    whole_record,
+                } => {
+                    let what = if whole_record {
+                        "an unacknowledged record without its newline"
+                    } else {
+                        "a torn final line"
+                    };
+                    out!(
+                        w,
+                        "{}: removed {what} ({bytes} bytes); the previous file is kept as {}",
+                        file.display(),
+                        backup.display()
+                    );
                 }
             }
             Ok(Outcome::Success)
