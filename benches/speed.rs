@@ -115,4 +115,100 @@ fn main() {
         rayon::current_num_threads()
     );
     println!("peak memory after matching {:.0} MB", peak_rss_mb());
+
+    screen_thousand_customers(&snapshot, &matcher);
+    verify_log();
+}
+
+/// A vendor with 1,000 customers (names drawn from the lists, half of them
+/// perturbed or stitched) screened against the full lists with the default
+/// policy, as `vetter screen` does after loading.
+fn screen_thousand_customers(snapshot: &Snapshot, matcher: &Matcher<'_>) {
+    let names = sample::queries(snapshot, 1_000, 99);
+    let mut toml = String::from("[vendor]\nname = \"Benchmark Vendor (fictional)\"\n[policies]\nprohibits_designated_terrorists = true\n");
+    for (i, n) in names.iter().enumerate() {
+        toml.push_str(&format!(
+            "[[customers]]\nid = \"c{i}\"\nname = {n:?}\nwebsites = [\"customer{i}.example\"]\n"
+        ));
+    }
+    let evidence = vetter::evidence::parse::parse(Path::new("bench.toml"), &toml, &mut |_| {
+        Err("no csv".into())
+    })
+    .expect("evidence");
+    let policy = vetter::rules::Policy::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+        .expect("rules");
+    let start = Instant::now();
+    let verdict = vetter::screen::screen(&vetter::screen::Inputs {
+        evidence: &evidence,
+        evidence_files: &[],
+        matcher,
+        policy: &policy,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        timestamp: String::new(),
+    })
+    .expect("screen");
+    println!(
+        "screen: vendor + 1000 customers against the full lists: {:.0} ms on {} cores (matching + rules), verdict {}, {} hits",
+        start.elapsed().as_secs_f64() * 1e3,
+        rayon::current_num_threads(),
+        verdict.verdict.as_str(),
+        verdict.summary.hits
+    );
+}
+
+/// `log verify` on a log of 20,000 records made from the example screenings.
+fn verify_log() {
+    use vetter::audit::record::{seal, unseal, Body, GENESIS};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("bench.log");
+    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/vetter");
+    if !exe.exists() {
+        println!("log verify: skipped (build target/release/vetter first)");
+        return;
+    }
+    for e in ["fail", "pass", "review"] {
+        let status = std::process::Command::new(&exe)
+            .args([
+                "screen",
+                &format!("examples/{e}-vendor.toml"),
+                "--as-of",
+                "2026-11-01",
+                "--log",
+                log.to_str().unwrap(),
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("screen");
+        assert!(status.code().is_some());
+    }
+    let seed = std::fs::read_to_string(&log).expect("log");
+    let bodies: Vec<Body> = seed
+        .lines()
+        .map(|l| serde_json::from_str(&unseal(l).unwrap().hashed).unwrap())
+        .collect();
+    let mut out = String::new();
+    let mut prev = GENESIS.to_owned();
+    for i in 0..20_000u64 {
+        let mut b = bodies[(i % 3) as usize].clone();
+        b.seq = i + 1;
+        b.prev = prev.clone();
+        let line = seal(&b, None).unwrap();
+        prev = unseal(&line).unwrap().hash.to_owned();
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let bytes = out.into_bytes();
+    let start = Instant::now();
+    let report = vetter::audit::verify::verify(&bytes, None, None);
+    let secs = start.elapsed().as_secs_f64();
+    assert!(report.intact());
+    println!(
+        "log verify: {} records ({:.0} MB, {:.1} KB/record) in {:.0} ms: {:.0} records/s",
+        report.records,
+        bytes.len() as f64 / 1e6,
+        bytes.len() as f64 / 1e3 / report.records as f64,
+        secs * 1e3,
+        report.records as f64 / secs
+    );
 }

@@ -213,9 +213,8 @@ pub fn abjad_similarity(a: &str, b: &str) -> f64 {
 }
 
 fn equivalent(a: &str, b: &str) -> bool {
-    vocab::NAME_EQUIVALENTS
-        .iter()
-        .any(|set| set.contains(&a) && set.contains(&b))
+    let eq = &vocab::LOOKUP.equivalents;
+    eq.get(a).is_some_and(|x| eq.get(b) == Some(x))
 }
 
 /// Similarity of two tokens in [0, 1]; symmetric; 1 only when equal or
@@ -271,6 +270,47 @@ pub fn keyed_similarity(
     raw.max(phon)
 }
 
+/// A lower bound of the weighted distance, cheap to compute: with vowels
+/// folded together and confusable digits onto their letters, every other
+/// edit costs at least 1 and changes the letter counts by at most one on
+/// each side, so the larger one-sided count difference bounds the distance.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut counts = [0i16; 64];
+    let slot = |c: u8| -> usize {
+        let c = match c {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
+            b'1' => b'l',
+            b'5' => b's',
+            b'9' => b'g',
+            other => other,
+        };
+        usize::from(c & 63)
+    };
+    for &c in a {
+        counts[slot(c)] += 1;
+    }
+    for &c in b {
+        counts[slot(c)] -= 1;
+    }
+    // Visit only the slots these words touch, clearing each once.
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for &c in a {
+        let s = slot(c);
+        if counts[s] > 0 {
+            more += counts[s] as usize;
+            counts[s] = 0;
+        }
+    }
+    for &c in b {
+        let s = slot(c);
+        if counts[s] < 0 {
+            fewer += (-counts[s]) as usize;
+            counts[s] = 0;
+        }
+    }
+    more.max(fewer)
+}
+
 /// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
 /// Callers use a handful of floors, so the last few are remembered.
 fn min_ratio(floor: f64, curve: f64) -> f64 {
@@ -305,7 +345,7 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
     };
     let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
     let gap = a.len().abs_diff(b.len()) as f64;
-    if gap > max_d {
+    if gap > max_d || bag_distance(a, b) as f64 > max_d {
         return 0.0;
     }
     let Some(d) = distance_tenths(a, b, max_tenths) else {
