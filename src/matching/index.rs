@@ -545,7 +545,7 @@ mod tests {
             (
                 0,
                 Form::Primary,
-                "PUTIN, Vladimir Vladimirovich",
+                "PUTIN, Vladimir",
                 NameKind::Person,
             ),
             (
