@@ -124,6 +124,10 @@ pub struct ScreenArgs {
     /// File holding the log's HMAC key (or set VETTER_LOG_KEY).
     #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
     pub log_key_file: Option<std::path::PathBuf>,
+    /// Exit 0 for any completed screening, whatever the verdict (for
+    /// pipelines that read the printed verdict). Errors still exit 1.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Subcommand)]

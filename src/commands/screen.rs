@@ -50,7 +50,11 @@ pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
         Format::Json => write_json(w, &verdict)?,
         Format::Text => render(w, &verdict)?,
     }
-    Ok(verdict.verdict.outcome())
+    Ok(if args.exit_zero {
+        Outcome::Success
+    } else {
+        verdict.verdict.outcome()
+    })
 }
 
 pub fn render(w: &mut dyn Write, v: &Verdict) -> Result<()> {

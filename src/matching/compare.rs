@@ -634,13 +634,15 @@ pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
             .map(|t| weight(t, rarity))
             .sum()
     };
-    let mut matched = 0.0;
-    let mut paired = 0.0;
+    // Per-pair terms are summed in sorted order so that swapping the two
+    // names cannot change the floating-point result (symmetry).
+    let mut matched_terms = Vec::with_capacity(out.chosen.len());
+    let mut paired_terms = Vec::with_capacity(out.chosen.len());
     let mut strong_pair = false;
     for c in &out.chosen {
         let w = unit_weight(ta, c.a) + unit_weight(tb, c.b);
-        matched += c.sim * w;
-        paired += w;
+        matched_terms.push(c.sim * w);
+        paired_terms.push(w);
         let substantive = |tokens: &[Token], u: Unit| {
             tokens[u.start..u.start + u.len]
                 .iter()
@@ -678,8 +680,13 @@ pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
     };
     let (ua, sa) = leftovers(ta, &out.used_a);
     let (ub, sb) = leftovers(tb, &out.used_b);
+    let sorted_sum = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.iter().sum::<f64>()
+    };
+    let (matched, paired) = (sorted_sum(matched_terms), sorted_sum(paired_terms));
     let total = if ua > 0.0 && ub > 0.0 {
-        paired + ua + ub
+        paired + (ua + ub)
     } else {
         paired + p.extra_factor * (ua + ub)
     };

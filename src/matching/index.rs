@@ -542,12 +542,7 @@ mod tests {
     #[test]
     fn finds_fuzzy_joined_and_acronym_candidates() {
         let names = [
-            (
-                0,
-                Form::Primary,
-                "PUTIN, Vladimir",
-                NameKind::Person,
-            ),
+            (0, Form::Primary, "PUTIN, Vladimir", NameKind::Person),
             (
                 1,
                 Form::Primary,

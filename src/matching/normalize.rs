@@ -354,7 +354,7 @@ fn join_initial_runs(words: Vec<(String, Origin)>, kind: NameKind) -> Vec<(Strin
     let mut run = String::new();
     let single = |w: &str| w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
     for (w, syl) in words {
-        if single(&w) && syl == Origin::Alphabet {
+        if single(&w) {
             run.push_str(&w);
             continue;
         }
