@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod cli;
 pub mod commands;
+pub mod csvfile;
 pub mod diag;
 pub mod error;
 pub mod evidence;

@@ -144,18 +144,9 @@ struct Row {
     carried: Vec<(String, String)>,
 }
 
-fn read_batch(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
-    let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(data.as_slice());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::list(path, Some(1), None, format!("unreadable header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    let col = |n: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(n));
+fn read_batch(path: &Path) -> Result<(Vec<Row>, crate::csvfile::Table)> {
+    let table = crate::csvfile::read(path)?;
+    let col = |n: &str| table.column(&[n]);
     let name_col = col("name").ok_or_else(|| {
         Error::list(
             path,
@@ -167,21 +158,16 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
     let known = [
         "name", "id", "kind", "country", "website", "email", "crypto", "dob",
     ];
-    let carried: Vec<usize> = (0..headers.len())
-        .filter(|i| !known.iter().any(|k| headers[*i].eq_ignore_ascii_case(k)))
+    let carried: Vec<usize> = (0..table.headers.len())
+        .filter(|i| {
+            !known
+                .iter()
+                .any(|k| table.headers[*i].eq_ignore_ascii_case(k))
+        })
         .collect();
     let mut rows = Vec::new();
-    let mut lines = crate::lists::ofac::LineCounter::new(&data);
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            Error::list(
-                path,
-                e.position().map(|p| p.line()),
-                None,
-                format!("unreadable row: {e}"),
-            )
-        })?;
-        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+    for (line, record) in &table.rows {
+        let line = *line;
         let get = |c: Option<usize>| c.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
         let kind = match get(col("kind")) {
             "" => NameKind::Any,
@@ -234,7 +220,12 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
             .map(str::to_owned);
         let carried = carried
             .iter()
-            .map(|i| (headers[*i].clone(), record.get(*i).unwrap_or("").to_owned()))
+            .map(|i| {
+                (
+                    table.headers[*i].clone(),
+                    record.get(*i).unwrap_or("").to_owned(),
+                )
+            })
             .collect();
         rows.push(Row {
             line,
@@ -243,7 +234,7 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, Vec<String>)> {
             carried,
         });
     }
-    Ok((rows, headers))
+    Ok((rows, table))
 }
 
 #[derive(Serialize)]
@@ -262,7 +253,7 @@ fn run_batch(
     format: OutputFormat,
     w: &mut dyn Write,
 ) -> Result<Outcome> {
-    let (rows, headers) = read_batch(path)?;
+    let (rows, table) = read_batch(path)?;
     // Indexed parallel map keeps input order.
     let results: Vec<Vec<Hit>> = rows
         .par_iter()
@@ -273,7 +264,7 @@ fn run_batch(
     match format {
         OutputFormat::Csv => {
             let mut cw = csv::Writer::from_writer(Vec::new());
-            let mut header: Vec<String> = headers.clone();
+            let mut header: Vec<String> = table.headers.clone();
             header.extend(
                 [
                     "hits",
@@ -288,10 +279,7 @@ fn run_batch(
             );
             cw.write_record(&header)
                 .map_err(|e| Error::Usage(e.to_string()))?;
-            let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            let mut reader = csv::Reader::from_reader(data.as_slice());
-            for (record, hits) in reader.records().zip(&results) {
-                let record = record.map_err(|e| Error::list(path, None, None, e.to_string()))?;
+            for ((_, record), hits) in table.rows.iter().zip(&results) {
                 let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
                 let top = hits.first();
                 fields.push(hits.len().to_string());
@@ -384,22 +372,11 @@ pub fn run_compare(args: CompareArgs, w: &mut dyn Write) -> Result<Outcome> {
 }
 
 fn compare_batch(path: &Path, threshold: f64, w: &mut dyn Write) -> Result<Outcome> {
-    let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(data.as_slice());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::list(path, Some(1), None, format!("unreadable header: {e}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let col = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-    };
-    let (Some(l), Some(r)) = (col(&["name1", "left"]), col(&["name2", "right"])) else {
+    let table = crate::csvfile::read(path)?;
+    let (Some(l), Some(r)) = (
+        table.column(&["name1", "left"]),
+        table.column(&["name2", "right"]),
+    ) else {
         return Err(Error::list(
             path,
             Some(1),
@@ -407,30 +384,18 @@ fn compare_batch(path: &Path, threshold: f64, w: &mut dyn Write) -> Result<Outco
             "the header needs `name1,name2` or `left,right`",
         ));
     };
-    let kind_col = col(&["schema", "kind"]);
-    let mut lines = crate::lists::ofac::LineCounter::new(&data);
-    let mut rows: Vec<(csv::StringRecord, NameKind)> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            Error::list(
-                path,
-                e.position().map(|p| p.line()),
-                None,
-                format!("unreadable row: {e}"),
-            )
-        })?;
-        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        let kind = match kind_col
-            .and_then(|k| record.get(k))
-            .map(str::trim)
-            .unwrap_or("")
-        {
+    let kind_col = table.column(&["schema", "kind"]);
+    let mut rows: Vec<(&csv::StringRecord, NameKind)> = Vec::with_capacity(table.rows.len());
+    for (line, record) in &table.rows {
+        let kind = match kind_col.and_then(|k| record.get(k)).map(str::trim).unwrap_or("") {
             "" => NameKind::Any,
-            k => NameKind::parse(k).unwrap_or(NameKind::Any),
+            k => NameKind::parse(k).ok_or_else(|| {
+                Error::list(path, Some(*line), Some("schema"), format!("`{k}` is not a known kind (Person, Organization, Company, LegalEntity, Vessel, any)"))
+            })?,
         };
-        let _ = line;
         rows.push((record, kind));
     }
+    let headers = &table.headers;
     let scores: Vec<f64> = rows
         .par_iter()
         .map(|(rec, kind)| score_strings(&rec[l], &rec[r], *kind, &Uniform))
