@@ -480,11 +480,9 @@ impl Index {
         found
     }
 
-    /// Entries that may share at least `len + 2 - 4k` trigrams with
-    /// `key`, where `k = floor(ratio * len)` is the most edits a pair may
-    /// differ by. By pigeonhole such an entry holds one of the key's
-    /// `G - need + 1` rarest trigrams, so only their postings are read;
-    /// the caller verifies every entry returned.
+    /// Entries sharing at least `len + 2 - 4k` trigrams with `key`, where
+    /// `k = floor(ratio * len)` is the most edits a pair may differ by; the
+    /// caller verifies every entry returned.
     fn count_filter(
         &self,
         space: &Space,
@@ -509,19 +507,32 @@ impl Index {
         if postings.len() < need {
             return; // fewer distinct grams present anywhere than required
         }
+        // By pigeonhole an entry sharing `need` grams holds one of the
+        // `P - need + 1` rarest: those postings find the candidates, the
+        // rest only add to counts, and only entries reaching `need` remain.
         postings.sort_by_key(|p| p.len());
         let scan = postings.len() - need + 1;
-        for post in postings.iter().take(scan) {
+        for post in &postings[..scan] {
             for &e in post.iter() {
                 let c = &mut scratch.counts[e as usize];
                 if *c == 0 {
                     scratch.touched.push(e);
-                    *c = 1;
+                }
+                *c = c.saturating_add(1);
+            }
+        }
+        for post in &postings[scan..] {
+            for &e in post.iter() {
+                let c = &mut scratch.counts[e as usize];
+                if *c > 0 {
+                    *c = c.saturating_add(1);
                 }
             }
         }
         for &e in &scratch.touched {
-            out.push(e);
+            if usize::from(scratch.counts[e as usize]) >= need {
+                out.push(e);
+            }
             scratch.counts[e as usize] = 0;
         }
         scratch.touched.clear();
