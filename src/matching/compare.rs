@@ -283,7 +283,16 @@ fn compound_candidates(
                     && t.text.len().abs_diff(total) <= 3
                     && t.text.as_bytes().first().copied() == first
             };
-            if !single.iter().any(|t| joinable(t) || t.text.len() == len) {
+            let no_particle = parts.iter().all(|t| t.class != TokenClass::Particle);
+            let spells_initials = |t: &Token| {
+                no_particle
+                    && t.text.len() == len
+                    && t.text
+                        .bytes()
+                        .zip(parts)
+                        .all(|(b, p)| p.text.as_bytes().first() == Some(&b))
+            };
+            if !single.iter().any(|t| joinable(t) || spells_initials(t)) {
                 continue;
             }
             let text = joined(multi, unit);
