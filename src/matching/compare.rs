@@ -199,7 +199,7 @@ fn legal_family(a: &str, b: &str) -> bool {
 }
 
 /// Similarity of two single tokens given their classes.
-fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
+pub(crate) fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
     use TokenClass::*;
     if x.class == Title || y.class == Title {
         return (0.0, "");
@@ -556,6 +556,19 @@ fn same_name(a: &Name, b: &Name) -> bool {
 }
 
 pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
+    align_with(a, b, rarity, p, &mut |_, x, y| single_sim(x, y, p))
+}
+
+/// Align with a given token similarity: `pair_sim(i, x, y)` scores token
+/// `i` of the first name (`x`) against a token `y` of the second; a caller
+/// aligning one query with many names may memoise it.
+pub fn align_with<'t>(
+    a: &Name,
+    b: &'t Name,
+    rarity: &dyn Rarity,
+    p: &Params,
+    pair_sim: &mut dyn FnMut(usize, &Token, &'t Token) -> (f64, &'static str),
+) -> Alignment {
     let (ta, tb) = (&a.tokens, &b.tokens);
     let mut out = Alignment {
         score: 0.0,
@@ -575,7 +588,7 @@ pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
     let mut cands: Vec<Candidate> = Vec::with_capacity(ta.len() * tb.len() + 8);
     for (i, x) in ta.iter().enumerate() {
         for (j, y) in tb.iter().enumerate() {
-            let (sim, how) = single_sim(x, y, p);
+            let (sim, how) = pair_sim(i, x, y);
             if sim >= p.min_pair {
                 cands.push(Candidate {
                     a: Unit { start: i, len: 1 },

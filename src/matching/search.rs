@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::compare::{align, NameComparison, PARAMS};
+use super::compare::{NameComparison, PARAMS};
 use super::countries;
 use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
 use super::index::{Form, Index, Scratch};
@@ -185,8 +185,8 @@ impl<'s> Matcher<'s> {
         self.search_with(query, settings, scratch, settings.threshold <= 0.5)
     }
 
-    pub fn search_with(
-        &self,
+    pub fn search_with<'m>(
+        &'m self,
         query: &Query,
         settings: &Settings,
         scratch: &mut Scratch,
@@ -203,9 +203,27 @@ impl<'s> Matcher<'s> {
             } else {
                 self.index.candidates(qn, scratch);
             }
+            // Listed words recur across candidate names: score each
+            // (query word, listed word) pair once per query.
+            type Key<'k> = (usize, &'k str, u8, bool, Option<char>);
+            let mut memo: crate::matching::vocab::FastMap<Key<'_>, (f64, &'static str)> =
+                Default::default();
             for &id in &scratch.candidates {
                 let n = &self.index.names[id as usize];
-                let score = align(qn, &n.name, &self.index.stats, &PARAMS).score;
+                let mut pair_sim =
+                    |i: usize, x: &super::normalize::Token, y: &'m super::normalize::Token| {
+                        *memo
+                            .entry((i, y.text.as_str(), y.class as u8, y.abjad, y.script))
+                            .or_insert_with(|| super::compare::single_sim(x, y, &PARAMS))
+                    };
+                let score = super::compare::align_with(
+                    qn,
+                    &n.name,
+                    &self.index.stats,
+                    &PARAMS,
+                    &mut pair_sim,
+                )
+                .score;
                 if score < settings.threshold.min(0.5) {
                     continue;
                 }
