@@ -10,7 +10,7 @@ use crate::matching::search::Matcher;
 use crate::output::write_json;
 use crate::rules::Policy;
 use crate::screen::{screen, Inputs};
-use crate::verdict::{Level, Verdict};
+use crate::verdict::Verdict;
 use crate::{out, Outcome, Result};
 
 pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
@@ -131,6 +131,5 @@ pub fn render(w: &mut dyn Write, v: &Verdict) -> Result<()> {
         out!(w, "  evidence {} {}", e.name, &e.sha256[..16]);
     }
     out!(w, "  timestamp {}", v.timestamp);
-    let _ = Level::Pass;
     Ok(())
 }
