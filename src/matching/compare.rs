@@ -470,12 +470,6 @@ pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Name
     align(a, b, rarity, p).explain(a, b, rarity)
 }
 
-/// The score alone, without building an explanation (hot paths: candidate
-/// scoring, benchmarks).
-pub fn score_names(a: &Name, b: &Name, rarity: &dyn Rarity) -> f64 {
-    align(a, b, rarity, &PARAMS).score
-}
-
 /// What aligning two names found; `explain` turns it into words.
 #[derive(Debug, Clone)]
 pub struct Alignment {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::evidence::{Evidence, Notification, Policies, Source};
+use crate::evidence::{Notification, Policies, Source};
 use crate::lists::identity::ListIdentity;
 use crate::matching::search::Hit;
 
@@ -118,8 +118,4 @@ pub fn party_view(
             .map(|h| RuleHit::from_hit(h, settings))
             .collect(),
     }
-}
-
-pub fn evidence_refs(ev: &Evidence) -> (&Policies, &[Notification], &[Source]) {
-    (&ev.policies, &ev.notifications, &ev.sources)
 }
