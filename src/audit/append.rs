@@ -22,12 +22,12 @@ fn log_err(path: &Path, message: impl Into<String>) -> Error {
 }
 
 /// Sequence number and hash of the last record, read from the file's end.
-pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String, u64)> {
+pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String)> {
     let len = file
         .seek(SeekFrom::End(0))
         .map_err(|e| Error::io(path, e))?;
     if len == 0 {
-        return Ok((0, GENESIS.to_owned(), 0));
+        return Ok((0, GENESIS.to_owned()));
     }
     // Read backwards in chunks until the start of the last line.
     let mut tail: Vec<u8> = Vec::new();
@@ -71,7 +71,7 @@ pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String
             "the last record is malformed: run `vetter log verify`",
         )
     })?;
-    Ok((seq, sealed.hash.to_owned(), len))
+    Ok((seq, sealed.hash.to_owned()))
 }
 
 pub fn append_screening(
@@ -91,7 +91,7 @@ pub fn append_screening(
         .open(path)
         .map_err(|e| Error::io(path, e))?;
     file.lock().map_err(|e| Error::io(path, e))?;
-    let (seq, prev, _) = last_record(path, &mut file)?;
+    let (seq, prev) = last_record(path, &mut file)?;
     let body = Body {
         format: FORMAT.to_owned(),
         seq: seq + 1,

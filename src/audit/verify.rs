@@ -59,13 +59,10 @@ fn check_line<'a>(line: &'a str, key: Option<&[u8]>) -> Line<'a> {
         Err(e) => return bad(e),
     };
     let hash_ok = sha256_hex(sealed.hashed.as_bytes()) == sealed.hash;
-    let Some((seq, prev, _)) = head(&sealed.hashed) else {
+    // The record's opening members are the same bytes in the line.
+    let Some((seq, prev, _)) = head(line) else {
         return bad("the record does not start with format, seq, timestamp and prev".to_owned());
     };
-    // `prev` borrows from `hashed`, an owned copy; take it from the line.
-    let prev_at = line.find("\"prev\":\"").map_or(0, |i| i + 8);
-    let prev_line = line.get(prev_at..prev_at + 64).unwrap_or("");
-    debug_assert_eq!(prev, prev_line);
     // None: no MAC; Some(ok): a MAC, checked when there is a key.
     let mac_state = sealed
         .mac
@@ -75,7 +72,7 @@ fn check_line<'a>(line: &'a str, key: Option<&[u8]>) -> Line<'a> {
         hash_ok,
         hash: sealed.hash,
         seq,
-        prev: prev_line,
+        prev,
         mac: mac_state,
         malformed: None,
     }
