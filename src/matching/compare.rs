@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass};
+use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass, NO_VOCAB};
 use super::similarity::{keyed_similarity, phonetic};
 use super::vocab;
 
@@ -20,6 +20,15 @@ use super::vocab;
 /// "no information"; see `index::TokenStats`.
 pub trait Rarity {
     fn rarity(&self, token: &str) -> f64;
+
+    /// Give every word of `name` whose weight depends on it its rarity.
+    fn apply(&self, name: &mut Name) {
+        for t in &mut name.tokens {
+            if matches!(t.class, TokenClass::Name | TokenClass::Generic) {
+                t.rarity = self.rarity(&t.text);
+            }
+        }
+    }
 }
 
 /// No list statistics: every token weighs by its class alone.
@@ -166,15 +175,23 @@ struct Candidate {
     how: &'static str,
 }
 
-fn weight(t: &Token, rarity: &dyn Rarity) -> f64 {
-    let base = class_weight(t.class);
-    if base == 0.0 {
-        return 0.0;
-    }
+/// Weight of a paired token: its class weight, scaled by rarity for words
+/// that carry a name.
+fn weight(t: &Token) -> f64 {
     match t.class {
-        TokenClass::Name | TokenClass::Generic => base * rarity.rarity(&t.text),
-        _ => base,
+        TokenClass::Name | TokenClass::Generic => class_weight(t.class) * t.rarity,
+        other => class_weight(other),
     }
+}
+
+/// Weight of a token left without a counterpart.
+fn leftover_weight(t: &Token, p: &Params) -> f64 {
+    unmatched_weight(t.class, p)
+        * if t.class == TokenClass::Name {
+            t.rarity
+        } else {
+            1.0
+        }
 }
 
 fn joined(tokens: &[Token], u: Unit) -> String {
@@ -182,6 +199,10 @@ fn joined(tokens: &[Token], u: Unit) -> String {
         .iter()
         .map(|t| t.text.as_str())
         .collect()
+}
+
+fn unit_weight(tokens: &[Token], u: Unit) -> f64 {
+    tokens[u.start..u.start + u.len].iter().map(weight).sum()
 }
 
 fn display(tokens: &[Token], u: Unit) -> String {
@@ -199,7 +220,7 @@ fn legal_family(a: &str, b: &str) -> bool {
 }
 
 /// Similarity of two single tokens given their classes.
-pub(crate) fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
+pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
     use TokenClass::*;
     if x.class == Title || y.class == Title {
         return (0.0, "");
@@ -402,8 +423,9 @@ fn acronym_of(tokens: &[Token]) -> Option<(Unit, String)> {
     })
 }
 
-pub fn compare_names(a: &Name, b: &Name, rarity: &dyn Rarity) -> NameComparison {
-    compare_with(a, b, rarity, &PARAMS)
+/// Compare two normalised names; their words carry their rarity.
+pub fn compare_names(a: &Name, b: &Name) -> NameComparison {
+    compare_with(a, b, &PARAMS)
 }
 
 /// Compare two written names of the given kind, trying each `/`-separated
@@ -420,7 +442,7 @@ pub fn compare_strings_with(
     p: &Params,
 ) -> NameComparison {
     let (na, nb, al) = best_variant(a, b, kind, rarity, p);
-    al.explain(&na, &nb, rarity)
+    al.explain(&na, &nb)
 }
 
 /// The score of two written names, without an explanation.
@@ -436,12 +458,17 @@ fn best_variant(
     p: &Params,
 ) -> (Name, Name, Alignment) {
     let (va, vb) = (variants(a), variants(b));
-    let na: Vec<Name> = va.iter().map(|v| normalize(v, kind)).collect();
-    let nb: Vec<Name> = vb.iter().map(|v| normalize(v, kind)).collect();
+    let weighed = |v: &&str| {
+        let mut n = normalize(v, kind);
+        rarity.apply(&mut n);
+        n
+    };
+    let na: Vec<Name> = va.iter().map(weighed).collect();
+    let nb: Vec<Name> = vb.iter().map(weighed).collect();
     let mut best: Option<(usize, usize, Alignment)> = None;
     for (i, x) in na.iter().enumerate() {
         for (j, y) in nb.iter().enumerate() {
-            let al = align(x, y, rarity, p);
+            let al = align(x, y, p);
             if best.as_ref().is_none_or(|(_, _, b)| al.score > b.score) {
                 best = Some((i, j, al));
             }
@@ -466,8 +493,8 @@ pub fn variants(name: &str) -> Vec<&str> {
     out
 }
 
-pub fn compare_with(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> NameComparison {
-    align(a, b, rarity, p).explain(a, b, rarity)
+pub fn compare_with(a: &Name, b: &Name, p: &Params) -> NameComparison {
+    align(a, b, p).explain(a, b)
 }
 
 /// What aligning two names found; `explain` turns it into words.
@@ -485,14 +512,8 @@ pub struct Alignment {
 }
 
 impl Alignment {
-    fn explain(&self, a: &Name, b: &Name, rarity: &dyn Rarity) -> NameComparison {
+    fn explain(&self, a: &Name, b: &Name) -> NameComparison {
         let (ta, tb) = (&a.tokens, &b.tokens);
-        let unit_weight = |tokens: &[Token], u: Unit| -> f64 {
-            tokens[u.start..u.start + u.len]
-                .iter()
-                .map(|t| weight(t, rarity))
-                .sum()
-        };
         let pairs = self
             .chosen
             .iter()
@@ -549,19 +570,176 @@ fn same_name(a: &Name, b: &Name) -> bool {
             .all(|(x, y)| x.text == y.text && x.script == y.script)
 }
 
-pub fn align(a: &Name, b: &Name, rarity: &dyn Rarity, p: &Params) -> Alignment {
-    align_with(a, b, rarity, p, &mut |_, x, y| single_sim(x, y, p))
+fn is_org_pair(a: &Name, b: &Name) -> bool {
+    a.kind != NameKind::Person && b.kind != NameKind::Person
+}
+
+/// Pairs that are not two single words: a name cut short, words written
+/// together, acronyms.
+fn structural_candidates(a: &Name, b: &Name, p: &Params, out: &mut Vec<Candidate>) {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    truncation_candidates(ta, tb, p, false, out);
+    truncation_candidates(tb, ta, p, true, out);
+    compound_candidates(ta, tb, p, false, out);
+    compound_candidates(tb, ta, p, true, out);
+    if is_org_pair(a, b) {
+        for (multi, single, flip) in [(ta, tb, false), (tb, ta, true)] {
+            let [only] = single.as_slice() else { continue };
+            if let Some((unit, acro)) = acronym_of(multi) {
+                if only.text == acro && acro.len() >= 2 {
+                    let one = Unit { start: 0, len: 1 };
+                    let (x, y) = if flip { (one, unit) } else { (unit, one) };
+                    out.push(Candidate {
+                        a: x,
+                        b: y,
+                        sim: p.acronym_sim,
+                        how: "acronym",
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// One query's word similarities with listed words, remembered by
+/// vocabulary id for the length of a search: listed words recur across
+/// candidate names, and each is scored against every query word once.
+#[derive(Default)]
+pub struct PairMemo {
+    /// Per vocabulary id: the search (generation) that filled its row.
+    stamp: Vec<u32>,
+    row: Vec<usize>,
+    sims: Vec<(f64, &'static str)>,
+    generation: u32,
+}
+
+impl PairMemo {
+    /// Forget the previous query; `vocabulary` is the index's word count.
+    pub fn start(&mut self, vocabulary: usize) {
+        if self.stamp.len() < vocabulary {
+            self.stamp.resize(vocabulary, 0);
+            self.row.resize(vocabulary, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+        self.sims.clear();
+    }
+
+    /// `single_sim(query word i, y)`, computed once per listed word.
+    pub fn sim(&mut self, query: &Name, i: usize, y: &Token, p: &Params) -> (f64, &'static str) {
+        let v = y.vocab as usize;
+        if y.vocab == NO_VOCAB || v >= self.stamp.len() {
+            return single_sim(&query.tokens[i], y, p);
+        }
+        if self.stamp[v] != self.generation {
+            self.stamp[v] = self.generation;
+            self.row[v] = self.sims.len();
+            for x in &query.tokens {
+                self.sims.push(single_sim(x, y, p));
+            }
+        }
+        self.sims[self.row[v] + i]
+    }
+}
+
+/// The bits of a unit's words (names of at most 64 words).
+fn span(u: Unit) -> u64 {
+    let ones = if u.len >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << u.len) - 1
+    };
+    ones << u.start
+}
+
+/// An upper bound of `align_with(a, b, p, pair_sim).score`, from which
+/// words can pair at all. Words that pair with nothing stay unmatched
+/// whatever the alignment, so the score is at most
+/// `P / (P + U)` (`P + extra * U` when only one side has such words),
+/// where `P` weighs every word that could pair and `U` every word that
+/// cannot, times the conflict factor those words already force. A search
+/// skips aligning a candidate whose bound is below its threshold.
+pub fn score_bound(
+    a: &Name,
+    b: &Name,
+    p: &Params,
+    pair_sim: &mut dyn FnMut(usize, &Token, &Token) -> (f64, &'static str),
+) -> f64 {
+    let (ta, tb) = (&a.tokens, &b.tokens);
+    if ta.len() > 64 || tb.len() > 64 || same_name(a, b) {
+        return 1.0;
+    }
+    let (mut ma, mut mb) = (0u64, 0u64);
+    let mut strong = false;
+    let substantive = |t: &Token| matches!(t.class, TokenClass::Name | TokenClass::Number);
+    for (i, x) in ta.iter().enumerate() {
+        for (j, y) in tb.iter().enumerate() {
+            if strong && ma & (1 << i) != 0 && mb & (1 << j) != 0 {
+                continue; // both already count as paired
+            }
+            let (sim, _) = pair_sim(i, x, y);
+            if sim >= p.min_pair {
+                ma |= 1 << i;
+                mb |= 1 << j;
+                strong |= sim >= p.strong_pair && substantive(x) && substantive(y);
+            }
+        }
+    }
+    let mut structural = Vec::new();
+    structural_candidates(a, b, p, &mut structural);
+    for c in &structural {
+        ma |= span(c.a);
+        mb |= span(c.b);
+        strong = true;
+    }
+    let side = |tokens: &[Token], marks: u64| {
+        let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
+        for (i, t) in tokens.iter().enumerate() {
+            if marks & (1 << i) != 0 {
+                paired += weight(t);
+            } else if t.class != TokenClass::Title {
+                left += leftover_weight(t, p);
+                conflicting += usize::from(matches!(
+                    t.class,
+                    TokenClass::Name | TokenClass::Initial | TokenClass::Generic
+                ));
+            }
+        }
+        (paired, left, conflicting)
+    };
+    let (pa, ua, sa) = side(ta, ma);
+    let (pb, ub, sb) = side(tb, mb);
+    let paired = pa + pb;
+    let total = if ua > 0.0 && ub > 0.0 {
+        paired + ua + ub
+    } else {
+        paired + p.extra_factor.min(1.0) * (ua + ub)
+    };
+    let mut bound = if total > 0.0 { paired / total } else { 0.0 };
+    if p.conflict_factor <= 1.0 {
+        bound *= p.conflict_factor.powi(sa.min(sb) as i32);
+    }
+    if !strong {
+        bound = bound.min(0.5);
+    }
+    bound
+}
+
+pub fn align(a: &Name, b: &Name, p: &Params) -> Alignment {
+    align_with(a, b, p, &mut |_, x, y| single_sim(x, y, p))
 }
 
 /// Align with a given token similarity: `pair_sim(i, x, y)` scores token
 /// `i` of the first name (`x`) against a token `y` of the second; a caller
 /// aligning one query with many names may memoise it.
-pub fn align_with<'t>(
+pub fn align_with(
     a: &Name,
-    b: &'t Name,
-    rarity: &dyn Rarity,
+    b: &Name,
     p: &Params,
-    pair_sim: &mut dyn FnMut(usize, &Token, &'t Token) -> (f64, &'static str),
+    pair_sim: &mut dyn FnMut(usize, &Token, &Token) -> (f64, &'static str),
 ) -> Alignment {
     let (ta, tb) = (&a.tokens, &b.tokens);
     let mut out = Alignment {
@@ -593,27 +771,8 @@ pub fn align_with<'t>(
             }
         }
     }
-    truncation_candidates(ta, tb, p, false, &mut cands);
-    truncation_candidates(tb, ta, p, true, &mut cands);
-    compound_candidates(ta, tb, p, false, &mut cands);
-    compound_candidates(tb, ta, p, true, &mut cands);
-    let is_org = a.kind != NameKind::Person && b.kind != NameKind::Person;
-    if is_org {
-        for (multi, single, flip) in [(ta, tb, false), (tb, ta, true)] {
-            if let (Some((unit, acro)), [only]) = (acronym_of(multi), single.as_slice()) {
-                if only.text == acro && acro.len() >= 2 {
-                    let one = Unit { start: 0, len: 1 };
-                    let (x, y) = if flip { (one, unit) } else { (unit, one) };
-                    cands.push(Candidate {
-                        a: x,
-                        b: y,
-                        sim: p.acronym_sim,
-                        how: "acronym",
-                    });
-                }
-            }
-        }
-    }
+    structural_candidates(a, b, p, &mut cands);
+    let is_org = is_org_pair(a, b);
 
     // Best first; ties broken by keys that are the same whichever side is
     // `a`, so that the score is symmetric.
@@ -644,12 +803,6 @@ pub fn align_with<'t>(
     }
     out.chosen.sort_by_key(|c| (c.a.start, c.b.start));
 
-    let unit_weight = |tokens: &[Token], u: Unit| -> f64 {
-        tokens[u.start..u.start + u.len]
-            .iter()
-            .map(|t| weight(t, rarity))
-            .sum()
-    };
     // Per-pair terms are summed in sorted order so that swapping the two
     // names cannot change the floating-point result (symmetry).
     let mut matched_terms = Vec::with_capacity(out.chosen.len());
@@ -681,12 +834,7 @@ pub fn align_with<'t>(
             if *u || t.class == TokenClass::Title {
                 continue;
             }
-            w += unmatched_weight(t.class, p)
-                * if t.class == TokenClass::Name {
-                    rarity.rarity(&t.text)
-                } else {
-                    1.0
-                };
+            w += leftover_weight(t, p);
             strong += usize::from(matches!(
                 t.class,
                 TokenClass::Name | TokenClass::Initial | TokenClass::Generic
@@ -759,7 +907,7 @@ mod tests {
     use super::*;
 
     fn score(a: &str, b: &str, kind: NameKind) -> f64 {
-        compare_names(&normalize(a, kind), &normalize(b, kind), &Uniform).score
+        compare_names(&normalize(a, kind), &normalize(b, kind)).score
     }
 
     #[test]
@@ -779,7 +927,6 @@ mod tests {
         let c = compare_names(
             &normalize("Vladimir Pulin", NameKind::Person),
             &normalize("PUTIN, Vladimir", NameKind::Person),
-            &Uniform,
         );
         assert_eq!(c.pairs.len(), 2);
         assert_eq!(c.pairs[1].query, "pulin");

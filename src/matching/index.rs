@@ -55,20 +55,32 @@ struct Entry {
 
 type Gram = [u8; 3];
 
+/// Trigram postings of one key space, split by key length: a probe only
+/// visits the lengths an entry within its edit budget can have.
 #[derive(Default)]
 struct Space {
-    postings: FastMap<Gram, Vec<u32>>,
+    /// (trigram, key length) → entries holding it, ascending.
+    postings: FastMap<(Gram, u32), Vec<u32>>,
+    /// Entries by key length, for the rare probe whose budget leaves no
+    /// trigram it must share.
+    by_len: FastMap<u32, Vec<u32>>,
 }
 
 impl Space {
     fn add(&mut self, key: &str, entry: u32) {
+        let len = key_len(key);
         let mut grams = grams(key);
         grams.sort_unstable();
         grams.dedup();
         for g in grams {
-            self.postings.entry(g).or_default().push(entry);
+            self.postings.entry((g, len)).or_default().push(entry);
         }
+        self.by_len.entry(len).or_default().push(entry);
     }
+}
+
+fn key_len(key: &str) -> u32 {
+    u32::try_from(key.len()).unwrap_or(u32::MAX)
 }
 
 /// Padded trigrams of a key: `^^a`, `^ab`, ..., `z$$`.
@@ -131,6 +143,9 @@ pub struct Index {
     initials: Shelf,
     whole: Shelf,
     pub stats: TokenStats,
+    shares: Shares,
+    /// Distinct listed words (`Token::vocab` ids run below this).
+    pub vocabulary: usize,
 }
 
 /// Reusable per-thread buffers for probing.
@@ -141,6 +156,8 @@ pub struct Scratch {
     seen_name: Vec<bool>,
     seen_entry: Vec<bool>,
     pub candidates: Vec<u32>,
+    /// Word similarities of the current query (see `compare::PairMemo`).
+    pub pairs: super::compare::PairMemo,
     /// Verified entries per probe: probing is a pure function of the probe,
     /// and batches repeat words (`trading`, `mohammed`) often.
     cache: FastMap<(String, u8), Vec<u32>>,
@@ -214,17 +231,33 @@ fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
     }
 }
 
-/// Trigram bounds (edits per character of the probe) for each pairing.
-/// Token pairs: similarity ≥ 0.7 allows 0.212 of the longer length on the
-/// spelling, 0.154 on phonetic keys, 0.121 on skeletons; with the longer
-/// length at most the probe's plus the edits, per probe character that is
-/// 0.269, 0.182 and 0.138. Joined runs need ≥ 0.85: 0.103 and 0.038 of the
-/// longer length, so 0.115 and 0.04 per probe character.
-const TOKEN_RAW: f64 = 0.269;
-const TOKEN_PHON: f64 = 0.182;
-const TOKEN_SKEL: f64 = 0.138;
-const JOINED_RAW: f64 = 0.115;
-const JOINED_PHON: f64 = 0.04;
+/// Edit budgets, as a share of the longer key's length, for each pairing.
+/// A similarity `scale * (1 - d/len)^curve` reaches `floor` only when
+/// `d <= len * (1 - (floor/scale)^(1/curve))`. Token pairs need 0.7: on
+/// the spelling (scale 1: 0.212), on phonetic keys (scale 0.9: 0.154) and
+/// on consonant skeletons of abjad words (scale 0.85: 0.121). Joined runs
+/// need 0.85: 0.103 on the spelling, 0.037 on phonetic keys.
+struct Shares {
+    token_raw: f64,
+    token_phon: f64,
+    token_skel: f64,
+    joined_raw: f64,
+    joined_phon: f64,
+}
+
+impl Shares {
+    fn new() -> Shares {
+        let p = &super::compare::PARAMS;
+        let share = |floor: f64, scale: f64| 1.0 - (floor / scale).powf(1.0 / p.curve);
+        Shares {
+            token_raw: share(STRONG, 1.0),
+            token_phon: share(STRONG, 0.9),
+            token_skel: share(STRONG, 0.85),
+            joined_raw: share(p.compound_min, 1.0),
+            joined_phon: share(p.compound_min, 0.9),
+        }
+    }
+}
 
 /// Similarity a token pair needs to count as strong (see `compare::align`).
 const STRONG: f64 = 0.7;
@@ -240,6 +273,8 @@ impl Index {
             initials: Shelf::default(),
             whole: Shelf::default(),
             stats: TokenStats::default(),
+            shares: Shares::new(),
+            vocabulary: 0,
         };
         let mut buf = Vec::new();
         for (entity, form, text, kind) in names {
@@ -274,7 +309,25 @@ impl Index {
         for e in &mut index.entries {
             e.names.dedup();
         }
+        index.number_words();
         index
+    }
+
+    /// Give every listed word its rarity and a dense vocabulary id: words
+    /// with the same text, class and script share one id.
+    fn number_words(&mut self) {
+        type Word = (String, TokenClass, bool, Option<char>);
+        let mut ids: FastMap<Word, u32> = FastMap::default();
+        for n in &mut self.names {
+            self.stats.apply(&mut n.name);
+            for t in &mut n.name.tokens {
+                let next = ids.len() as u32;
+                t.vocab = *ids
+                    .entry((t.text.clone(), t.class, t.abjad, t.script))
+                    .or_insert(next);
+            }
+        }
+        self.vocabulary = ids.len();
     }
 
     fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
@@ -380,14 +433,14 @@ impl Index {
                 self.count_filter(
                     &self.tokens.raw,
                     &raw,
-                    TOKEN_RAW,
+                    self.shares.token_raw,
                     scratch,
                     &mut fuzzy_tokens,
                 );
                 self.count_filter(
                     &self.tokens.phon,
                     &phon,
-                    TOKEN_PHON,
+                    self.shares.token_phon,
                     scratch,
                     &mut fuzzy_tokens,
                 );
@@ -397,21 +450,27 @@ impl Index {
                 } else {
                     &self.tokens.skel_abjad
                 };
-                self.count_filter(skel, &sk, TOKEN_SKEL, scratch, &mut fuzzy_tokens);
+                self.count_filter(
+                    skel,
+                    &sk,
+                    self.shares.token_skel,
+                    scratch,
+                    &mut fuzzy_tokens,
+                );
                 // A single query token against listed words run together or
                 // a listed acronym.
                 exact(&self.joined, &mut found);
                 self.count_filter(
                     &self.joined.raw,
                     &raw,
-                    JOINED_RAW,
+                    self.shares.joined_raw,
                     scratch,
                     &mut fuzzy_joined,
                 );
                 self.count_filter(
                     &self.joined.phon,
                     &phon,
-                    JOINED_PHON,
+                    self.shares.joined_phon,
                     scratch,
                     &mut fuzzy_joined,
                 );
@@ -422,14 +481,14 @@ impl Index {
                 self.count_filter(
                     &self.tokens.raw,
                     &raw,
-                    JOINED_RAW,
+                    self.shares.joined_raw,
                     scratch,
                     &mut fuzzy_joined,
                 );
                 self.count_filter(
                     &self.tokens.phon,
                     &phon,
-                    JOINED_PHON,
+                    self.shares.joined_phon,
                     scratch,
                     &mut fuzzy_joined,
                 );
@@ -480,14 +539,17 @@ impl Index {
         found
     }
 
-    /// Entries sharing at least `len + 2 - 4k` trigrams with `key`, where
-    /// `k = floor(ratio * len)` is the most edits a pair may differ by; the
-    /// caller verifies every entry returned.
+    /// Entries whose folded key could lie within `share` of the longer
+    /// length in unit edits of `key`; the caller verifies every entry
+    /// returned. For an entry of length `le` the budget is
+    /// `k = floor(share * max(len, le))`, the lengths differ by at most
+    /// `k`, and each edit changes at most 4 padded trigrams, so the entry
+    /// shares at least `len + 2 - 4k` of the probe's trigrams.
     fn count_filter(
         &self,
         space: &Space,
         key: &str,
-        ratio: f64,
+        share: f64,
         scratch: &mut Scratch,
         out: &mut Vec<u32>,
     ) {
@@ -500,28 +562,63 @@ impl Index {
         grams.dedup();
         let duplicates = total - grams.len();
         let len = key.len();
-        let k = (ratio * len as f64).floor() as usize;
-        let need = (len + 2).saturating_sub(4 * k + duplicates).max(1);
-        let mut postings: Vec<&Vec<u32>> =
-            grams.iter().filter_map(|g| space.postings.get(g)).collect();
-        if postings.len() < need {
-            return; // fewer distinct grams present anywhere than required
-        }
-        // By pigeonhole an entry sharing `need` grams holds one of the
-        // `P - need + 1` rarest: those postings find the candidates, the
-        // rest only add to counts, and only entries reaching `need` remain.
-        postings.sort_by_key(|p| p.len());
-        let scan = postings.len() - need + 1;
-        for post in &postings[..scan] {
-            for &e in post.iter() {
-                let c = &mut scratch.counts[e as usize];
-                if *c == 0 {
-                    scratch.touched.push(e);
-                }
-                *c = c.saturating_add(1);
+        let budget = |le: usize| (share * len.max(le) as f64 + 1e-9).floor() as usize;
+        let shortest = len - budget(len).min(len);
+        let longest =
+            (len as f64 / (1.0 - share).max(1e-9) + 1.0).min(f64::from(u32::MAX)) as usize;
+        let mut postings: Vec<&Vec<u32>> = Vec::with_capacity(grams.len());
+        for le in shortest.max(1)..=longest {
+            let k = budget(le);
+            if le.abs_diff(len) > k {
+                continue;
             }
+            let Ok(le32) = u32::try_from(le) else { break };
+            let need = (len + 2).saturating_sub(4 * k + duplicates);
+            if need == 0 {
+                out.extend(space.by_len.get(&le32).into_iter().flatten());
+                continue;
+            }
+            postings.clear();
+            postings.extend(grams.iter().filter_map(|g| space.postings.get(&(*g, le32))));
+            if postings.len() < need {
+                continue; // fewer of its trigrams at this length than required
+            }
+            count_shared(&mut postings, need, scratch, out);
         }
-        for post in &postings[scan..] {
+    }
+}
+
+/// Entries present in at least `need` of `postings`. By pigeonhole such an
+/// entry is in one of the `P - need + 1` shortest lists: those find the
+/// candidates; the rest only add to their counts.
+fn count_shared(
+    postings: &mut [&Vec<u32>],
+    need: usize,
+    scratch: &mut Scratch,
+    out: &mut Vec<u32>,
+) {
+    postings.sort_by_key(|p| p.len());
+    let scan = postings.len() - need + 1;
+    for post in &postings[..scan] {
+        for &e in post.iter() {
+            let c = &mut scratch.counts[e as usize];
+            if *c == 0 {
+                scratch.touched.push(e);
+            }
+            *c = c.saturating_add(1);
+        }
+    }
+    let rest = &postings[scan..];
+    let rest_len: usize = rest.iter().map(|p| p.len()).sum();
+    // Few candidates against long lists: look each one up instead.
+    if scratch.touched.len() * rest.len() * 12 < rest_len {
+        for &e in &scratch.touched {
+            let hits = rest.iter().filter(|p| p.binary_search(&e).is_ok()).count();
+            let c = &mut scratch.counts[e as usize];
+            *c = c.saturating_add(u16::try_from(hits).unwrap_or(u16::MAX));
+        }
+    } else {
+        for post in rest {
             for &e in post.iter() {
                 let c = &mut scratch.counts[e as usize];
                 if *c > 0 {
@@ -529,14 +626,14 @@ impl Index {
                 }
             }
         }
-        for &e in &scratch.touched {
-            if usize::from(scratch.counts[e as usize]) >= need {
-                out.push(e);
-            }
-            scratch.counts[e as usize] = 0;
-        }
-        scratch.touched.clear();
     }
+    for &e in &scratch.touched {
+        if usize::from(scratch.counts[e as usize]) >= need {
+            out.push(e);
+        }
+        scratch.counts[e as usize] = 0;
+    }
+    scratch.touched.clear();
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ impl NameKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TokenClass {
     /// A word of the name proper.
@@ -86,7 +86,18 @@ pub struct Token {
     /// `similarity::phonetic(text)`, computed once.
     #[serde(skip)]
     pub phon: String,
+    /// How distinctive the word is across the lists (1.0 = no information;
+    /// set by `compare::Rarity::apply`).
+    #[serde(skip)]
+    pub rarity: f64,
+    /// Dense id of the word in an index's vocabulary (`NO_VOCAB` outside
+    /// one), so that a search can remember its similarities per word.
+    #[serde(skip)]
+    pub vocab: u32,
 }
+
+/// `Token::vocab` of a word that belongs to no index.
+pub const NO_VOCAB: u32 = u32::MAX;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Name {
@@ -464,6 +475,8 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             script,
             abjad,
             phon,
+            rarity: 1.0,
+            vocab: NO_VOCAB,
         });
     }
     // Patronymic roles: `X bin Y` makes X the given name and Y the father's.

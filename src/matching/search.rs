@@ -8,13 +8,17 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::compare::{NameComparison, PARAMS};
+use super::compare::{NameComparison, Rarity, PARAMS};
 use super::countries;
 use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
 use super::index::{Form, Index, Scratch};
-use super::normalize::{normalize, NameKind};
+use super::normalize::{normalize, NameKind, Token};
 use crate::lists::model::{Entity, EntityKind};
 use crate::lists::Snapshot;
+
+/// Scores are rounded to 4 decimals after the bound is taken: a bound this
+/// far below the threshold cannot round up to it.
+const BOUND_MARGIN: f64 = 1e-4;
 
 /// What is known about the party being screened.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -106,6 +110,18 @@ pub struct Hit {
     pub entity_index: usize,
 }
 
+/// Which names a search aligns with the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Names the index finds, less those whose score bound is too low.
+    Indexed,
+    /// Every name, less those whose score bound is too low.
+    AllNames,
+    /// Every name, fully aligned: the definition the others must equal
+    /// (for tests; slow).
+    Reference,
+}
+
 /// Everything derived from a snapshot for matching; build once, share.
 pub struct Matcher<'s> {
     pub snapshot: &'s Snapshot,
@@ -177,53 +193,57 @@ impl<'s> Matcher<'s> {
         m
     }
 
-    /// Screen one query. `exhaustive` scores every name instead of using
-    /// the index (for the completeness test and thresholds below 0.5).
+    /// Screen one query.
     pub fn search(&self, query: &Query, settings: &Settings, scratch: &mut Scratch) -> Vec<Hit> {
         // Names without a distinctive pair are capped at exactly 0.5, and the
         // index finds only distinctive pairs: at or below 0.5, score all.
-        self.search_with(query, settings, scratch, settings.threshold <= 0.5)
+        let scan = if settings.threshold <= 0.5 {
+            Scan::AllNames
+        } else {
+            Scan::Indexed
+        };
+        self.search_with(query, settings, scratch, scan)
     }
 
-    pub fn search_with<'m>(
-        &'m self,
+    pub fn search_with(
+        &self,
         query: &Query,
         settings: &Settings,
         scratch: &mut Scratch,
-        exhaustive: bool,
+        scan: Scan,
     ) -> Vec<Hit> {
         // entity index → best name alignment (score, name id)
         let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
         let mut weak: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        let qname = query.name.as_deref().map(|n| normalize(n, query.kind));
+        let mut ids: BTreeMap<u32, Vec<IdentifierMatch>> = BTreeMap::new();
+        self.identifier_hits(query, &mut ids);
+        let qname = query.name.as_deref().map(|n| {
+            let mut name = normalize(n, query.kind);
+            self.index.stats.apply(&mut name);
+            name
+        });
         if let Some(qn) = qname.as_ref().filter(|q| !q.tokens.is_empty()) {
-            if exhaustive {
+            if scan != Scan::Indexed {
                 scratch.candidates.clear();
                 scratch.candidates.extend(0..self.index.names.len() as u32);
             } else {
                 self.index.candidates(qn, scratch);
             }
-            // Listed words recur across candidate names: score each
-            // (query word, listed word) pair once per query.
-            type Key<'k> = (usize, &'k str, u8, bool, Option<char>);
-            let mut memo: crate::matching::vocab::FastMap<Key<'_>, (f64, &'static str)> =
-                Default::default();
+            let memo = &mut scratch.pairs;
+            memo.start(self.index.vocabulary);
             for &id in &scratch.candidates {
                 let n = &self.index.names[id as usize];
-                let mut pair_sim =
-                    |i: usize, x: &super::normalize::Token, y: &'m super::normalize::Token| {
-                        *memo
-                            .entry((i, y.text.as_str(), y.class as u8, y.abjad, y.script))
-                            .or_insert_with(|| super::compare::single_sim(x, y, &PARAMS))
-                    };
-                let score = super::compare::align_with(
-                    qn,
-                    &n.name,
-                    &self.index.stats,
-                    &PARAMS,
-                    &mut pair_sim,
-                )
-                .score;
+                let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
+                // Most candidates share one common word: a cheap bound
+                // rules them out before aligning. Entities hit by an
+                // identifier keep their best name for the explanation.
+                if scan != Scan::Reference && !ids.contains_key(&n.entity) {
+                    let bound = super::compare::score_bound(qn, &n.name, &PARAMS, &mut pair_sim);
+                    if bound + BOUND_MARGIN < settings.threshold {
+                        continue;
+                    }
+                }
+                let score = super::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim).score;
                 if score < settings.threshold.min(0.5) {
                     continue;
                 }
@@ -239,8 +259,6 @@ impl<'s> Matcher<'s> {
                 }
             }
         }
-        let mut ids: BTreeMap<u32, Vec<IdentifierMatch>> = BTreeMap::new();
-        self.identifier_hits(query, &mut ids);
 
         let mut hits = Vec::new();
         let entities: std::collections::BTreeSet<u32> =
@@ -258,12 +276,7 @@ impl<'s> Matcher<'s> {
                 } else {
                     "alias"
                 };
-                name_why = Some(super::compare::compare_with(
-                    qn,
-                    &n.name,
-                    &self.index.stats,
-                    &PARAMS,
-                ));
+                name_why = Some(super::compare::compare_with(qn, &n.name, &PARAMS));
             }
             let identifiers = ids.remove(&ent).unwrap_or_default();
             if let Some(top) = identifiers
