@@ -257,6 +257,8 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
             let s = super::similarity::abjad_similarity(&x.text, &y.text);
             (s, "transliterated")
         }
+        _ if x.group.is_some() && x.group == y.group => (1.0, "exact"),
+        _ if !could_pair(x, y, p) => (0.0, ""),
         _ => {
             let s = keyed_similarity(
                 &x.text,
@@ -270,6 +272,31 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
             (s, if s >= 1.0 { "exact" } else { "fuzzy" })
         }
     }
+}
+
+/// Whether two words could reach `min_pair` on the spelling or on the
+/// phonetic key, judged by their lengths and letter masks alone.
+fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
+    use super::similarity::{mask_distance, reach_share};
+    let within = |la: usize, lb: usize, ma: u64, mb: u64, share: f64| {
+        let most = share * la.max(lb) as f64;
+        la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
+    };
+    x.phon == y.phon
+        || within(
+            x.text.len(),
+            y.text.len(),
+            x.letters,
+            y.letters,
+            reach_share(p.min_pair, 1.0, p.curve),
+        )
+        || within(
+            x.phon.len(),
+            y.phon.len(),
+            x.phon_letters,
+            y.phon_letters,
+            reach_share(p.min_pair, 0.9, p.curve),
+        )
 }
 
 fn is_joinable(t: &Token) -> bool {

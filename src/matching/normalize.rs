@@ -94,6 +94,15 @@ pub struct Token {
     /// one), so that a search can remember its similarities per word.
     #[serde(skip)]
     pub vocab: u32,
+    /// Spelling-variant group (`vocab::NAME_EQUIVALENTS`), if any.
+    #[serde(skip)]
+    pub group: Option<u32>,
+    /// `similarity::letter_mask` of the text and of the phonetic key: a
+    /// cheap lower bound of the edit distance between two words.
+    #[serde(skip)]
+    pub letters: u64,
+    #[serde(skip)]
+    pub phon_letters: u64,
 }
 
 /// `Token::vocab` of a word that belongs to no index.
@@ -467,6 +476,12 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             Origin::Alphabet => (false, None, false),
         };
         let phon = super::similarity::phonetic(&text);
+        let group = vocab::LOOKUP
+            .equivalents
+            .get(text.as_str())
+            .map(|g| *g as u32);
+        let letters = super::similarity::letter_mask(&text);
+        let phon_letters = super::similarity::letter_mask(&phon);
         tokens.push(Token {
             text,
             class,
@@ -477,6 +492,9 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             phon,
             rarity: 1.0,
             vocab: NO_VOCAB,
+            group,
+            letters,
+            phon_letters,
         });
     }
     // Patronymic roles: `X bin Y` makes X the given name and Y the father's.

@@ -270,22 +270,46 @@ pub fn keyed_similarity(
     raw.max(phon)
 }
 
+/// The folded letters of a word, one bit each (letters that fold together
+/// share a bit, and a few others collide). Every letter one word has and
+/// the other lacks costs at least one edit, so `mask_distance` is a lower
+/// bound of the weighted distance, in a handful of instructions.
+pub fn letter_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, c| m | 1 << fold_slot(c))
+}
+
+pub fn mask_distance(a: u64, b: u64) -> u32 {
+    (a & !b).count_ones().max((b & !a).count_ones())
+}
+
+/// The bag slot of a byte: vowels and look-alike digits fold together.
+fn fold_slot(c: u8) -> usize {
+    let c = match c {
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
+        b'1' => b'l',
+        b'5' => b's',
+        b'9' => b'g',
+        other => other,
+    };
+    usize::from(c & 63)
+}
+
+/// The largest `distance / longer length` at which `scale * (1 -
+/// distance/len)^curve` still reaches `floor`.
+pub fn reach_share(floor: f64, scale: f64, curve: f64) -> f64 {
+    if floor <= 0.0 {
+        return 1.0;
+    }
+    1.0 - min_ratio((floor / scale).min(1.0), curve)
+}
+
 /// A lower bound of the weighted distance, cheap to compute: with vowels
 /// folded together and confusable digits onto their letters, every other
 /// edit costs at least 1 and changes the letter counts by at most one on
 /// each side, so the larger one-sided count difference bounds the distance.
 fn bag_distance(a: &[u8], b: &[u8]) -> usize {
     let mut counts = [0i16; 64];
-    let slot = |c: u8| -> usize {
-        let c = match c {
-            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
-            b'1' => b'l',
-            b'5' => b's',
-            b'9' => b'g',
-            other => other,
-        };
-        usize::from(c & 63)
-    };
+    let slot = fold_slot;
     for &c in a {
         counts[slot(c)] += 1;
     }
