@@ -278,24 +278,34 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
 /// phonetic key, judged by their lengths and letter masks alone.
 fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
     use super::similarity::{mask_distance, reach_share};
+    thread_local! {
+        // (min_pair, curve) → (spelling share, phonetic share): one pair of
+        // roots per thread instead of one per word pair.
+        static SHARES: std::cell::Cell<(f64, f64, f64, f64)> =
+            const { std::cell::Cell::new((f64::NAN, f64::NAN, 0.0, 0.0)) };
+    }
+    let (raw_share, phon_share) = SHARES.with(|cell| {
+        let (floor, curve, raw, phon) = cell.get();
+        if floor == p.min_pair && curve == p.curve {
+            return (raw, phon);
+        }
+        let raw = reach_share(p.min_pair, 1.0, p.curve);
+        let phon = reach_share(p.min_pair, 0.9, p.curve);
+        cell.set((p.min_pair, p.curve, raw, phon));
+        (raw, phon)
+    });
     let within = |la: usize, lb: usize, ma: u64, mb: u64, share: f64| {
         let most = share * la.max(lb) as f64;
         la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
     };
     x.phon == y.phon
-        || within(
-            x.text.len(),
-            y.text.len(),
-            x.letters,
-            y.letters,
-            reach_share(p.min_pair, 1.0, p.curve),
-        )
+        || within(x.text.len(), y.text.len(), x.letters, y.letters, raw_share)
         || within(
             x.phon.len(),
             y.phon.len(),
             x.phon_letters,
             y.phon_letters,
-            reach_share(p.min_pair, 0.9, p.curve),
+            phon_share,
         )
 }
 
@@ -484,12 +494,17 @@ fn best_variant(
     rarity: &dyn Rarity,
     p: &Params,
 ) -> (Name, Name, Alignment) {
-    let (va, vb) = (variants(a), variants(b));
     let weighed = |v: &&str| {
         let mut n = normalize(v, kind);
         rarity.apply(&mut n);
         n
     };
+    if !a.contains('/') && !b.contains('/') {
+        let (na, nb) = (weighed(&a), weighed(&b));
+        let al = align(&na, &nb, p);
+        return (na, nb, al);
+    }
+    let (va, vb) = (variants(a), variants(b));
     let na: Vec<Name> = va.iter().map(weighed).collect();
     let nb: Vec<Name> = vb.iter().map(weighed).collect();
     let mut best: Option<(usize, usize, Alignment)> = None;
@@ -871,11 +886,14 @@ pub fn align_with(
     };
     let (ua, sa) = leftovers(ta, &out.used_a);
     let (ub, sb) = leftovers(tb, &out.used_b);
-    let sorted_sum = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
+    let sorted_sum = |v: &mut [f64]| {
+        v.sort_unstable_by(f64::total_cmp);
         v.iter().sum::<f64>()
     };
-    let (matched, paired) = (sorted_sum(matched_terms), sorted_sum(paired_terms));
+    let (matched, paired) = (
+        sorted_sum(&mut matched_terms),
+        sorted_sum(&mut paired_terms),
+    );
     let total = if ua > 0.0 && ub > 0.0 {
         paired + (ua + ub)
     } else {

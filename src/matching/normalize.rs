@@ -271,9 +271,12 @@ fn reorder_comma(text: String) -> (String, bool) {
     (format!("{given} {family}"), true)
 }
 
+fn info(w: &str) -> Option<&'static vocab::WordInfo> {
+    vocab::LOOKUP.words.get(w)
+}
+
 fn number_word(w: &str) -> Option<u32> {
-    let l = &vocab::LOOKUP;
-    l.numbers.get(w).or_else(|| l.tens.get(w)).copied()
+    info(w).and_then(|i| i.number.or(i.tens))
 }
 
 /// `forty four` / `forty 4` → `44`; `first` → `1`; `1st` → `1`; `3%ers` → `3 ers`.
@@ -289,7 +292,7 @@ fn fold_numbers(mut words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
     let mut i = 0;
     while i < words.len() {
         let (w, syl) = (&words[i].0, words[i].1);
-        let tens = vocab::LOOKUP.tens.get(w.as_str()).copied();
+        let tens = info(w).and_then(|i| i.tens);
         if let Some(t) = tens {
             if let Some(next) = words.get(i + 1) {
                 let unit = number_word(&next.0)
@@ -328,6 +331,12 @@ fn ordinal_digits(w: &str) -> Option<String> {
 /// Split tokens that mix digits and letters at the boundary (`2004a`
 /// stays, `3ers` → `3 ers` only when letters follow a leading number).
 fn split_alnum(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    if !words
+        .iter()
+        .any(|(w, _)| w.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return words;
+    }
     let mut out = Vec::with_capacity(words.len());
     for (w, syl) in words {
         let digits = w.chars().take_while(char::is_ascii_digit).count();
@@ -353,7 +362,8 @@ fn fold_legal_phrases(mut words: Vec<(String, Origin)>) -> Vec<(String, Origin)>
     let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
     let mut i = 0;
     'outer: while i < words.len() {
-        for (parts, canon) in &vocab::LOOKUP.legal_phrases {
+        let starts = info(&words[i].0).is_some_and(|x| x.starts_legal_phrase);
+        for (parts, canon) in vocab::LOOKUP.legal_phrases.iter().filter(|_| starts) {
             if i + parts.len() <= words.len()
                 && parts.iter().enumerate().all(|(k, p)| words[i + k].0 == *p)
             {
@@ -370,9 +380,12 @@ fn fold_legal_phrases(mut words: Vec<(String, Origin)>) -> Vec<(String, Origin)>
 
 /// Runs of two or more single letters are one acronym: `a b c` → `abc`.
 fn join_initial_runs(words: Vec<(String, Origin)>, kind: NameKind) -> Vec<(String, Origin)> {
+    let single = |w: &str| w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
+    if !words.iter().any(|(w, _)| single(w)) {
+        return words;
+    }
     let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len());
     let mut run = String::new();
-    let single = |w: &str| w.len() == 1 && w.chars().all(|c| c.is_ascii_alphabetic());
     for (w, syl) in words {
         if single(&w) {
             run.push_str(&w);
@@ -400,7 +413,12 @@ fn push_run(out: &mut Vec<(String, Origin)>, run: &mut String, kind: NameKind) {
     }
 }
 
-fn classify(text: &str, kind: NameKind, position: usize) -> TokenClass {
+fn classify(
+    text: &str,
+    info: Option<&vocab::WordInfo>,
+    kind: NameKind,
+    position: usize,
+) -> TokenClass {
     if text.chars().all(|c| c.is_ascii_digit()) {
         return TokenClass::Number;
     }
@@ -412,17 +430,19 @@ fn classify(text: &str, kind: NameKind, position: usize) -> TokenClass {
     if text.len() == 1 {
         return TokenClass::Initial;
     }
-    let l = &vocab::LOOKUP;
-    if kind != NameKind::Organization && position == 0 && l.titles.contains(text) {
+    let Some(info) = info else {
+        return TokenClass::Name;
+    };
+    if kind != NameKind::Organization && position == 0 && info.title {
         return TokenClass::Title;
     }
-    if l.particles.contains(text) {
+    if info.particle {
         return TokenClass::Particle;
     }
-    if l.legal.contains_key(text) {
+    if info.legal.is_some() {
         return TokenClass::LegalForm;
     }
-    if kind != NameKind::Person && l.generic.contains(text) {
+    if kind != NameKind::Person && info.generic {
         return TokenClass::Generic;
     }
     TokenClass::Name
@@ -458,12 +478,17 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
     let words = fold_legal_phrases(words);
     let words = join_initial_runs(words, kind);
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
+    let mut after_patronymic = false;
     for (text, script) in words {
-        let canon = vocab::LOOKUP
-            .legal
-            .get(text.as_str())
-            .map_or(text, |c| (*c).to_owned());
-        let class = classify(&canon, kind, tokens.len());
+        let mut word = info(&text);
+        let canon = match word.and_then(|w| w.legal) {
+            Some(c) if c != text => {
+                word = info(c);
+                c.to_owned()
+            }
+            _ => text,
+        };
+        let class = classify(&canon, word, kind, tokens.len());
         let text = match class {
             TokenClass::Number => roman_numeral(&canon)
                 .filter(|_| !canon.chars().all(|c| c.is_ascii_digit()))
@@ -476,40 +501,37 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             Origin::Alphabet => (false, None, false),
         };
         let phon = super::similarity::phonetic(&text);
-        let group = vocab::LOOKUP
-            .equivalents
-            .get(text.as_str())
-            .map(|g| *g as u32);
         let letters = super::similarity::letter_mask(&text);
         let phon_letters = super::similarity::letter_mask(&phon);
+        // Patronymic roles: `X bin Y` makes X the given name and Y the
+        // father's.
+        let mut role = Role::None;
+        if after_patronymic && class == TokenClass::Name {
+            role = Role::Father;
+        }
+        let patronymic = word.is_some_and(|w| w.patronymic);
+        if patronymic {
+            if let Some(prev) = tokens.last_mut() {
+                if prev.class == TokenClass::Name && prev.role == Role::None {
+                    prev.role = Role::Given;
+                }
+            }
+        }
+        after_patronymic = patronymic;
         tokens.push(Token {
             text,
             class,
-            role: Role::None,
+            role,
             exact_only,
             script,
             abjad,
             phon,
             rarity: 1.0,
             vocab: NO_VOCAB,
-            group,
+            group: word.and_then(|w| w.group),
             letters,
             phon_letters,
         });
-    }
-    // Patronymic roles: `X bin Y` makes X the given name and Y the father's.
-    for i in 0..tokens.len() {
-        if vocab::LOOKUP.patronymic.contains(tokens[i].text.as_str()) {
-            if i > 0 && tokens[i - 1].class == TokenClass::Name && tokens[i - 1].role == Role::None
-            {
-                tokens[i - 1].role = Role::Given;
-            }
-            if let Some(next) = tokens.get_mut(i + 1) {
-                if next.class == TokenClass::Name {
-                    next.role = Role::Father;
-                }
-            }
-        }
     }
     Name {
         original: name.to_owned(),

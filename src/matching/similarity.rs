@@ -139,42 +139,43 @@ fn distance_heap(a: &[u8], b: &[u8], max: u16) -> Option<u16> {
 /// `z`→`s`, and doubled letters once. One pass, one allocation.
 pub fn phonetic(s: &str) -> String {
     let b = s.as_bytes();
-    let mut out = String::with_capacity(b.len());
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         let next = b.get(i + 1).copied();
         let (c, skip) = match (b[i], next) {
-            (b's', Some(b'c')) if b.get(i + 2) == Some(&b'h') => ('s', 3),
-            (b't', Some(b'c')) if b.get(i + 2) == Some(&b'h') => ('c', 1),
-            (b'p', Some(b'h')) => ('f', 2),
-            (b'k', Some(b'h')) => ('h', 2),
-            (b'g', Some(b'h')) => ('g', 2),
-            (b'd', Some(b'h')) => ('d', 2),
-            (b't', Some(b'h')) => ('t', 2),
-            (b'c', Some(b'k')) => ('k', 2),
-            (b'o', Some(b'u')) | (b'o', Some(b'o')) => ('u', 2),
-            (b'e', Some(b'e')) | (b'i', Some(b'e')) => ('i', 2),
-            (c, _) => (char::from(c), 1),
+            (b's', Some(b'c')) if b.get(i + 2) == Some(&b'h') => (b's', 3),
+            (b't', Some(b'c')) if b.get(i + 2) == Some(&b'h') => (b'c', 1),
+            (b'p', Some(b'h')) => (b'f', 2),
+            (b'k', Some(b'h')) => (b'h', 2),
+            (b'g', Some(b'h')) => (b'g', 2),
+            (b'd', Some(b'h')) => (b'd', 2),
+            (b't', Some(b'h')) => (b't', 2),
+            (b'c', Some(b'k')) => (b'k', 2),
+            (b'o', Some(b'u')) | (b'o', Some(b'o')) => (b'u', 2),
+            (b'e', Some(b'e')) | (b'i', Some(b'e')) => (b'i', 2),
+            (c, _) => (c, 1),
         };
         let c = match c {
-            'w' => 'v',
-            'y' | 'j' => 'i',
-            'c' | 'q' | 'x' => 'k',
-            'z' => 's',
+            b'w' => b'v',
+            b'y' | b'j' => b'i',
+            b'c' | b'q' | b'x' => b'k',
+            b'z' => b's',
             other => other,
         };
         // `sch` → `sh`: emit both letters.
         if skip == 3 {
-            out.push('s');
-            if !out.ends_with('h') {
-                out.push('h');
+            out.push(b's');
+            if out.last() != Some(&b'h') {
+                out.push(b'h');
             }
-        } else if !out.ends_with(c) {
+        } else if out.last() != Some(&c) || !c.is_ascii() {
             out.push(c);
         }
         i += skip;
     }
-    out
+    // Only ASCII bytes are rewritten or dropped, so the text stays UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// Consonant skeleton for comparing an abjad transliteration with a Latin
@@ -284,14 +285,26 @@ pub fn mask_distance(a: u64, b: u64) -> u32 {
 
 /// The bag slot of a byte: vowels and look-alike digits fold together.
 fn fold_slot(c: u8) -> usize {
-    let c = match c {
-        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
-        b'1' => b'l',
-        b'5' => b's',
-        b'9' => b'g',
-        other => other,
-    };
-    usize::from(c & 63)
+    usize::from(SLOTS[usize::from(c)])
+}
+
+static SLOTS: [u8; 256] = slots();
+
+const fn slots() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = match i as u8 {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
+            b'1' => b'l',
+            b'5' => b's',
+            b'9' => b'g',
+            other => other,
+        };
+        t[i] = c & 63;
+        i += 1;
+    }
+    t
 }
 
 /// The largest `distance / longer length` at which `scale * (1 -
@@ -300,7 +313,13 @@ pub fn reach_share(floor: f64, scale: f64, curve: f64) -> f64 {
     if floor <= 0.0 {
         return 1.0;
     }
-    1.0 - min_ratio((floor / scale).min(1.0), curve)
+    let f = (floor / scale).min(1.0);
+    // The shipped curve has a cheap closed form; others are remembered.
+    1.0 - if curve == 1.5 {
+        (f * f).cbrt()
+    } else {
+        min_ratio(f, curve)
+    }
 }
 
 /// A lower bound of the weighted distance, cheap to compute: with vowels

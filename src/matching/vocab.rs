@@ -314,8 +314,29 @@ impl Hasher for Fnv {
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
+/// Everything the lists above say about one word, found with one lookup.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WordInfo {
+    /// `one` … `nineteen`, `first` …: its value.
+    pub number: Option<u32>,
+    /// `twenty` … `ninety`: its value.
+    pub tens: Option<u32>,
+    /// A legal form: its canonical spelling.
+    pub legal: Option<&'static str>,
+    pub title: bool,
+    pub particle: bool,
+    pub generic: bool,
+    pub patronymic: bool,
+    /// Index of its spelling-variant group in `NAME_EQUIVALENTS`.
+    pub group: Option<u32>,
+    /// The first word of some multi-word legal form.
+    pub starts_legal_phrase: bool,
+}
+
 /// Hash-set views of the lists above, built once.
 pub struct Lookup {
+    /// Every listed word with all it is (one lookup per word).
+    pub words: FastMap<&'static str, WordInfo>,
     pub legal: FastMap<&'static str, &'static str>,
     /// Legal phrases split into words, longest first.
     pub legal_phrases: Vec<(Vec<&'static str>, &'static str)>,
@@ -340,7 +361,36 @@ pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
             equivalents.insert(*w, i);
         }
     }
+    let mut words: FastMap<&'static str, WordInfo> = FastMap::default();
+    for (w, v) in UNITS {
+        words.entry(w).or_default().number = Some(*v);
+    }
+    for (w, v) in TENS {
+        words.entry(w).or_default().tens = Some(*v);
+    }
+    for (w, c) in LEGAL_WORDS {
+        words.entry(w).or_default().legal = Some(c);
+    }
+    for w in TITLES {
+        words.entry(w).or_default().title = true;
+    }
+    for w in PARTICLES {
+        words.entry(w).or_default().particle = true;
+    }
+    for w in GENERIC_ORG_WORDS {
+        words.entry(w).or_default().generic = true;
+    }
+    for w in PATRONYMIC_MARKERS {
+        words.entry(w).or_default().patronymic = true;
+    }
+    for (w, g) in &equivalents {
+        words.entry(w).or_default().group = Some(*g as u32);
+    }
+    for (phrase, _) in &legal_phrases {
+        words.entry(phrase[0]).or_default().starts_legal_phrase = true;
+    }
     Lookup {
+        words,
         legal: LEGAL_WORDS.iter().copied().collect(),
         legal_phrases,
         generic: GENERIC_ORG_WORDS.iter().copied().collect(),
