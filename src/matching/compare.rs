@@ -325,11 +325,24 @@ fn compound_candidates(
     flip: bool,
     out: &mut Vec<Candidate>,
 ) {
+    // A run written together or as initials keeps its first letter: runs
+    // whose first letter begins no word on the other side pair with none.
+    let first_bit = |t: &Token| t.text.as_bytes().first().map_or(0, |b| 1u64 << (b & 63));
+    let firsts = single
+        .iter()
+        .filter(|t| !t.exact_only && matches!(t.class, TokenClass::Name | TokenClass::Generic))
+        .fold(0u64, |m, t| m | first_bit(t));
+    if firsts == 0 || multi.len() < 2 {
+        return;
+    }
     for len in 2..=3 {
         for start in 0..multi.len().saturating_sub(len - 1) {
             let unit = Unit { start, len };
             let parts = &multi[start..start + len];
-            if !parts.iter().all(is_joinable) || parts.iter().any(|t| t.exact_only) {
+            if firsts & first_bit(&parts[0]) == 0
+                || !parts.iter().all(is_joinable)
+                || parts.iter().any(|t| t.exact_only)
+            {
                 continue;
             }
             // Written together, the words keep their first letter and about
@@ -847,8 +860,8 @@ pub fn align_with(
 
     // Per-pair terms are summed in sorted order so that swapping the two
     // names cannot change the floating-point result (symmetry).
-    let mut matched_terms = Vec::with_capacity(out.chosen.len());
-    let mut paired_terms = Vec::with_capacity(out.chosen.len());
+    let mut matched_terms = Terms::default();
+    let mut paired_terms = Terms::default();
     let mut strong_pair = false;
     for c in &out.chosen {
         let w = unit_weight(ta, c.a) + unit_weight(tb, c.b);
@@ -886,14 +899,7 @@ pub fn align_with(
     };
     let (ua, sa) = leftovers(ta, &out.used_a);
     let (ub, sb) = leftovers(tb, &out.used_b);
-    let sorted_sum = |v: &mut [f64]| {
-        v.sort_unstable_by(f64::total_cmp);
-        v.iter().sum::<f64>()
-    };
-    let (matched, paired) = (
-        sorted_sum(&mut matched_terms),
-        sorted_sum(&mut paired_terms),
-    );
+    let (matched, paired) = (matched_terms.sorted_sum(), paired_terms.sorted_sum());
     let total = if ua > 0.0 && ub > 0.0 {
         paired + (ua + ub)
     } else {
@@ -927,6 +933,39 @@ pub fn align_with(
     }
     out.score = round4(score.clamp(0.0, 1.0));
     out
+}
+
+/// Per-pair terms of a score, kept on the stack for names of ordinary
+/// length, summed in sorted order so that the sum does not depend on which
+/// name came first (symmetry).
+#[derive(Default)]
+struct Terms {
+    small: [f64; 16],
+    len: usize,
+    more: Vec<f64>,
+}
+
+impl Terms {
+    fn push(&mut self, x: f64) {
+        if self.len < self.small.len() {
+            self.small[self.len] = x;
+        } else {
+            self.more.push(x);
+        }
+        self.len += 1;
+    }
+
+    fn sorted_sum(mut self) -> f64 {
+        let n = self.len.min(self.small.len());
+        let v = if self.len > n {
+            self.more.extend_from_slice(&self.small[..n]);
+            &mut self.more[..]
+        } else {
+            &mut self.small[..n]
+        };
+        v.sort_unstable_by(f64::total_cmp);
+        v.iter().sum()
+    }
 }
 
 /// Pairs whose order differs between the two names.

@@ -474,13 +474,34 @@ pub fn roman_numeral(s: &str) -> Option<u32> {
 pub fn normalize(name: &str, kind: NameKind) -> Name {
     let (words, _) = raw_words(name);
     let words = split_alnum(words);
-    let words = fold_numbers(words);
-    let words = fold_legal_phrases(words);
+    // One table lookup per word; the rewriting stages below run only for
+    // names that hold what they rewrite, and most names keep their words.
+    let mut infos: Vec<Option<&vocab::WordInfo>> = words.iter().map(|(w, _)| info(w)).collect();
+    let numbers = words.iter().zip(&infos).any(|((w, _), i)| {
+        w.bytes().any(|b| b.is_ascii_digit()) || i.is_some_and(|i| i.number.or(i.tens).is_some())
+    });
+    let phrases = words.len() > 1
+        && infos
+            .iter()
+            .any(|i| i.is_some_and(|i| i.starts_legal_phrase));
+    let letters = words.iter().any(|(w, _)| w.len() == 1);
+    let words = if numbers { fold_numbers(words) } else { words };
+    let words = if phrases {
+        fold_legal_phrases(words)
+    } else {
+        words
+    };
     let words = join_initial_runs(words, kind);
+    if numbers || phrases || letters {
+        infos.clear();
+    }
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     let mut after_patronymic = false;
-    for (text, script) in words {
-        let mut word = info(&text);
+    for (i, (text, script)) in words.into_iter().enumerate() {
+        let mut word = match infos.get(i) {
+            Some(known) => *known,
+            None => info(&text),
+        };
         let canon = match word.and_then(|w| w.legal) {
             Some(c) if c != text => {
                 word = info(c);
