@@ -656,6 +656,10 @@ fn structural_candidates(a: &Name, b: &Name, p: &Params, out: &mut Vec<Candidate
     }
 }
 
+/// A word similarity: `(i, x, y)` scores word `i` of the first name (`x`)
+/// against a word `y` of the second.
+pub type PairSim<'f> = dyn FnMut(usize, &Token, &Token) -> (f64, &'static str) + 'f;
+
 /// One query's word similarities with listed words, remembered by
 /// vocabulary id for the length of a search: listed words recur across
 /// candidate names, and each is scored against every query word once.
@@ -717,12 +721,7 @@ fn span(u: Unit) -> u64 {
 /// where `P` weighs every word that could pair and `U` every word that
 /// cannot, times the conflict factor those words already force. A search
 /// skips aligning a candidate whose bound is below its threshold.
-pub fn score_bound(
-    a: &Name,
-    b: &Name,
-    p: &Params,
-    pair_sim: &mut dyn FnMut(usize, &Token, &Token) -> (f64, &'static str),
-) -> f64 {
+pub fn score_bound(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) -> f64 {
     let (ta, tb) = (&a.tokens, &b.tokens);
     if ta.len() > 64 || tb.len() > 64 || same_name(a, b) {
         return 1.0;
@@ -790,12 +789,7 @@ pub fn align(a: &Name, b: &Name, p: &Params) -> Alignment {
 /// Align with a given token similarity: `pair_sim(i, x, y)` scores token
 /// `i` of the first name (`x`) against a token `y` of the second; a caller
 /// aligning one query with many names may memoise it.
-pub fn align_with(
-    a: &Name,
-    b: &Name,
-    p: &Params,
-    pair_sim: &mut dyn FnMut(usize, &Token, &Token) -> (f64, &'static str),
-) -> Alignment {
+pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) -> Alignment {
     let (ta, tb) = (&a.tokens, &b.tokens);
     let mut out = Alignment {
         score: 0.0,

@@ -14,9 +14,11 @@
 //! Similarity ≥ 0.7 bounds the weighted edit distance at 0.212 of the
 //! longer length (0.154 on phonetic keys, 0.121 on skeletons). Keys fold
 //! vowels together and confusable digits onto letters, so every remaining
-//! edit costs at least 1 and changes at most 4 padded trigrams; the probe
-//! must therefore share at least `len + 2 - 4k` trigrams with any entry it
-//! could pair with. Candidates pass through the same scorer as an
+//! edit costs at least 1 and changes at most 4 padded trigrams; an entry
+//! of length `le` within `k = floor(share * max(len, le))` edits differs in
+//! length by at most `k` and shares at least `len + 2 - 4k` of the probe's
+//! trigrams. Postings are kept per key length, so a probe visits only the
+//! lengths in reach. Candidates pass through the same scorer as an
 //! exhaustive scan, so the indexed search returns exactly what the
 //! exhaustive one does for any threshold above 0.5 (a test checks this;
 //! names without a distinctive pair are capped at exactly 0.5, so at or
