@@ -332,6 +332,7 @@ impl Index {
         for e in &mut index.entries {
             e.names.dedup();
         }
+        let mut spaces: Vec<&mut Space> = Vec::new();
         for shelf in [
             &mut index.tokens,
             &mut index.joined,
@@ -344,9 +345,15 @@ impl Index {
                 &mut shelf.skel,
                 &mut shelf.skel_abjad,
             ] {
-                space.freeze();
+                spaces.push(space);
             }
         }
+        // Filing is independent per key space: use every core.
+        rayon::scope(|scope| {
+            for space in spaces {
+                scope.spawn(move |_| space.freeze());
+            }
+        });
         index.number_words();
         index
     }
