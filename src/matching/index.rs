@@ -121,13 +121,7 @@ fn grams(key: &str) -> Vec<Gram> {
 /// `a`, `0`→`a`, `1`→`l`, `3`→`a`, `4`→`a`, `5`→`s`, `9`→`g`.
 pub fn fold(key: &str) -> String {
     key.bytes()
-        .map(|b| match b {
-            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => 'a',
-            b'1' => 'l',
-            b'5' => 's',
-            b'9' => 'g',
-            other => char::from(other),
-        })
+        .map(|b| char::from(super::similarity::fold_byte(b)))
         .collect()
 }
 

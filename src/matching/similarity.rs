@@ -283,25 +283,31 @@ pub fn mask_distance(a: u64, b: u64) -> u32 {
     (a & !b).count_ones().max((b & !a).count_ones())
 }
 
-/// The bag slot of a byte: vowels and look-alike digits fold together.
-fn fold_slot(c: u8) -> usize {
-    usize::from(SLOTS[usize::from(c)])
+/// A byte with the edits that cost less than 1 folded away: every vowel to
+/// `a`, look-alike digits onto their letters. The candidate index folds its
+/// keys with the same table, so what is free here is free there.
+pub fn fold_byte(c: u8) -> u8 {
+    FOLDED[usize::from(c)]
 }
 
-static SLOTS: [u8; 256] = slots();
+/// The bag slot of a folded byte (a few letters collide).
+fn fold_slot(c: u8) -> usize {
+    usize::from(fold_byte(c) & 63)
+}
 
-const fn slots() -> [u8; 256] {
+static FOLDED: [u8; 256] = folded();
+
+const fn folded() -> [u8; 256] {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
-        let c = match i as u8 {
+        t[i] = match i as u8 {
             b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'0' | b'3' | b'4' => b'a',
             b'1' => b'l',
             b'5' => b's',
             b'9' => b'g',
             other => other,
         };
-        t[i] = c & 63;
         i += 1;
     }
     t
