@@ -175,23 +175,44 @@ struct Candidate {
     how: &'static str,
 }
 
-/// Weight of a paired token: its class weight, scaled by rarity for words
+/// Weight of a paired word: its class weight, scaled by rarity for words
 /// that carry a name.
-fn weight(t: &Token) -> f64 {
-    match t.class {
-        TokenClass::Name | TokenClass::Generic => class_weight(t.class) * t.rarity,
+pub(crate) fn paired_weight(class: TokenClass, rarity: f64) -> f64 {
+    match class {
+        TokenClass::Name | TokenClass::Generic => class_weight(class) * rarity,
         other => class_weight(other),
     }
 }
 
-/// Weight of a token left without a counterpart.
-fn leftover_weight(t: &Token, p: &Params) -> f64 {
-    unmatched_weight(t.class, p)
-        * if t.class == TokenClass::Name {
-            t.rarity
+/// Weight of a word left without a counterpart.
+pub(crate) fn unpaired_weight(class: TokenClass, rarity: f64, p: &Params) -> f64 {
+    unmatched_weight(class, p)
+        * if class == TokenClass::Name {
+            rarity
         } else {
             1.0
         }
+}
+
+fn weight(t: &Token) -> f64 {
+    paired_weight(t.class, t.rarity)
+}
+
+fn leftover_weight(t: &Token, p: &Params) -> f64 {
+    unpaired_weight(t.class, t.rarity, p)
+}
+
+/// Words that count as distinctive evidence when paired strongly.
+pub(crate) fn is_substantive(class: TokenClass) -> bool {
+    matches!(class, TokenClass::Name | TokenClass::Number)
+}
+
+/// Words a word left unpaired on both sides makes a conflicting name part.
+pub(crate) fn is_conflicting(class: TokenClass) -> bool {
+    matches!(
+        class,
+        TokenClass::Name | TokenClass::Initial | TokenClass::Generic
+    )
 }
 
 fn joined(tokens: &[Token], u: Unit) -> String {
@@ -260,7 +281,8 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
         _ if x.group.is_some() && x.group == y.group => (1.0, "exact"),
         _ if !could_pair(x, y, p) => (0.0, ""),
         _ => {
-            let s = keyed_similarity(
+            // Equal texts and variant groups were compared above.
+            let s = super::similarity::spelled_similarity(
                 &x.text,
                 &x.phon,
                 &y.text,
@@ -277,7 +299,7 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
 /// Whether two words could reach `min_pair` on the spelling or on the
 /// phonetic key, judged by their lengths and letter masks alone.
 fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
-    use super::similarity::{mask_distance, reach_share};
+    use super::similarity::reach_share;
     thread_local! {
         // (min_pair, curve) → (spelling share, phonetic share): one pair of
         // roots per thread instead of one per word pair.
@@ -294,10 +316,7 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
         cell.set((p.min_pair, p.curve, raw, phon));
         (raw, phon)
     });
-    let within = |la: usize, lb: usize, ma: u64, mb: u64, share: f64| {
-        let most = share * la.max(lb) as f64;
-        la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
-    };
+    let within = super::similarity::within_share;
     x.phon == y.phon
         || within(x.text.len(), y.text.len(), x.letters, y.letters, raw_share)
         || within(
@@ -309,11 +328,28 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
         )
 }
 
-fn is_joinable(t: &Token) -> bool {
+/// Words that can be part of a run written together.
+pub(crate) fn joinable_class(class: TokenClass) -> bool {
     matches!(
-        t.class,
+        class,
         TokenClass::Name | TokenClass::Particle | TokenClass::Generic | TokenClass::LegalForm
     )
+}
+
+fn is_joinable(t: &Token) -> bool {
+    joinable_class(t.class)
+}
+
+/// Words a run written together or an acronym can pair with.
+pub(crate) fn takes_compound(class: TokenClass, exact_only: bool) -> bool {
+    !exact_only && matches!(class, TokenClass::Name | TokenClass::Generic)
+}
+
+/// Whether a word of `len` bytes beginning with `first` could be a run of
+/// `total` bytes beginning with `run_first` written together: runs keep
+/// their first letter and about their length.
+pub(crate) fn could_join(len: usize, first: u8, total: usize, run_first: u8) -> bool {
+    len >= 4 && len.abs_diff(total) <= 3 && first == run_first
 }
 
 /// Compounds of 2-3 adjacent tokens on `multi` that equal (nearly) one
@@ -327,10 +363,10 @@ fn compound_candidates(
 ) {
     // A run written together or as initials keeps its first letter: runs
     // whose first letter begins no word on the other side pair with none.
-    let first_bit = |t: &Token| t.text.as_bytes().first().map_or(0, |b| 1u64 << (b & 63));
+    let first_bit = |t: &Token| 1u64 << (t.first & 63);
     let firsts = single
         .iter()
-        .filter(|t| !t.exact_only && matches!(t.class, TokenClass::Name | TokenClass::Generic))
+        .filter(|t| takes_compound(t.class, t.exact_only))
         .fold(0u64, |m, t| m | first_bit(t));
     if firsts == 0 || multi.len() < 2 {
         return;
@@ -348,20 +384,13 @@ fn compound_candidates(
             // Written together, the words keep their first letter and about
             // their length; check that before building any string.
             let total: usize = parts.iter().map(|t| t.text.len()).sum();
-            let first = parts[0].text.as_bytes().first().copied();
-            let joinable = |t: &Token| {
-                t.text.len() >= 4
-                    && t.text.len().abs_diff(total) <= 3
-                    && t.text.as_bytes().first().copied() == first
-            };
+            let first = parts[0].first;
+            let joinable = |t: &Token| could_join(t.text.len(), t.first, total, first);
             let no_particle = parts.iter().all(|t| t.class != TokenClass::Particle);
             let spells_initials = |t: &Token| {
                 no_particle
                     && t.text.len() == len
-                    && t.text
-                        .bytes()
-                        .zip(parts)
-                        .all(|(b, p)| p.text.as_bytes().first() == Some(&b))
+                    && t.text.bytes().zip(parts).all(|(b, p)| p.first == b)
             };
             if !single.iter().any(|t| joinable(t) || spells_initials(t)) {
                 continue;
@@ -370,7 +399,7 @@ fn compound_candidates(
             let text_phon = phonetic(&text);
             let initials: String = parts.iter().filter_map(|t| t.text.chars().next()).collect();
             for (j, t) in single.iter().enumerate() {
-                if t.exact_only || !matches!(t.class, TokenClass::Name | TokenClass::Generic) {
+                if !takes_compound(t.class, t.exact_only) {
                     continue;
                 }
                 let one = Unit { start: j, len: 1 };
@@ -446,31 +475,41 @@ fn truncation_candidates(
 /// Acronyms of all content tokens of a whole name (`PLA` ↔ `People's
 /// Liberation Army`), for organisations only.
 fn acronym_of(tokens: &[Token]) -> Option<(Unit, String)> {
-    let content: Vec<&Token> = tokens
+    let (start, len) = acronym_span(tokens, |t| t.class)?;
+    let acronym = tokens
         .iter()
-        .filter(|t| t.class != TokenClass::Particle && t.class != TokenClass::LegalForm)
+        .filter(|t| is_acronym_content(t.class))
+        .filter_map(|t| t.text.chars().next())
         .collect();
-    if content.len() < 2 || content.len() > 6 {
+    Some((Unit { start, len }, acronym))
+}
+
+/// Words whose first letters make a name's acronym.
+pub(crate) fn is_acronym_content(class: TokenClass) -> bool {
+    class != TokenClass::Particle && class != TokenClass::LegalForm
+}
+
+/// The run (start, length) of a name that its acronym stands for, if it has
+/// one: two to six content words, from the first word that is not a
+/// particle to the last that is not a legal form.
+pub(crate) fn acronym_span<T>(
+    words: &[T],
+    class: impl Fn(&T) -> TokenClass,
+) -> Option<(usize, usize)> {
+    let content = words
+        .iter()
+        .filter(|w| is_acronym_content(class(w)))
+        .count();
+    if !(2..=6).contains(&content) {
         return None;
     }
-    let first = tokens
+    let first = words
         .iter()
-        .position(|t| t.class != TokenClass::Particle)?;
-    let last = tokens
+        .position(|w| class(w) != TokenClass::Particle)?;
+    let last = words
         .iter()
-        .rposition(|t| t.class != TokenClass::LegalForm)?;
-    (last > first).then(|| {
-        (
-            Unit {
-                start: first,
-                len: last - first + 1,
-            },
-            content
-                .iter()
-                .filter_map(|t| t.text.chars().next())
-                .collect(),
-        )
-    })
+        .rposition(|w| class(w) != TokenClass::LegalForm)?;
+    (last > first).then_some((first, last - first + 1))
 }
 
 /// Compare two normalised names; their words carry their rarity.
@@ -625,6 +664,25 @@ fn same_name(a: &Name, b: &Name) -> bool {
             .all(|(x, y)| x.text == y.text && x.script == y.script)
 }
 
+/// A hash of what `same_name` compares: names it calls the same hash
+/// alike (FNV-1a over each word's text and syllable character).
+pub(crate) fn spelling_hash(tokens: &[Token]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    for t in tokens {
+        t.text.bytes().for_each(&mut feed);
+        feed(0xff);
+        if let Some(c) = t.script {
+            u32::from(c).to_le_bytes().into_iter().for_each(&mut feed);
+        }
+        feed(0xfe);
+    }
+    h
+}
+
 fn is_org_pair(a: &Name, b: &Name) -> bool {
     a.kind != NameKind::Person && b.kind != NameKind::Person
 }
@@ -702,84 +760,6 @@ impl PairMemo {
         }
         self.sims[self.row[v] + i]
     }
-}
-
-/// The bits of a unit's words (names of at most 64 words).
-fn span(u: Unit) -> u64 {
-    let ones = if u.len >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << u.len) - 1
-    };
-    ones << u.start
-}
-
-/// An upper bound of `align_with(a, b, p, pair_sim).score`, from which
-/// words can pair at all. Words that pair with nothing stay unmatched
-/// whatever the alignment, so the score is at most
-/// `P / (P + U)` (`P + extra * U` when only one side has such words),
-/// where `P` weighs every word that could pair and `U` every word that
-/// cannot, times the conflict factor those words already force. A search
-/// skips aligning a candidate whose bound is below its threshold.
-pub fn score_bound(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) -> f64 {
-    let (ta, tb) = (&a.tokens, &b.tokens);
-    if ta.len() > 64 || tb.len() > 64 || same_name(a, b) {
-        return 1.0;
-    }
-    let (mut ma, mut mb) = (0u64, 0u64);
-    let mut strong = false;
-    let substantive = |t: &Token| matches!(t.class, TokenClass::Name | TokenClass::Number);
-    for (i, x) in ta.iter().enumerate() {
-        for (j, y) in tb.iter().enumerate() {
-            if strong && ma & (1 << i) != 0 && mb & (1 << j) != 0 {
-                continue; // both already count as paired
-            }
-            let (sim, _) = pair_sim(i, x, y);
-            if sim >= p.min_pair {
-                ma |= 1 << i;
-                mb |= 1 << j;
-                strong |= sim >= p.strong_pair && substantive(x) && substantive(y);
-            }
-        }
-    }
-    let mut structural = Vec::new();
-    structural_candidates(a, b, p, &mut structural);
-    for c in &structural {
-        ma |= span(c.a);
-        mb |= span(c.b);
-        strong = true;
-    }
-    let side = |tokens: &[Token], marks: u64| {
-        let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
-        for (i, t) in tokens.iter().enumerate() {
-            if marks & (1 << i) != 0 {
-                paired += weight(t);
-            } else if t.class != TokenClass::Title {
-                left += leftover_weight(t, p);
-                conflicting += usize::from(matches!(
-                    t.class,
-                    TokenClass::Name | TokenClass::Initial | TokenClass::Generic
-                ));
-            }
-        }
-        (paired, left, conflicting)
-    };
-    let (pa, ua, sa) = side(ta, ma);
-    let (pb, ub, sb) = side(tb, mb);
-    let paired = pa + pb;
-    let total = if ua > 0.0 && ub > 0.0 {
-        paired + ua + ub
-    } else {
-        paired + p.extra_factor.min(1.0) * (ua + ub)
-    };
-    let mut bound = if total > 0.0 { paired / total } else { 0.0 };
-    if p.conflict_factor <= 1.0 {
-        bound *= p.conflict_factor.powi(sa.min(sb) as i32);
-    }
-    if !strong {
-        bound = bound.min(0.5);
-    }
-    bound
 }
 
 pub fn align(a: &Name, b: &Name, p: &Params) -> Alignment {
@@ -864,7 +844,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         let substantive = |tokens: &[Token], u: Unit| {
             tokens[u.start..u.start + u.len]
                 .iter()
-                .any(|t| matches!(t.class, TokenClass::Name | TokenClass::Number))
+                .any(|t| is_substantive(t.class))
         };
         if c.sim >= p.strong_pair
             && c.how != "initial"
@@ -884,10 +864,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
                 continue;
             }
             w += leftover_weight(t, p);
-            strong += usize::from(matches!(
-                t.class,
-                TokenClass::Name | TokenClass::Initial | TokenClass::Generic
-            ));
+            strong += usize::from(is_conflicting(t.class));
         }
         (w, strong)
     };

@@ -26,7 +26,7 @@
 
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
-use super::similarity::{phonetic, skeleton};
+use super::similarity::{letter_mask, phonetic, skeleton, within_share};
 use super::vocab::{FastMap, LOOKUP};
 
 /// Which written form of an entity a name is.
@@ -51,6 +51,9 @@ pub struct IndexedName {
 struct Entry {
     key: String,
     phon: String,
+    /// Letter masks of `key` and `phon` (see `similarity::letter_mask`).
+    letters: u64,
+    phon_letters: u64,
     abjad: bool,
     names: Vec<u32>,
 }
@@ -152,8 +155,44 @@ struct Shelf {
     skel_abjad: Space,
 }
 
+/// What a search's score bound reads of a listed name (see `bound`),
+/// packed apart from the full names: a search bounds hundreds of
+/// candidates per query and aligns only a few.
+#[derive(Debug, Clone, Copy)]
+pub struct Sketch {
+    pub entity: u32,
+    /// The name's words: `Index::sketch_words[start..start + len]`.
+    pub start: u32,
+    pub len: u32,
+    pub weak: bool,
+    /// Not a person's name (acronyms apply).
+    pub org: bool,
+    /// `compare::spelling_hash` of the name.
+    pub spelling: u64,
+}
+
+/// One word of a `Sketch`.
+#[derive(Debug, Clone, Copy)]
+pub struct WordSketch {
+    /// Vocabulary id: the full word is `Index::words[vocab]`.
+    pub vocab: u32,
+    /// Length of the text in bytes.
+    pub len: u32,
+    pub rarity: f64,
+    pub class: TokenClass,
+    pub exact_only: bool,
+    /// First byte of the text, and whether it is a whole (ASCII) letter.
+    pub first: u8,
+    pub ascii: bool,
+}
+
 pub struct Index {
     pub names: Vec<IndexedName>,
+    /// Per name, what the score bound reads (same order as `names`).
+    pub sketches: Vec<Sketch>,
+    pub sketch_words: Vec<WordSketch>,
+    /// One token per vocabulary id.
+    pub words: Vec<Token>,
     entries: Vec<Entry>,
     tokens: Shelf,
     joined: Shelf,
@@ -172,9 +211,13 @@ pub struct Scratch {
     touched: Vec<u32>,
     seen_name: Vec<bool>,
     seen_entry: Vec<bool>,
+    /// Entries a probe looked at and turned down (to reset `seen_entry`).
+    marked: Vec<u32>,
     pub candidates: Vec<u32>,
     /// Word similarities of the current query (see `compare::PairMemo`).
     pub pairs: super::compare::PairMemo,
+    /// What each listed word pairs with in the current query (see `bound`).
+    pub bounds: super::bound::BoundMemo,
     /// Verified entries per probe: probing is a pure function of the probe,
     /// and batches repeat words (`trading`, `mohammed`) often.
     cache: FastMap<(String, u8), Vec<u32>>,
@@ -284,6 +327,9 @@ impl Index {
     pub fn build<'a>(names: impl IntoIterator<Item = (u32, Form, &'a str, NameKind)>) -> Index {
         let mut index = Index {
             names: Vec::new(),
+            sketches: Vec::new(),
+            sketch_words: Vec::new(),
+            words: Vec::new(),
             entries: Vec::new(),
             tokens: Shelf::default(),
             joined: Shelf::default(),
@@ -349,7 +395,32 @@ impl Index {
             }
         });
         index.number_words();
+        index.sketch();
         index
+    }
+
+    fn sketch(&mut self) {
+        for n in &self.names {
+            let start = self.sketch_words.len() as u32;
+            self.sketch_words
+                .extend(n.name.tokens.iter().map(|t| WordSketch {
+                    vocab: t.vocab,
+                    len: key_len(&t.text),
+                    rarity: t.rarity,
+                    class: t.class,
+                    exact_only: t.exact_only,
+                    first: t.first,
+                    ascii: t.first.is_ascii(),
+                }));
+            self.sketches.push(Sketch {
+                entity: n.entity,
+                start,
+                len: n.name.tokens.len() as u32,
+                weak: matches!(n.form, Form::Weak(_)),
+                org: n.name.kind != NameKind::Person,
+                spelling: super::compare::spelling_hash(&n.name.tokens),
+            });
+        }
     }
 
     /// Give every listed word its rarity and a dense vocabulary id: words
@@ -374,6 +445,10 @@ impl Index {
             self.stats.apply(&mut n.name);
             for (t, id) in n.name.tokens.iter_mut().zip(&mut numbers) {
                 t.vocab = id;
+                // Ids run in order of first use.
+                if id as usize == self.words.len() {
+                    self.words.push(t.clone());
+                }
             }
         }
         self.vocabulary = vocabulary;
@@ -407,6 +482,8 @@ impl Index {
         }
         let phon = phonetic(&key);
         self.entries.push(Entry {
+            letters: letter_mask(&key),
+            phon_letters: letter_mask(&phon),
             key: key.clone(),
             phon,
             abjad,
@@ -547,44 +624,80 @@ impl Index {
         }
         let key_phon = phonetic(key);
         let p = &super::compare::PARAMS;
-        for e in fuzzy_tokens {
-            let entry = &self.entries[e as usize];
-            let sim = if entry.abjad != abjad {
-                super::similarity::abjad_similarity(key, &entry.key)
-            } else {
-                super::similarity::keyed_similarity(
-                    key,
-                    &key_phon,
-                    &entry.key,
-                    &entry.phon,
-                    p.curve,
-                    p.short_penalty,
-                    STRONG,
+        // An entry can turn up in several key spaces and among the exact
+        // finds: verify each once. Lengths and letter masks rule out most
+        // before any edit distance (words with equivalents skip that test:
+        // an equivalent scores 1 whatever its spelling).
+        let (letters, phon_letters) = (letter_mask(key), letter_mask(&key_phon));
+        let grouped = LOOKUP.equivalents.contains_key(key);
+        let reachable = |entry: &Entry, raw_share: f64, phon_share: f64| {
+            grouped
+                || entry.phon == key_phon
+                || within_share(
+                    key.len(),
+                    entry.key.len(),
+                    letters,
+                    entry.letters,
+                    raw_share,
                 )
-            };
-            if sim >= STRONG {
-                found.push(e);
-            }
-        }
-        for e in fuzzy_joined {
-            let entry = &self.entries[e as usize];
-            let sim = super::similarity::keyed_similarity(
-                key,
-                &key_phon,
-                &entry.key,
-                &entry.phon,
-                p.curve,
-                p.short_penalty,
-                p.compound_min,
-            );
-            if sim >= p.compound_min {
-                found.push(e);
-            }
-        }
+                || within_share(
+                    key_phon.len(),
+                    entry.phon.len(),
+                    phon_letters,
+                    entry.phon_letters,
+                    phon_share,
+                )
+        };
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
-        for &e in &found {
+        let mut rejected = std::mem::take(&mut scratch.marked);
+        for (fuzzy, tokens, floor, raw_share, phon_share) in [
+            (
+                fuzzy_tokens,
+                true,
+                STRONG,
+                self.shares.token_raw,
+                self.shares.token_phon,
+            ),
+            (
+                fuzzy_joined,
+                false,
+                p.compound_min,
+                self.shares.joined_raw,
+                self.shares.joined_phon,
+            ),
+        ] {
+            for e in fuzzy {
+                if std::mem::replace(&mut scratch.seen_entry[e as usize], true) {
+                    continue;
+                }
+                let entry = &self.entries[e as usize];
+                let sim = if tokens && entry.abjad != abjad {
+                    super::similarity::abjad_similarity(key, &entry.key)
+                } else if reachable(entry, raw_share, phon_share) {
+                    super::similarity::keyed_similarity(
+                        key,
+                        &key_phon,
+                        &entry.key,
+                        &entry.phon,
+                        p.curve,
+                        p.short_penalty,
+                        floor,
+                    )
+                } else {
+                    0.0
+                };
+                if sim >= floor {
+                    found.push(e);
+                } else {
+                    rejected.push(e);
+                }
+            }
+        }
+        for &e in found.iter().chain(&rejected) {
             scratch.seen_entry[e as usize] = false;
         }
+        rejected.clear();
+        scratch.marked = rejected;
         found
     }
 

@@ -1,5 +1,6 @@
 //! Name and identifier matching against loaded lists.
 
+pub mod bound;
 pub mod compare;
 pub mod normalize;
 pub mod similarity;

@@ -103,6 +103,10 @@ pub struct Token {
     pub letters: u64,
     #[serde(skip)]
     pub phon_letters: u64,
+    /// The first byte of `text` (0 if empty), read without following the
+    /// text's pointer: scans over many names test it first.
+    #[serde(skip)]
+    pub first: u8,
 }
 
 /// `Token::vocab` of a word that belongs to no index.
@@ -540,6 +544,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
         }
         after_patronymic = patronymic;
         tokens.push(Token {
+            first: text.as_bytes().first().copied().unwrap_or(0),
             text,
             class,
             role,

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::bound::QueryBound;
 use super::compare::{NameComparison, Rarity, PARAMS};
 use super::countries;
 use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
@@ -229,20 +230,23 @@ impl<'s> Matcher<'s> {
             } else {
                 self.index.candidates(qn, scratch);
             }
+            let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds);
             let memo = &mut scratch.pairs;
             memo.start(self.index.vocabulary);
             for &id in &scratch.candidates {
-                let n = &self.index.names[id as usize];
-                let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
                 // Most candidates share one common word: a cheap bound
                 // rules them out before aligning. Entities hit by an
                 // identifier keep their best name for the explanation.
-                if scan != Scan::Reference && !ids.contains_key(&n.entity) {
-                    let bound = super::compare::score_bound(qn, &n.name, &PARAMS, &mut pair_sim);
-                    if bound + BOUND_MARGIN < settings.threshold {
-                        continue;
-                    }
+                let entity = self.index.sketches[id as usize].entity;
+                if scan != Scan::Reference
+                    && !ids.contains_key(&entity)
+                    && bounds.bound(&self.index, id, &mut scratch.bounds) + BOUND_MARGIN
+                        < settings.threshold
+                {
+                    continue;
                 }
+                let n = &self.index.names[id as usize];
+                let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
                 let score = super::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim).score;
                 if score < settings.threshold.min(0.5) {
                     continue;

@@ -248,6 +248,20 @@ pub fn keyed_similarity(
     if a == b || equivalent(a, b) {
         return 1.0;
     }
+    spelled_similarity(a, pa, b, pb, curve, short, floor)
+}
+
+/// `keyed_similarity` for words already known to differ and not to be
+/// listed equivalents (callers that compared their variant groups).
+pub fn spelled_similarity(
+    a: &str,
+    pa: &str,
+    b: &str,
+    pb: &str,
+    curve: f64,
+    short: f64,
+    floor: f64,
+) -> f64 {
     let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
     if digits(a) || digits(b) {
         return 0.0;
@@ -281,6 +295,14 @@ pub fn letter_mask(s: &str) -> u64 {
 
 pub fn mask_distance(a: u64, b: u64) -> u32 {
     (a & !b).count_ones().max((b & !a).count_ones())
+}
+
+/// Whether two words of lengths `la`, `lb` and letter masks `ma`, `mb`
+/// could lie within `share` of the longer length in weighted edits: the
+/// length gap and the letters one lacks are both lower bounds.
+pub fn within_share(la: usize, lb: usize, ma: u64, mb: u64, share: f64) -> bool {
+    let most = share * la.max(lb) as f64;
+    la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
 }
 
 /// A byte with the edits that cost less than 1 folded away: every vowel to

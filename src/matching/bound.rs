@@ -1,0 +1,387 @@
+//! An upper bound of the score of one query against a listed name, read
+//! from the name's sketch (`index::Sketch`): a search aligns only the
+//! candidates whose bound reaches its threshold.
+//!
+//! `compare::align` pairs words one to one, and a word that can pair with
+//! nothing on the other side stays unmatched whatever the alignment. So
+//! the score is at most `P / (P + U)` (`P + extra * U` when only one side
+//! has such words), where `P` weighs every word that could pair and `U`
+//! every word that cannot, times the conflict factor those words already
+//! force, and at most 0.5 when no pair could be distinctive.
+//!
+//! Which words could pair is decided per listed *word*, not per name: a
+//! search meets the same words (`mohammed`, `trading`) in many candidates,
+//! and remembers for each what it pairs with in the query (`BoundMemo`).
+//! Pairs of several words (written together, acronyms, a name cut short)
+//! are taken exactly where the query supplies the run, and generously
+//! (first letter and length alone) where the listed name does: a generous
+//! guess only raises the bound, and the alignment decides.
+
+use super::compare::{
+    acronym_span, could_join, is_acronym_content, is_conflicting, is_substantive, joinable_class,
+    paired_weight, single_sim, spelling_hash, takes_compound, unpaired_weight, Params,
+};
+use super::index::{Index, WordSketch};
+use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
+use super::similarity::{keyed_similarity, phonetic};
+
+/// A run of 2-3 adjacent query words that could be written together or
+/// stand as initials.
+struct QueryRun {
+    start: usize,
+    len: usize,
+    total: usize,
+    first: u8,
+    text: String,
+    phon: String,
+    initials: String,
+    no_particle: bool,
+}
+
+/// What a listed word pairs with in the query, as bit sets.
+#[derive(Debug, Clone, Copy, Default)]
+struct Row {
+    /// Query words it reaches `min_pair` with.
+    pair: u64,
+    /// Of those, the distinctive pairs (both substantive, `strong_pair`).
+    strong: u64,
+    /// Query runs it equals written together or as initials.
+    runs: u128,
+    /// It is the query's acronym.
+    acronym: bool,
+    /// It begins with the query's last word, a stub of a cut-off name.
+    truncated: bool,
+}
+
+/// One query, prepared for bounding its score against many names.
+pub struct QueryBound<'q> {
+    query: &'q Name,
+    p: &'q Params,
+    runs: Vec<QueryRun>,
+    /// The query's acronym and the run of words it stands for.
+    acronym: Option<(u64, String)>,
+    /// The query's last word, when it may be a name cut short.
+    stub: Option<&'q str>,
+    /// Query words a listed run could be written as (see `takes_compound`).
+    singles: Vec<usize>,
+    spelling: u64,
+    org: bool,
+    /// Names of more than 64 words are not bounded (the bound is 1).
+    unbounded: bool,
+}
+
+/// Per-vocabulary rows for the current query, filled on first use.
+#[derive(Default)]
+pub struct BoundMemo {
+    stamp: Vec<u32>,
+    rows: Vec<Row>,
+    generation: u32,
+}
+
+impl BoundMemo {
+    fn start(&mut self, vocabulary: usize) {
+        if self.stamp.len() < vocabulary {
+            self.stamp.resize(vocabulary, 0);
+            self.rows.resize(vocabulary, Row::default());
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+    }
+}
+
+/// The bits of `len` words from `start` (within 64 words).
+fn span(start: usize, len: usize) -> u64 {
+    let ones = if len >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << len) - 1
+    };
+    ones << start
+}
+
+impl<'q> QueryBound<'q> {
+    /// Prepare `query` (its words carrying their rarity) and reset `memo`
+    /// for it.
+    pub fn new(query: &'q Name, p: &'q Params, index: &Index, memo: &mut BoundMemo) -> Self {
+        memo.start(index.words.len());
+        let t = &query.tokens;
+        let mut runs = Vec::new();
+        for len in 2..=3 {
+            for start in 0..t.len().saturating_sub(len - 1) {
+                let parts = &t[start..start + len];
+                if !parts
+                    .iter()
+                    .all(|w| joinable_class(w.class) && !w.exact_only)
+                {
+                    continue;
+                }
+                let text: String = parts.iter().map(|w| w.text.as_str()).collect();
+                runs.push(QueryRun {
+                    start,
+                    len,
+                    total: text.len(),
+                    first: parts[0].first,
+                    phon: phonetic(&text),
+                    text,
+                    initials: parts.iter().filter_map(|w| w.text.chars().next()).collect(),
+                    no_particle: parts.iter().all(|w| w.class != TokenClass::Particle),
+                });
+            }
+        }
+        let acronym = acronym_span(t, |w| w.class).map(|(start, len)| {
+            let text = t
+                .iter()
+                .filter(|w| is_acronym_content(w.class))
+                .filter_map(|w| w.text.chars().next())
+                .collect();
+            (span(start, len), text)
+        });
+        let stub = t
+            .last()
+            .filter(|w| {
+                t.len() >= 3
+                    && (2..=3).contains(&w.text.len())
+                    && w.class == TokenClass::Name
+                    && !w.exact_only
+            })
+            .map(|w| w.text.as_str());
+        QueryBound {
+            query,
+            p,
+            runs,
+            acronym,
+            stub,
+            singles: (0..t.len())
+                .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
+                .collect(),
+            spelling: spelling_hash(t),
+            org: query.kind != NameKind::Person,
+            unbounded: t.len() > 64,
+        }
+    }
+
+    fn row(&self, w: &Token) -> Row {
+        let p = self.p;
+        let mut row = Row::default();
+        for (i, x) in self.query.tokens.iter().enumerate() {
+            let (sim, _) = single_sim(x, w, p);
+            if sim >= p.min_pair {
+                row.pair |= 1 << i;
+                if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(w.class) {
+                    row.strong |= 1 << i;
+                }
+            }
+        }
+        if takes_compound(w.class, w.exact_only) {
+            for (r, run) in self.runs.iter().enumerate() {
+                let joined = could_join(w.text.len(), w.first, run.total, run.first)
+                    && keyed_similarity(
+                        &run.text,
+                        &run.phon,
+                        &w.text,
+                        &w.phon,
+                        p.curve,
+                        p.short_penalty,
+                        p.compound_min,
+                    ) >= p.compound_min;
+                if joined || (run.no_particle && w.text == run.initials) {
+                    row.runs |= 1 << r;
+                }
+            }
+        }
+        row.acronym = self
+            .acronym
+            .as_ref()
+            .is_some_and(|(_, a)| a.len() >= 2 && w.text == *a);
+        row.truncated = self.stub.is_some_and(|s| {
+            w.class == TokenClass::Name && w.text.len() > s.len() + 1 && w.text.starts_with(s)
+        });
+        row
+    }
+
+    fn memo_row(&self, index: &Index, vocab: u32, memo: &mut BoundMemo) -> Row {
+        let v = vocab as usize;
+        if vocab == NO_VOCAB || v >= memo.stamp.len() || v >= index.words.len() {
+            return Row {
+                pair: u64::MAX,
+                strong: u64::MAX,
+                ..Row::default()
+            };
+        }
+        if memo.stamp[v] != memo.generation {
+            memo.stamp[v] = memo.generation;
+            memo.rows[v] = self.row(&index.words[v]);
+        }
+        memo.rows[v]
+    }
+
+    /// An upper bound of `compare::align(query, name).score` for the
+    /// indexed name `id`.
+    pub fn bound(&self, index: &Index, id: u32, memo: &mut BoundMemo) -> f64 {
+        let sketch = &index.sketches[id as usize];
+        let words =
+            &index.sketch_words[sketch.start as usize..(sketch.start + sketch.len) as usize];
+        let q = &self.query.tokens;
+        if self.unbounded || words.len() > 64 {
+            return 1.0;
+        }
+        if sketch.spelling == self.spelling && words.len() == q.len() {
+            return 1.0; // the same name (or a hash collision: no harm)
+        }
+        let org = self.org && sketch.org;
+        let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
+        for (j, w) in words.iter().enumerate() {
+            let row = self.memo_row(index, w.vocab, memo);
+            let bit = 1u64 << j;
+            if row.pair != 0 {
+                ma |= row.pair;
+                mb |= bit;
+                strong |= row.strong != 0;
+            }
+            let mut runs = row.runs;
+            while runs != 0 {
+                let run = &self.runs[runs.trailing_zeros() as usize];
+                runs &= runs - 1;
+                ma |= span(run.start, run.len);
+                mb |= bit;
+                strong = true;
+            }
+            if row.truncated {
+                ma |= 1 << (q.len() - 1);
+                mb |= bit;
+                strong = true;
+            }
+            if let Some((run, _)) = self
+                .acronym
+                .as_ref()
+                .filter(|_| row.acronym && org && words.len() == 1)
+            {
+                ma |= run;
+                mb |= bit;
+                strong = true;
+            }
+        }
+        let (sa, sb) = self.listed_runs(index, words, org);
+        if sa != 0 {
+            ma |= sa;
+            mb |= sb;
+            strong = true;
+        }
+        self.finish(words, ma, mb, strong)
+    }
+
+    /// Pairs whose several words are on the listed side: its runs written
+    /// together or as initials, its last word cut short, its acronym. Only
+    /// lengths and first letters are read, so this may claim a pair the
+    /// alignment will not make, never miss one.
+    fn listed_runs(&self, index: &Index, words: &[WordSketch], org: bool) -> (u64, u64) {
+        let q = &self.query.tokens;
+        let (mut ma, mut mb) = (0u64, 0u64);
+        if words.len() >= 2 && !self.singles.is_empty() {
+            for len in 2..=3 {
+                for start in 0..words.len().saturating_sub(len - 1) {
+                    let parts = &words[start..start + len];
+                    if !parts
+                        .iter()
+                        .all(|w| joinable_class(w.class) && !w.exact_only)
+                    {
+                        continue;
+                    }
+                    let total: usize = parts.iter().map(|w| w.len as usize).sum();
+                    let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
+                    for &i in &self.singles {
+                        let t = &q[i];
+                        if could_join(t.text.len(), t.first, total, parts[0].first)
+                            || (no_particle && spells_initials(&t.text, parts))
+                        {
+                            ma |= 1 << i;
+                            mb |= span(start, len);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(last) = words.last().filter(|w| {
+            words.len() >= 3
+                && w.class == TokenClass::Name
+                && !w.exact_only
+                && (2..=3).contains(&w.len)
+        }) {
+            let stub = index
+                .words
+                .get(last.vocab as usize)
+                .map(|t| t.text.as_str());
+            for (i, t) in q.iter().enumerate() {
+                let begins = stub.is_none_or(|s| t.text.starts_with(s));
+                if t.class == TokenClass::Name && t.text.len() > last.len as usize + 1 && begins {
+                    ma |= 1 << i;
+                    mb |= 1 << (words.len() - 1);
+                }
+            }
+        }
+        if let ([only], true) = (q.as_slice(), org) {
+            if let Some((start, len)) = acronym_span(words, |w| w.class) {
+                let content = words.iter().filter(|w| is_acronym_content(w.class));
+                if spells(&only.text, content) && only.text.len() >= 2 {
+                    ma |= 1;
+                    mb |= span(start, len);
+                }
+            }
+        }
+        (ma, mb)
+    }
+
+    /// `P / (P + U)` and the conflict factor, as in `compare::align`.
+    fn finish(&self, words: &[WordSketch], ma: u64, mb: u64, strong: bool) -> f64 {
+        let p = self.p;
+        let sums = |marks: u64, class_rarity: &mut dyn Iterator<Item = (TokenClass, f64)>| {
+            let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
+            for (i, (class, rarity)) in class_rarity.enumerate() {
+                if marks & (1 << i) != 0 {
+                    paired += paired_weight(class, rarity);
+                } else if class != TokenClass::Title {
+                    left += unpaired_weight(class, rarity, p);
+                    conflicting += usize::from(is_conflicting(class));
+                }
+            }
+            (paired, left, conflicting)
+        };
+        let (pa, ua, ca) = sums(
+            ma,
+            &mut self.query.tokens.iter().map(|t| (t.class, t.rarity)),
+        );
+        let (pb, ub, cb) = sums(mb, &mut words.iter().map(|w| (w.class, w.rarity)));
+        let paired = pa + pb;
+        let total = if ua > 0.0 && ub > 0.0 {
+            paired + ua + ub
+        } else {
+            paired + p.extra_factor.min(1.0) * (ua + ub)
+        };
+        let mut bound = if total > 0.0 { paired / total } else { 0.0 };
+        if p.conflict_factor <= 1.0 {
+            bound *= p.conflict_factor.powi(ca.min(cb) as i32);
+        }
+        if !strong {
+            bound = bound.min(0.5);
+        }
+        bound
+    }
+}
+
+/// Whether `text` is the first letters of `parts`, one byte each. A word
+/// beginning with a letter outside ASCII may spell more than one byte:
+/// then say yes (a bound may only err upward).
+fn spells_initials(text: &str, parts: &[WordSketch]) -> bool {
+    spells(text, parts.iter())
+}
+
+fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -> bool {
+    if parts.clone().any(|w| !w.ascii) {
+        return true;
+    }
+    let b = text.as_bytes();
+    b.len() == parts.clone().count() && parts.zip(b).all(|(w, c)| w.first == *c)
+}
