@@ -24,6 +24,7 @@ use super::compare::{
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
 use super::similarity::{keyed_similarity, phonetic};
+use super::vocab::FastMap;
 
 /// A run of 2-3 adjacent query words that could be written together or
 /// stand as initials.
@@ -41,16 +42,19 @@ struct QueryRun {
 /// What a listed word pairs with in the query, as bit sets.
 #[derive(Debug, Clone, Copy, Default)]
 struct Row {
-    /// Query words it reaches `min_pair` with.
-    pair: u64,
-    /// Of those, the distinctive pairs (both substantive, `strong_pair`).
-    strong: u64,
-    /// Query runs it equals written together or as initials.
-    runs: u128,
+    /// The query (`BoundMemo::generation`) this row was filled for.
+    stamp: u32,
+    /// Some pair with it would be distinctive (both substantive,
+    /// `strong_pair`).
+    strong: bool,
     /// It is the query's acronym.
     acronym: bool,
     /// It begins with the query's last word, a stub of a cut-off name.
     truncated: bool,
+    /// Query words it reaches `min_pair` with.
+    pair: u64,
+    /// Query runs it equals written together or as initials.
+    runs: u64,
 }
 
 /// One query, prepared for bounding its score against many names.
@@ -73,22 +77,24 @@ pub struct QueryBound<'q> {
 /// Per-vocabulary rows for the current query, filled on first use.
 #[derive(Default)]
 pub struct BoundMemo {
-    stamp: Vec<u32>,
     rows: Vec<Row>,
     generation: u32,
+    /// Listed runs (vocabulary ids) → query words they equal written
+    /// together.
+    runs: FastMap<[u32; 3], u64>,
 }
 
 impl BoundMemo {
     fn start(&mut self, vocabulary: usize) {
-        if self.stamp.len() < vocabulary {
-            self.stamp.resize(vocabulary, 0);
+        if self.rows.len() < vocabulary {
             self.rows.resize(vocabulary, Row::default());
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.rows.fill(Row::default());
             self.generation = 1;
         }
+        self.runs.clear();
     }
 }
 
@@ -159,7 +165,8 @@ impl<'q> QueryBound<'q> {
                 .collect(),
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
-            unbounded: t.len() > 64,
+            // Pairs are kept as bit sets of 64 words and 64 runs.
+            unbounded: t.len() > 32,
         }
     }
 
@@ -171,7 +178,7 @@ impl<'q> QueryBound<'q> {
             if sim >= p.min_pair {
                 row.pair |= 1 << i;
                 if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(w.class) {
-                    row.strong |= 1 << i;
+                    row.strong = true;
                 }
             }
         }
@@ -202,20 +209,18 @@ impl<'q> QueryBound<'q> {
         row
     }
 
-    fn memo_row(&self, index: &Index, vocab: u32, memo: &mut BoundMemo) -> Row {
+    /// The row of a listed word, or `None` for a word outside the index's
+    /// vocabulary (not bounded).
+    fn memo_row(&self, index: &Index, vocab: u32, memo: &mut BoundMemo) -> Option<Row> {
         let v = vocab as usize;
-        if vocab == NO_VOCAB || v >= memo.stamp.len() || v >= index.words.len() {
-            return Row {
-                pair: u64::MAX,
-                strong: u64::MAX,
-                ..Row::default()
-            };
+        let (Some(word), Some(row)) = (index.words.get(v), memo.rows.get_mut(v)) else {
+            return None;
+        };
+        if row.stamp != memo.generation {
+            *row = self.row(word);
+            row.stamp = memo.generation;
         }
-        if memo.stamp[v] != memo.generation {
-            memo.stamp[v] = memo.generation;
-            memo.rows[v] = self.row(&index.words[v]);
-        }
-        memo.rows[v]
+        Some(*row)
     }
 
     /// An upper bound of `compare::align(query, name).score` for the
@@ -234,12 +239,14 @@ impl<'q> QueryBound<'q> {
         let org = self.org && sketch.org;
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         for (j, w) in words.iter().enumerate() {
-            let row = self.memo_row(index, w.vocab, memo);
+            let Some(row) = self.memo_row(index, w.vocab, memo) else {
+                return 1.0;
+            };
             let bit = 1u64 << j;
             if row.pair != 0 {
                 ma |= row.pair;
                 mb |= bit;
-                strong |= row.strong != 0;
+                strong |= row.strong;
             }
             let mut runs = row.runs;
             while runs != 0 {
@@ -264,7 +271,7 @@ impl<'q> QueryBound<'q> {
                 strong = true;
             }
         }
-        let (sa, sb) = self.listed_runs(index, words, org);
+        let (sa, sb) = self.listed_runs(index, words, org, memo);
         if sa != 0 {
             ma |= sa;
             mb |= sb;
@@ -274,10 +281,16 @@ impl<'q> QueryBound<'q> {
     }
 
     /// Pairs whose several words are on the listed side: its runs written
-    /// together or as initials, its last word cut short, its acronym. Only
-    /// lengths and first letters are read, so this may claim a pair the
-    /// alignment will not make, never miss one.
-    fn listed_runs(&self, index: &Index, words: &[WordSketch], org: bool) -> (u64, u64) {
+    /// together or as initials, its last word cut short, its acronym.
+    /// Where a first letter outside ASCII leaves initials unclear, this
+    /// claims the pair: a bound may err upward, never downward.
+    fn listed_runs(
+        &self,
+        index: &Index,
+        words: &[WordSketch],
+        org: bool,
+        memo: &mut BoundMemo,
+    ) -> (u64, u64) {
         let q = &self.query.tokens;
         let (mut ma, mut mb) = (0u64, 0u64);
         if words.len() >= 2 && !self.singles.is_empty() {
@@ -292,14 +305,22 @@ impl<'q> QueryBound<'q> {
                     }
                     let total: usize = parts.iter().map(|w| w.len as usize).sum();
                     let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
+                    let mut singles = 0u64;
+                    let mut joinable = 0u64;
                     for &i in &self.singles {
                         let t = &q[i];
-                        if could_join(t.text.len(), t.first, total, parts[0].first)
-                            || (no_particle && spells_initials(&t.text, parts))
-                        {
-                            ma |= 1 << i;
-                            mb |= span(start, len);
+                        if could_join(t.text.len(), t.first, total, parts[0].first) {
+                            joinable |= 1 << i;
+                        } else if no_particle && spells_initials(&t.text, parts) {
+                            singles |= 1 << i;
                         }
+                    }
+                    if joinable != 0 {
+                        singles |= self.joins(index, parts, joinable, memo);
+                    }
+                    if singles != 0 {
+                        ma |= singles;
+                        mb |= span(start, len);
                     }
                 }
             }
@@ -332,6 +353,58 @@ impl<'q> QueryBound<'q> {
             }
         }
         (ma, mb)
+    }
+
+    /// Which of the query words `candidates` (a first letter and length
+    /// apart from the run) a listed run equals written together: judged
+    /// once per distinct run and query.
+    fn joins(
+        &self,
+        index: &Index,
+        parts: &[WordSketch],
+        candidates: u64,
+        memo: &mut BoundMemo,
+    ) -> u64 {
+        let key = [
+            parts[0].vocab,
+            parts[1].vocab,
+            parts.get(2).map_or(NO_VOCAB, |w| w.vocab),
+        ];
+        if let Some(&known) = memo.runs.get(&key) {
+            return known & candidates;
+        }
+        let mut text = String::new();
+        for w in parts {
+            match index.words.get(w.vocab as usize) {
+                Some(t) => text.push_str(&t.text),
+                None => return candidates, // not in the vocabulary: assume it joins
+            }
+        }
+        let phon = phonetic(&text);
+        let p = self.p;
+        let mut found = 0u64;
+        let mut left = candidates;
+        while left != 0 {
+            let i = left.trailing_zeros() as usize;
+            left &= left - 1;
+            let t = &self.query.tokens[i];
+            let sim = keyed_similarity(
+                &text,
+                &phon,
+                &t.text,
+                &t.phon,
+                p.curve,
+                p.short_penalty,
+                p.compound_min,
+            );
+            if sim >= p.compound_min {
+                found |= 1 << i;
+            }
+        }
+        // The candidates depend on the run alone (its first letter and
+        // length), so the same run always asks about the same words.
+        memo.runs.insert(key, found);
+        found
     }
 
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.

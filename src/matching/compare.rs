@@ -257,7 +257,8 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
         // Two syllabic-script characters: the same or a different name.
         return if cx == cy { (1.0, "exact") } else { (0.0, "") };
     }
-    if x.text == y.text {
+    // Equal words have equal letter masks: most pairs differ there.
+    if x.letters == y.letters && x.text == y.text {
         return (1.0, "exact");
     }
     if x.exact_only || y.exact_only {
