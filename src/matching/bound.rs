@@ -13,9 +13,11 @@
 //! search meets the same words (`mohammed`, `trading`) in many candidates,
 //! and remembers for each what it pairs with in the query (`BoundMemo`).
 //! Pairs of several words (written together, acronyms, a name cut short)
-//! are taken exactly where the query supplies the run, and generously
-//! (first letter and length alone) where the listed name does: a generous
-//! guess only raises the bound, and the alignment decides.
+//! are judged as the alignment judges them: query runs once per listed
+//! word, listed runs once per distinct run and query, and only for query
+//! words of the run's first letter and about its length. Where initials
+//! begin with a letter outside ASCII the bound assumes the pair: a guess
+//! may only raise the bound, and the alignment decides.
 
 use super::compare::{
     acronym_span, could_join, is_acronym_content, is_conflicting, is_substantive, joinable_class,

@@ -318,7 +318,7 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
         (raw, phon)
     });
     let within = super::similarity::within_share;
-    x.phon == y.phon
+    (x.phon_letters == y.phon_letters && x.phon == y.phon)
         || within(x.text.len(), y.text.len(), x.letters, y.letters, raw_share)
         || within(
             x.phon.len(),

@@ -66,10 +66,13 @@ type Gram = [u8; 3];
 struct Space {
     /// (trigram, key length, entry) as added; `freeze` files them.
     pending: Vec<(Gram, u32, u32)>,
-    /// (trigram, key length) → its run of `ids`: entries holding it,
-    /// ascending. One buffer instead of a vector per key builds and frees
-    /// in a fraction of the time.
-    postings: FastMap<(Gram, u32), (u32, u32)>,
+    /// Trigram → its run of `lengths`: one (key length, start, count) per
+    /// length of key holding it, ascending by length; each names a run of
+    /// `ids`, the entries of that length holding the trigram, ascending.
+    /// One buffer instead of a vector per key builds and frees in a
+    /// fraction of the time, and a probe hashes each trigram once.
+    postings: FastMap<Gram, (u32, u32)>,
+    lengths: Vec<(u32, u32, u32)>,
     ids: Vec<u32>,
     /// Entries by key length, for the rare probe whose budget leaves no
     /// trigram it must share.
@@ -91,17 +94,27 @@ impl Space {
         let mut pending = std::mem::take(&mut self.pending);
         pending.sort_unstable();
         self.ids = Vec::with_capacity(pending.len());
-        for chunk in pending.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-            let start = self.ids.len() as u32;
-            self.ids.extend(chunk.iter().map(|x| x.2));
-            self.postings
-                .insert((chunk[0].0, chunk[0].1), (start, chunk.len() as u32));
+        for gram in pending.chunk_by(|x, y| x.0 == y.0) {
+            let first = self.lengths.len() as u32;
+            for run in gram.chunk_by(|x, y| x.1 == y.1) {
+                let start = self.ids.len() as u32;
+                self.ids.extend(run.iter().map(|x| x.2));
+                self.lengths.push((run[0].1, start, run.len() as u32));
+            }
+            let n = self.lengths.len() as u32 - first;
+            self.postings.insert(gram[0].0, (first, n));
         }
     }
 
-    fn list(&self, gram: Gram, len: u32) -> Option<&[u32]> {
-        let &(start, n) = self.postings.get(&(gram, len))?;
-        Some(&self.ids[start as usize..(start + n) as usize])
+    /// The postings of `gram` by key length, ascending.
+    fn lengths(&self, gram: Gram) -> &[(u32, u32, u32)] {
+        self.postings.get(&gram).map_or(&[], |&(first, n)| {
+            &self.lengths[first as usize..(first + n) as usize]
+        })
+    }
+
+    fn list(&self, (_, start, n): (u32, u32, u32)) -> &[u32] {
+        &self.ids[start as usize..(start + n) as usize]
     }
 }
 
@@ -728,6 +741,9 @@ impl Index {
         let shortest = len - budget(len).min(len);
         let longest =
             (len as f64 / (1.0 - share).max(1e-9) + 1.0).min(f64::from(u32::MAX)) as usize;
+        // Each trigram's postings by length, looked up once.
+        let mut by_gram: Vec<&[(u32, u32, u32)]> =
+            grams.iter().map(|g| space.lengths(*g)).collect();
         let mut postings: Vec<&[u32]> = Vec::with_capacity(grams.len());
         for le in shortest.max(1)..=longest {
             let k = budget(le);
@@ -741,7 +757,15 @@ impl Index {
                 continue;
             }
             postings.clear();
-            postings.extend(grams.iter().filter_map(|g| space.list(*g, le32)));
+            for lens in &mut by_gram {
+                // Lengths ascend, as `le` does: drop the shorter ones.
+                while lens.first().is_some_and(|l| l.0 < le32) {
+                    *lens = &lens[1..];
+                }
+                if let Some(&l) = lens.first().filter(|l| l.0 == le32) {
+                    postings.push(space.list(l));
+                }
+            }
             if postings.len() < need {
                 continue; // fewer of its trigrams at this length than required
             }
