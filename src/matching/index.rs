@@ -14,10 +14,13 @@
 //! Similarity ≥ 0.7 bounds the weighted edit distance at 0.212 of the
 //! longer length (0.154 on phonetic keys, 0.121 on skeletons). Keys fold
 //! vowels together and confusable digits onto letters, so every remaining
-//! edit costs at least 1 and changes at most 4 padded trigrams; an entry
-//! of length `le` within `k = floor(share * max(len, le))` edits differs in
-//! length by at most `k` and shares at least `len + 2 - 4k` of the probe's
-//! trigrams. Postings are kept per key length, so a probe visits only the
+//! edit costs at least 1. An entry of length `le` within
+//! `k = floor(share * max(len, le))` edits differs in length by
+//! `d = |le - len| <= k`, so at least `d` of its edits are insertions
+//! (longer) or deletions (shorter). Of the probe's `len + 2` padded
+//! trigrams an insertion breaks at most 2, a deletion or substitution 3, a
+//! transposition 4, so the entry shares at least `len + 2 - 2d - 4(k - d)`
+//! of them (`3d` for a shorter entry). Postings are kept per key length, so a probe visits only the
 //! lengths in reach. Candidates pass through the same scorer as an
 //! exhaustive scan, so the indexed search returns exactly what the
 //! exhaustive one does for any threshold above 0.5 (a test checks this;
@@ -717,9 +720,9 @@ impl Index {
     /// Entries whose folded key could lie within `share` of the longer
     /// length in unit edits of `key`; the caller verifies every entry
     /// returned. For an entry of length `le` the budget is
-    /// `k = floor(share * max(len, le))`, the lengths differ by at most
-    /// `k`, and each edit changes at most 4 padded trigrams, so the entry
-    /// shares at least `len + 2 - 4k` of the probe's trigrams.
+    /// `k = floor(share * max(len, le))`, the lengths differ by
+    /// `d <= k`, and the entry shares at least `len + 2 - broken(d, k)` of
+    /// the probe's trigrams (see `broken`).
     fn count_filter(
         &self,
         space: &Space,
@@ -751,7 +754,7 @@ impl Index {
                 continue;
             }
             let Ok(le32) = u32::try_from(le) else { break };
-            let need = (len + 2).saturating_sub(4 * k + duplicates);
+            let need = (len + 2).saturating_sub(broken(len, le, k) + duplicates);
             if need == 0 {
                 out.extend(space.by_len.get(&le32).into_iter().flatten());
                 continue;
@@ -772,6 +775,19 @@ impl Index {
             count_shared(&mut postings, need, scratch, out);
         }
     }
+}
+
+/// The most padded trigrams of a key of length `len` that `k` unit edits
+/// turning it into a key of length `le` can break. At least
+/// `d = |le - len|` edits change the length: an insertion breaks at most
+/// the 2 trigrams spanning its gap, a deletion the 3 holding the letter;
+/// every other edit breaks at most 4 (a transposition; a substitution 3).
+/// Pairing an insertion with a deletion instead of two such edits breaks
+/// fewer, so the worst case spends exactly `d` edits on the length.
+fn broken(len: usize, le: usize, k: usize) -> usize {
+    let d = len.abs_diff(le).min(k);
+    let per_length_edit = if le >= len { 2 } else { 3 };
+    per_length_edit * d + 4 * (k - d)
 }
 
 /// Entries present in at least `need` of `postings`. By pigeonhole such an
