@@ -70,6 +70,8 @@ pub struct QueryBound<'q> {
     stub: Option<&'q str>,
     /// Query words a listed run could be written as (see `takes_compound`).
     singles: Vec<usize>,
+    /// The first bytes of `singles` (ASCII ones), as a bit set.
+    single_firsts: u128,
     spelling: u64,
     org: bool,
     /// Names of more than 64 words are not bounded (the bound is 1).
@@ -147,6 +149,9 @@ impl<'q> QueryBound<'q> {
                 .collect();
             (span(start, len), text)
         });
+        let singles: Vec<usize> = (0..t.len())
+            .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
+            .collect();
         let stub = t
             .last()
             .filter(|w| {
@@ -162,9 +167,11 @@ impl<'q> QueryBound<'q> {
             runs,
             acronym,
             stub,
-            singles: (0..t.len())
-                .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
-                .collect(),
+            single_firsts: singles
+                .iter()
+                .filter(|&&i| t[i].first.is_ascii())
+                .fold(0, |m, &i| m | 1u128 << t[i].first),
+            singles,
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
             // Pairs are kept as bit sets of 64 words and 64 runs.
@@ -299,6 +306,12 @@ impl<'q> QueryBound<'q> {
             for len in 2..=3 {
                 for start in 0..words.len().saturating_sub(len - 1) {
                     let parts = &words[start..start + len];
+                    // Written together or as initials, a run keeps its
+                    // first letter: most begin no single query word.
+                    let first = parts[0];
+                    if first.ascii && self.single_firsts & (1u128 << first.first) == 0 {
+                        continue;
+                    }
                     if !parts
                         .iter()
                         .all(|w| joinable_class(w.class) && !w.exact_only)
