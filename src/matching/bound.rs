@@ -425,23 +425,8 @@ impl<'q> QueryBound<'q> {
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.
     fn finish(&self, words: &[WordSketch], ma: u64, mb: u64, strong: bool) -> f64 {
         let p = self.p;
-        let sums = |marks: u64, class_rarity: &mut dyn Iterator<Item = (TokenClass, f64)>| {
-            let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
-            for (i, (class, rarity)) in class_rarity.enumerate() {
-                if marks & (1 << i) != 0 {
-                    paired += paired_weight(class, rarity);
-                } else if class != TokenClass::Title {
-                    left += unpaired_weight(class, rarity, p);
-                    conflicting += usize::from(is_conflicting(class));
-                }
-            }
-            (paired, left, conflicting)
-        };
-        let (pa, ua, ca) = sums(
-            ma,
-            &mut self.query.tokens.iter().map(|t| (t.class, t.rarity)),
-        );
-        let (pb, ub, cb) = sums(mb, &mut words.iter().map(|w| (w.class, w.rarity)));
+        let (pa, ua, ca) = sums(self.query.tokens.iter().map(|t| (t.class, t.rarity)), ma, p);
+        let (pb, ub, cb) = sums(words.iter().map(|w| (w.class, w.rarity)), mb, p);
         let paired = pa + pb;
         let total = if ua > 0.0 && ub > 0.0 {
             paired + ua + ub
@@ -457,6 +442,25 @@ impl<'q> QueryBound<'q> {
         }
         bound
     }
+}
+
+/// One side's weight of words marked as pairable, the weight of the rest,
+/// and how many of the rest are conflicting name parts.
+fn sums(
+    words: impl Iterator<Item = (TokenClass, f64)>,
+    marks: u64,
+    p: &Params,
+) -> (f64, f64, usize) {
+    let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
+    for (i, (class, rarity)) in words.enumerate() {
+        if marks & (1 << i) != 0 {
+            paired += paired_weight(class, rarity);
+        } else if class != TokenClass::Title {
+            left += unpaired_weight(class, rarity, p);
+            conflicting += usize::from(is_conflicting(class));
+        }
+    }
+    (paired, left, conflicting)
 }
 
 /// Whether `text` is the first letters of `parts`, one byte each. A word
