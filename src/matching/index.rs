@@ -792,45 +792,60 @@ fn broken(len: usize, le: usize, k: usize) -> usize {
 
 /// Entries present in at least `need` of `postings`. By pigeonhole such an
 /// entry is in one of the `P - need + 1` shortest lists: those find the
-/// candidates; the rest only add to their counts.
+/// candidates. The longer lists then only add to their counts, shortest
+/// first; before each, candidates that can no longer reach `need` drop
+/// out, and when few remain against a long list each is looked up in it
+/// instead of reading the list through.
 fn count_shared(postings: &mut [&[u32]], need: usize, scratch: &mut Scratch, out: &mut Vec<u32>) {
     postings.sort_by_key(|p| p.len());
     let scan = postings.len() - need + 1;
+    let counts = &mut scratch.counts;
+    let alive = &mut scratch.touched;
     for post in &postings[..scan] {
         for &e in post.iter() {
-            let c = &mut scratch.counts[e as usize];
+            let c = &mut counts[e as usize];
             if *c == 0 {
-                scratch.touched.push(e);
+                alive.push(e);
             }
             *c = c.saturating_add(1);
         }
     }
     let rest = &postings[scan..];
-    let rest_len: usize = rest.iter().map(|p| p.len()).sum();
-    // Few candidates against long lists: look each one up instead.
-    if scratch.touched.len() * rest.len() * 12 < rest_len {
-        for &e in &scratch.touched {
-            let hits = rest.iter().filter(|p| p.binary_search(&e).is_ok()).count();
-            let c = &mut scratch.counts[e as usize];
-            *c = c.saturating_add(u16::try_from(hits).unwrap_or(u16::MAX));
+    for (r, post) in rest.iter().enumerate() {
+        let left = rest.len() - r;
+        alive.retain(|&e| {
+            let keep = usize::from(counts[e as usize]) + left >= need;
+            if !keep {
+                counts[e as usize] = 0;
+            }
+            keep
+        });
+        if alive.is_empty() {
+            break;
         }
-    } else {
-        for post in rest {
+        if alive.len() * 12 < post.len() {
+            for &e in alive.iter() {
+                if post.binary_search(&e).is_ok() {
+                    let c = &mut counts[e as usize];
+                    *c = c.saturating_add(1);
+                }
+            }
+        } else {
             for &e in post.iter() {
-                let c = &mut scratch.counts[e as usize];
+                let c = &mut counts[e as usize];
                 if *c > 0 {
                     *c = c.saturating_add(1);
                 }
             }
         }
     }
-    for &e in &scratch.touched {
-        if usize::from(scratch.counts[e as usize]) >= need {
+    for &e in alive.iter() {
+        if usize::from(counts[e as usize]) >= need {
             out.push(e);
         }
-        scratch.counts[e as usize] = 0;
+        counts[e as usize] = 0;
     }
-    scratch.touched.clear();
+    alive.clear();
 }
 
 #[cfg(test)]
