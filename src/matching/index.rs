@@ -853,6 +853,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn edits_break_no_more_trigrams_than_counted() {
+        use crate::matching::sample::Rng;
+        let distinct = |k: &[u8]| {
+            let mut g = grams(std::str::from_utf8(k).unwrap());
+            g.sort_unstable();
+            g.dedup();
+            g
+        };
+        let mut rng = Rng::new(5);
+        for _ in 0..50_000 {
+            let len = 1 + rng.below(12);
+            let key: Vec<u8> = (0..len).map(|_| b"abcd"[rng.below(4)]).collect();
+            let mut edited = key.clone();
+            let k = rng.below(4);
+            for _ in 0..k {
+                let at = rng.below(edited.len() + 1);
+                match rng.below(4) {
+                    0 => edited.insert(at, b"abcde"[rng.below(5)]),
+                    1 if at < edited.len() => {
+                        edited.remove(at);
+                    }
+                    2 if at < edited.len() => edited[at] = b"abcde"[rng.below(5)],
+                    _ if at + 1 < edited.len() => edited.swap(at, at + 1),
+                    _ => edited.insert(at, b'e'),
+                }
+            }
+            let probe = distinct(&key);
+            let duplicates = len + 2 - probe.len();
+            let need = (len + 2).saturating_sub(broken(len, edited.len(), k) + duplicates);
+            let theirs = distinct(&edited);
+            let shared = probe
+                .iter()
+                .filter(|g| theirs.binary_search(g).is_ok())
+                .count();
+            assert!(
+                shared >= need,
+                "{:?} -> {:?} in {k} edits shares {shared} < {need}",
+                String::from_utf8_lossy(&key),
+                String::from_utf8_lossy(&edited)
+            );
+        }
+    }
+
+    #[test]
     fn folding_makes_cheap_edits_free() {
         assert_eq!(fold("sech1n"), fold("sechln"));
         assert_eq!(fold("putin"), fold("putan"));
