@@ -20,8 +20,9 @@
 //! may only raise the bound, and the alignment decides.
 
 use super::compare::{
-    acronym_span, could_join, is_acronym_content, is_conflicting, is_substantive, joinable_class,
-    paired_weight, single_sim, spelling_hash, takes_compound, unpaired_weight, Params,
+    acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
+    is_substantive, joinable_class, may_be_stub, paired_weight, single_sim, spelling_hash,
+    takes_compound, unpaired_weight, Params,
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
@@ -74,7 +75,7 @@ pub struct QueryBound<'q> {
     single_firsts: u128,
     spelling: u64,
     org: bool,
-    /// Names of more than 64 words are not bounded (the bound is 1).
+    /// Queries of more than 32 words are not bounded (the bound is 1).
     unbounded: bool,
 }
 
@@ -141,25 +142,13 @@ impl<'q> QueryBound<'q> {
                 });
             }
         }
-        let acronym = acronym_span(t, |w| w.class).map(|(start, len)| {
-            let text = t
-                .iter()
-                .filter(|w| is_acronym_content(w.class))
-                .filter_map(|w| w.text.chars().next())
-                .collect();
-            (span(start, len), text)
-        });
+        let acronym = acronym(t).map(|(start, len, text)| (span(start, len), text));
         let singles: Vec<usize> = (0..t.len())
             .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
             .collect();
         let stub = t
             .last()
-            .filter(|w| {
-                t.len() >= 3
-                    && (2..=3).contains(&w.text.len())
-                    && w.class == TokenClass::Name
-                    && !w.exact_only
-            })
+            .filter(|w| may_be_stub(t.len(), w.class, w.exact_only, w.text.len()))
             .map(|w| w.text.as_str());
         QueryBound {
             query,
@@ -212,9 +201,9 @@ impl<'q> QueryBound<'q> {
             .acronym
             .as_ref()
             .is_some_and(|(_, a)| a.len() >= 2 && w.text == *a);
-        row.truncated = self.stub.is_some_and(|s| {
-            w.class == TokenClass::Name && w.text.len() > s.len() + 1 && w.text.starts_with(s)
-        });
+        row.truncated = self
+            .stub
+            .is_some_and(|s| completes_stub(w.class, &w.text, s));
         row
     }
 
@@ -309,7 +298,7 @@ impl<'q> QueryBound<'q> {
                     // Written together or as initials, a run keeps its
                     // first letter: most begin no single query word.
                     let first = parts[0];
-                    if first.ascii && self.single_firsts & (1u128 << first.first) == 0 {
+                    if first.first.is_ascii() && self.single_firsts & (1u128 << first.first) == 0 {
                         continue;
                     }
                     if !parts
@@ -326,7 +315,7 @@ impl<'q> QueryBound<'q> {
                         let t = &q[i];
                         if could_join(t.text.len(), t.first, total, parts[0].first) {
                             joinable |= 1 << i;
-                        } else if no_particle && spells_initials(&t.text, parts) {
+                        } else if no_particle && spells(&t.text, parts.iter()) {
                             singles |= 1 << i;
                         }
                     }
@@ -340,19 +329,13 @@ impl<'q> QueryBound<'q> {
                 }
             }
         }
-        if let Some(last) = words.last().filter(|w| {
-            words.len() >= 3
-                && w.class == TokenClass::Name
-                && !w.exact_only
-                && (2..=3).contains(&w.len)
-        }) {
-            let stub = index
-                .words
-                .get(last.vocab as usize)
-                .map(|t| t.text.as_str());
+        let stub = words
+            .last()
+            .filter(|w| may_be_stub(words.len(), w.class, w.exact_only, w.len as usize))
+            .and_then(|w| index.words.get(w.vocab as usize));
+        if let Some(stub) = stub {
             for (i, t) in q.iter().enumerate() {
-                let begins = stub.is_none_or(|s| t.text.starts_with(s));
-                if t.class == TokenClass::Name && t.text.len() > last.len as usize + 1 && begins {
+                if completes_stub(t.class, &t.text, &stub.text) {
                     ma |= 1 << i;
                     mb |= 1 << (words.len() - 1);
                 }
@@ -466,12 +449,8 @@ fn sums(
 /// Whether `text` is the first letters of `parts`, one byte each. A word
 /// beginning with a letter outside ASCII may spell more than one byte:
 /// then say yes (a bound may only err upward).
-fn spells_initials(text: &str, parts: &[WordSketch]) -> bool {
-    spells(text, parts.iter())
-}
-
 fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -> bool {
-    if parts.clone().any(|w| !w.ascii) {
+    if parts.clone().any(|w| !w.first.is_ascii()) {
         return true;
     }
     let b = text.as_bytes();

@@ -317,16 +317,7 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
         cell.set((p.min_pair, p.curve, raw, phon));
         (raw, phon)
     });
-    let within = super::similarity::within_share;
-    (x.phon_letters == y.phon_letters && x.phon == y.phon)
-        || within(x.text.len(), y.text.len(), x.letters, y.letters, raw_share)
-        || within(
-            x.phon.len(),
-            y.phon.len(),
-            x.phon_letters,
-            y.phon_letters,
-            phon_share,
-        )
+    super::similarity::could_reach(&x.shape(), &y.shape(), raw_share, phon_share)
 }
 
 /// Words that can be part of a run written together.
@@ -434,6 +425,18 @@ fn compound_candidates(
     }
 }
 
+/// Whether the last word of a name of `words` words may be a stub left by
+/// a field-length limit: a name word of two or three letters after at
+/// least two others.
+pub(crate) fn may_be_stub(words: usize, class: TokenClass, exact_only: bool, len: usize) -> bool {
+    words >= 3 && (2..=3).contains(&len) && class == TokenClass::Name && !exact_only
+}
+
+/// Whether a word may be the whole of which `stub` is the cut-off start.
+pub(crate) fn completes_stub(class: TokenClass, text: &str, stub: &str) -> bool {
+    class == TokenClass::Name && text.len() > stub.len() + 1 && text.starts_with(stub)
+}
+
 /// A name cut short by a field-length limit ends in a stub: a final token
 /// of two or three letters that begins a token of the other name
 /// (`... BELKASSEM DR` ↔ `... BELKASSEM DRISSI`).
@@ -445,11 +448,7 @@ fn truncation_candidates(
     out: &mut Vec<Candidate>,
 ) {
     let Some(last) = stubbed.last() else { return };
-    if stubbed.len() < 3
-        || !(2..=3).contains(&last.text.len())
-        || last.class != TokenClass::Name
-        || last.exact_only
-    {
+    if !may_be_stub(stubbed.len(), last.class, last.exact_only, last.text.len()) {
         return;
     }
     let i = Unit {
@@ -457,10 +456,7 @@ fn truncation_candidates(
         len: 1,
     };
     for (j, t) in full.iter().enumerate() {
-        if t.class == TokenClass::Name
-            && t.text.len() > last.text.len() + 1
-            && t.text.starts_with(&last.text)
-        {
+        if completes_stub(t.class, &t.text, &last.text) {
             let jj = Unit { start: j, len: 1 };
             let (a, b) = if flip { (jj, i) } else { (i, jj) };
             out.push(Candidate {
@@ -476,13 +472,19 @@ fn truncation_candidates(
 /// Acronyms of all content tokens of a whole name (`PLA` ↔ `People's
 /// Liberation Army`), for organisations only.
 fn acronym_of(tokens: &[Token]) -> Option<(Unit, String)> {
+    acronym(tokens).map(|(start, len, text)| (Unit { start, len }, text))
+}
+
+/// A name's acronym: the run (start, length) it stands for and its
+/// letters.
+pub(crate) fn acronym(tokens: &[Token]) -> Option<(usize, usize, String)> {
     let (start, len) = acronym_span(tokens, |t| t.class)?;
-    let acronym = tokens
+    let text = tokens
         .iter()
         .filter(|t| is_acronym_content(t.class))
         .filter_map(|t| t.text.chars().next())
         .collect();
-    Some((Unit { start, len }, acronym))
+    Some((start, len, text))
 }
 
 /// Words whose first letters make a name's acronym.

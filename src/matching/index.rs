@@ -29,8 +29,8 @@
 
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
-use super::similarity::{letter_mask, phonetic, skeleton, within_share};
-use super::vocab::{FastMap, LOOKUP};
+use super::similarity::{could_reach, letter_mask, phonetic, reach_share, skeleton, Shape};
+use super::vocab::{variant_group, FastMap};
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +59,17 @@ struct Entry {
     phon_letters: u64,
     abjad: bool,
     names: Vec<u32>,
+}
+
+impl Entry {
+    fn shape(&self) -> Shape<'_> {
+        Shape {
+            text: &self.key,
+            letters: self.letters,
+            phon: &self.phon,
+            phon_letters: self.phon_letters,
+        }
+    }
 }
 
 type Gram = [u8; 3];
@@ -180,7 +191,6 @@ pub struct Sketch {
     /// The name's words: `Index::sketch_words[start..start + len]`.
     pub start: u32,
     pub len: u32,
-    pub weak: bool,
     /// Not a person's name (acronyms apply).
     pub org: bool,
     /// `compare::spelling_hash` of the name.
@@ -197,9 +207,8 @@ pub struct WordSketch {
     pub rarity: f64,
     pub class: TokenClass,
     pub exact_only: bool,
-    /// First byte of the text, and whether it is a whole (ASCII) letter.
+    /// First byte of the text.
     pub first: u8,
-    pub ascii: bool,
 }
 
 pub struct Index {
@@ -207,7 +216,8 @@ pub struct Index {
     /// Per name, what the score bound reads (same order as `names`).
     pub sketches: Vec<Sketch>,
     pub sketch_words: Vec<WordSketch>,
-    /// One token per vocabulary id.
+    /// One token per vocabulary id (`Token::vocab` ids run below its
+    /// length).
     pub words: Vec<Token>,
     entries: Vec<Entry>,
     tokens: Shelf,
@@ -216,8 +226,6 @@ pub struct Index {
     whole: Shelf,
     pub stats: TokenStats,
     shares: Shares,
-    /// Distinct listed words (`Token::vocab` ids run below this).
-    pub vocabulary: usize,
 }
 
 /// Reusable per-thread buffers for probing.
@@ -324,7 +332,7 @@ struct Shares {
 impl Shares {
     fn new() -> Shares {
         let p = &super::compare::PARAMS;
-        let share = |floor: f64, scale: f64| 1.0 - (floor / scale).powf(1.0 / p.curve);
+        let share = |floor: f64, scale: f64| reach_share(floor, scale, p.curve);
         Shares {
             token_raw: share(STRONG, 1.0),
             token_phon: share(STRONG, 0.9),
@@ -353,7 +361,6 @@ impl Index {
             whole: Shelf::default(),
             stats: TokenStats::default(),
             shares: Shares::new(),
-            vocabulary: 0,
         };
         let mut buf = Vec::new();
         for (entity, form, text, kind) in names {
@@ -426,13 +433,11 @@ impl Index {
                     class: t.class,
                     exact_only: t.exact_only,
                     first: t.first,
-                    ascii: t.first.is_ascii(),
                 }));
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
                 len: n.name.tokens.len() as u32,
-                weak: matches!(n.form, Form::Weak(_)),
                 org: n.name.kind != NameKind::Person,
                 spelling: super::compare::spelling_hash(&n.name.tokens),
             });
@@ -454,7 +459,6 @@ impl Index {
                 );
             }
         }
-        let vocabulary = ids.len();
         drop(ids);
         let mut numbers = numbers.into_iter();
         for n in &mut self.names {
@@ -467,7 +471,6 @@ impl Index {
                 }
             }
         }
-        self.vocabulary = vocabulary;
     }
 
     fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
@@ -560,13 +563,14 @@ impl Index {
             }
         };
         let (raw, phon) = (fold(key), fold(&phonetic(key)));
+        let group = variant_group(key);
         let mut fuzzy_tokens = Vec::new();
         let mut fuzzy_joined = Vec::new();
         match unit {
             Unit::Token => {
                 exact(&self.tokens, &mut found);
-                if let Some(&group) = LOOKUP.equivalents.get(key) {
-                    for w in super::vocab::NAME_EQUIVALENTS[group] {
+                if let Some(group) = group {
+                    for w in super::vocab::NAME_EQUIVALENTS[group as usize] {
                         if let Some(&e) = self.tokens.exact.get(*w) {
                             found.push(e);
                         }
@@ -644,25 +648,14 @@ impl Index {
         // finds: verify each once. Lengths and letter masks rule out most
         // before any edit distance (words with equivalents skip that test:
         // an equivalent scores 1 whatever its spelling).
-        let (letters, phon_letters) = (letter_mask(key), letter_mask(&key_phon));
-        let grouped = LOOKUP.equivalents.contains_key(key);
+        let probe = Shape {
+            text: key,
+            letters: letter_mask(key),
+            phon: &key_phon,
+            phon_letters: letter_mask(&key_phon),
+        };
         let reachable = |entry: &Entry, raw_share: f64, phon_share: f64| {
-            grouped
-                || entry.phon == key_phon
-                || within_share(
-                    key.len(),
-                    entry.key.len(),
-                    letters,
-                    entry.letters,
-                    raw_share,
-                )
-                || within_share(
-                    key_phon.len(),
-                    entry.phon.len(),
-                    phon_letters,
-                    entry.phon_letters,
-                    phon_share,
-                )
+            group.is_some() || could_reach(&probe, &entry.shape(), raw_share, phon_share)
         };
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
         let mut rejected = std::mem::take(&mut scratch.marked);

@@ -109,6 +109,18 @@ pub struct Token {
     pub first: u8,
 }
 
+impl Token {
+    /// What `similarity::could_reach` reads of the word.
+    pub fn shape(&self) -> super::similarity::Shape<'_> {
+        super::similarity::Shape {
+            text: &self.text,
+            letters: self.letters,
+            phon: &self.phon,
+            phon_letters: self.phon_letters,
+        }
+    }
+}
+
 /// `Token::vocab` of a word that belongs to no index.
 pub const NO_VOCAB: u32 = u32::MAX;
 
@@ -265,7 +277,7 @@ fn reorder_comma(text: String) -> (String, bool) {
         .collect();
     let after = after.trim();
     let squeezed: String = after.chars().filter(|c| *c != ' ').collect();
-    if vocab::LOOKUP.legal.contains_key(after)
+    if info(after).is_some_and(|i| i.legal.is_some())
         || vocab::LEGAL_PHRASES
             .iter()
             .any(|(p, _)| p.chars().filter(|c| *c != ' ').eq(squeezed.chars()))
@@ -488,7 +500,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
         && infos
             .iter()
             .any(|i| i.is_some_and(|i| i.starts_legal_phrase));
-    let letters = words.iter().any(|(w, _)| w.len() == 1);
+    let single_letters = words.iter().any(|(w, _)| w.len() == 1);
     let words = if numbers { fold_numbers(words) } else { words };
     let words = if phrases {
         fold_legal_phrases(words)
@@ -496,7 +508,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
         words
     };
     let words = join_initial_runs(words, kind);
-    if numbers || phrases || letters {
+    if numbers || phrases || single_letters {
         infos.clear();
     }
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());

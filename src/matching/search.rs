@@ -232,7 +232,7 @@ impl<'s> Matcher<'s> {
             }
             let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds);
             let memo = &mut scratch.pairs;
-            memo.start(self.index.vocabulary);
+            memo.start(self.index.words.len());
             for &id in &scratch.candidates {
                 // Most candidates share one common word: a cheap bound
                 // rules them out before aligning. Entities hit by an

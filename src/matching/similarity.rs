@@ -214,8 +214,7 @@ pub fn abjad_similarity(a: &str, b: &str) -> f64 {
 }
 
 fn equivalent(a: &str, b: &str) -> bool {
-    let eq = &vocab::LOOKUP.equivalents;
-    eq.get(a).is_some_and(|x| eq.get(b) == Some(x))
+    vocab::variant_group(a).is_some_and(|g| vocab::variant_group(b) == Some(g))
 }
 
 /// Similarity of two tokens in [0, 1]; symmetric; 1 only when equal or
@@ -297,10 +296,34 @@ pub fn mask_distance(a: u64, b: u64) -> u32 {
     (a & !b).count_ones().max((b & !a).count_ones())
 }
 
+/// A word's spelling and phonetic key with their letter masks: what the
+/// cheap reach test below reads.
+pub struct Shape<'a> {
+    pub text: &'a str,
+    pub letters: u64,
+    pub phon: &'a str,
+    pub phon_letters: u64,
+}
+
+/// Whether two words could lie within `raw_share` of the longer length in
+/// weighted edits on the spelling, or within `phon_share` on the phonetic
+/// key (equal keys always can), judged by lengths and letter masks alone.
+pub fn could_reach(a: &Shape, b: &Shape, raw_share: f64, phon_share: f64) -> bool {
+    (a.phon_letters == b.phon_letters && a.phon == b.phon)
+        || within_share(a.text.len(), b.text.len(), a.letters, b.letters, raw_share)
+        || within_share(
+            a.phon.len(),
+            b.phon.len(),
+            a.phon_letters,
+            b.phon_letters,
+            phon_share,
+        )
+}
+
 /// Whether two words of lengths `la`, `lb` and letter masks `ma`, `mb`
 /// could lie within `share` of the longer length in weighted edits: the
 /// length gap and the letters one lacks are both lower bounds.
-pub fn within_share(la: usize, lb: usize, ma: u64, mb: u64, share: f64) -> bool {
+fn within_share(la: usize, lb: usize, ma: u64, mb: u64, share: f64) -> bool {
     let most = share * la.max(lb) as f64;
     la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
 }

@@ -333,20 +333,18 @@ pub struct WordInfo {
     pub starts_legal_phrase: bool,
 }
 
-/// Hash-set views of the lists above, built once.
+/// Hash views of the lists above, built once.
 pub struct Lookup {
     /// Every listed word with all it is (one lookup per word).
     pub words: FastMap<&'static str, WordInfo>,
-    pub legal: FastMap<&'static str, &'static str>,
     /// Legal phrases split into words, longest first.
     pub legal_phrases: Vec<(Vec<&'static str>, &'static str)>,
-    pub generic: FastSet<&'static str>,
-    pub particles: FastSet<&'static str>,
-    pub titles: FastSet<&'static str>,
-    pub patronymic: FastSet<&'static str>,
-    pub numbers: FastMap<&'static str, u32>,
-    pub tens: FastMap<&'static str, u32>,
-    pub equivalents: FastMap<&'static str, usize>,
+}
+
+/// The spelling-variant group of a word (an index into
+/// `NAME_EQUIVALENTS`), if it has one.
+pub fn variant_group(word: &str) -> Option<u32> {
+    LOOKUP.words.get(word).and_then(|w| w.group)
 }
 
 pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
@@ -391,14 +389,6 @@ pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
     }
     Lookup {
         words,
-        legal: LEGAL_WORDS.iter().copied().collect(),
         legal_phrases,
-        generic: GENERIC_ORG_WORDS.iter().copied().collect(),
-        particles: PARTICLES.iter().copied().collect(),
-        titles: TITLES.iter().copied().collect(),
-        patronymic: PATRONYMIC_MARKERS.iter().copied().collect(),
-        numbers: UNITS.iter().copied().collect(),
-        tens: TENS.iter().copied().collect(),
-        equivalents,
     }
 });
