@@ -160,15 +160,17 @@ fn batch_match_keeps_input_order_ids_and_extra_columns() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("customers.csv");
     std::fs::write(&input, "id,name,kind,website,note\na1,Harbor Street Bakery,org,,keep me\na2,Hamas,org,,x\na3,,,www.inb.ps,y\na4,PFLP,org,,z\n").unwrap();
-    let out = vetter(&[
-        "match",
-        "--input",
-        input.to_str().unwrap(),
-        "--lists",
-        "lists/sample",
-        "--format",
-        "jsonl",
-    ]);
+    let batch = |format: &[&str]| {
+        let args = [
+            "match",
+            "--input",
+            input.to_str().unwrap(),
+            "--lists",
+            "lists/sample",
+        ];
+        vetter(&[&args[..], format].concat())
+    };
+    let out = batch(&["--format", "jsonl"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: Vec<serde_json::Value> = stdout(&out)
         .lines()
@@ -185,15 +187,7 @@ fn batch_match_keeps_input_order_ids_and_extra_columns() {
     assert_eq!(rows[1]["hits"][0]["entity_id"], "4695");
     assert_eq!(rows[2]["hits"][0]["entity_id"], "11913");
     assert_eq!(rows[3]["hits"][0]["entity_id"], "4709");
-    let csv = vetter(&[
-        "match",
-        "--input",
-        input.to_str().unwrap(),
-        "--lists",
-        "lists/sample",
-        "--format",
-        "csv",
-    ]);
+    let csv = batch(&["--format", "csv"]);
     let text = stdout(&csv);
     assert!(
         text.starts_with("id,name,kind,website,note,hits,top_score"),
@@ -201,13 +195,7 @@ fn batch_match_keeps_input_order_ids_and_extra_columns() {
     );
     assert_eq!(text.lines().count(), 5);
     std::fs::write(&input, "id,name,kind\nb1,X,martian\n").unwrap();
-    let bad = vetter(&[
-        "match",
-        "--input",
-        input.to_str().unwrap(),
-        "--lists",
-        "lists/sample",
-    ]);
+    let bad = batch(&[]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
         stderr(&bad).contains("customers.csv:2: field `kind`"),
