@@ -21,11 +21,11 @@
 
 use super::compare::{
     acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
-    is_substantive, joinable_class, may_be_stub, paired_weight, single_sim, spelling_hash,
-    takes_compound, unpaired_weight, Params,
+    is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight, single_sim,
+    spelling_hash, takes_compound, unpaired_weight, Params,
 };
 use super::index::{Index, WordSketch};
-use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
+use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
 use super::similarity::{keyed_similarity, phonetic};
 use super::vocab::FastMap;
 
@@ -44,9 +44,9 @@ struct QueryRun {
 
 /// What a listed word pairs with in the query, as bit sets.
 #[derive(Debug, Clone, Copy, Default)]
-struct Row {
+pub struct Row {
     /// The query (`BoundMemo::generation`) this row was filled for.
-    stamp: u32,
+    pub stamp: u32,
     /// Some pair with it would be distinctive (both substantive,
     /// `strong_pair`).
     strong: bool,
@@ -55,7 +55,7 @@ struct Row {
     /// It begins with the query's last word, a stub of a cut-off name.
     truncated: bool,
     /// Query words it reaches `min_pair` with.
-    pair: u64,
+    pub pair: u64,
     /// Query runs it equals written together or as initials.
     runs: u64,
 }
@@ -77,6 +77,8 @@ pub struct QueryBound<'q> {
     org: bool,
     /// Queries of more than 32 words are not bounded (the bound is 1).
     unbounded: bool,
+    /// `compare::pair_reach(p)`.
+    reach: (f64, f64),
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -165,24 +167,40 @@ impl<'q> QueryBound<'q> {
             org: query.kind != NameKind::Person,
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
+            reach: pair_reach(p),
         }
     }
 
-    fn row(&self, w: &Token) -> Row {
+    /// What the listed word `v` pairs with. Its key rules out most pairs;
+    /// the full word is read only for the rest.
+    pub fn row(&self, index: &Index, v: usize) -> Row {
         let p = self.p;
+        let key = &index.keys[v];
+        let w = &index.words[v];
         let mut row = Row::default();
+        let mode = MODE.load(std::sync::atomic::Ordering::Relaxed);
         for (i, x) in self.query.tokens.iter().enumerate() {
+            if mode & 4 != 0 {
+                continue;
+            }
+            if !may_pair(x, key, self.reach) {
+                continue;
+            }
+            if mode & 1 != 0 {
+                continue;
+            }
             let (sim, _) = single_sim(x, w, p);
             if sim >= p.min_pair {
                 row.pair |= 1 << i;
-                if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(w.class) {
+                if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class) {
                     row.strong = true;
                 }
             }
         }
-        if takes_compound(w.class, w.exact_only) {
+        let len = usize::from(key.len);
+        if mode & 2 == 0 && takes_compound(key.class, key.exact_only) {
             for (r, run) in self.runs.iter().enumerate() {
-                let joined = could_join(w.text.len(), w.first, run.total, run.first)
+                let joined = could_join(len, key.first, run.total, run.first)
                     && keyed_similarity(
                         &run.text,
                         &run.phon,
@@ -192,7 +210,11 @@ impl<'q> QueryBound<'q> {
                         p.short_penalty,
                         p.compound_min,
                     ) >= p.compound_min;
-                if joined || (run.no_particle && w.text == run.initials) {
+                let initials = run.no_particle
+                    && len == run.initials.len()
+                    && key.first == run.first
+                    && w.text == run.initials;
+                if joined || initials {
                     row.runs |= 1 << r;
                 }
             }
@@ -200,10 +222,10 @@ impl<'q> QueryBound<'q> {
         row.acronym = self
             .acronym
             .as_ref()
-            .is_some_and(|(_, a)| a.len() >= 2 && w.text == *a);
-        row.truncated = self
-            .stub
-            .is_some_and(|s| completes_stub(w.class, &w.text, s));
+            .is_some_and(|(_, a)| a.len() >= 2 && len == a.len() && w.text == *a);
+        row.truncated = self.stub.is_some_and(|s| {
+            s.as_bytes().first() == Some(&key.first) && completes_stub(key.class, &w.text, s)
+        });
         row
     }
 
@@ -211,11 +233,9 @@ impl<'q> QueryBound<'q> {
     /// vocabulary (not bounded).
     fn memo_row(&self, index: &Index, vocab: u32, memo: &mut BoundMemo) -> Option<Row> {
         let v = vocab as usize;
-        let (Some(word), Some(row)) = (index.words.get(v), memo.rows.get_mut(v)) else {
-            return None;
-        };
+        let row = memo.rows.get_mut(v).filter(|_| v < index.keys.len())?;
         if row.stamp != memo.generation {
-            *row = self.row(word);
+            *row = self.row(index, v);
             row.stamp = memo.generation;
         }
         Some(*row)
@@ -456,3 +476,5 @@ fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -
     let b = text.as_bytes();
     b.len() == parts.clone().count() && parts.zip(b).all(|(w, c)| w.first == *c)
 }
+
+pub static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);

@@ -12,8 +12,9 @@
 
 use serde::Serialize;
 
+use super::index::WordKey;
 use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, phonetic};
+use super::similarity::{keyed_similarity, outline_could_reach, phonetic};
 use super::vocab;
 
 /// Per-token weight from the lists (rare tokens weigh more). `1.0` means
@@ -297,10 +298,47 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
     }
 }
 
+/// Whether `single_sim(x, y)` could reach `p.min_pair` for the listed word
+/// `y` of key `key`, judged from the key alone (`reach` is `pair_reach(p)`).
+/// It follows `single_sim` case by case and answers yes wherever the key
+/// cannot tell: a score bound may only err upward.
+pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: (f64, f64)) -> bool {
+    use TokenClass::*;
+    if x.class == Title || key.class == Title {
+        return false;
+    }
+    if x.class == LegalForm || key.class == LegalForm {
+        return x.class == key.class;
+    }
+    if key.special || x.exact_only || x.script.is_some() || x.abjad || x.letters == key.letters {
+        return true;
+    }
+    match (x.class, key.class) {
+        (Initial, Initial) => false,
+        // An initial pairs with a name it begins.
+        (Initial, Name) | (Name, Initial) => x.first == key.first,
+        (Initial, _) | (_, Initial) | (Number, _) | (_, Number) => false,
+        _ if x.group.is_some() && x.group == key.group => true,
+        _ => {
+            x.phon_letters == key.phon_letters
+                || outline_could_reach(&x.shape().outline(), &key.outline(), reach.0, reach.1)
+        }
+    }
+}
+
+/// The shares of the longer length, on the spelling and on the phonetic
+/// key, within which two words can still reach `p.min_pair`.
+pub(crate) fn pair_reach(p: &Params) -> (f64, f64) {
+    use super::similarity::reach_share;
+    (
+        reach_share(p.min_pair, 1.0, p.curve),
+        reach_share(p.min_pair, 0.9, p.curve),
+    )
+}
+
 /// Whether two words could reach `min_pair` on the spelling or on the
 /// phonetic key, judged by their lengths and letter masks alone.
 fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
-    use super::similarity::reach_share;
     thread_local! {
         // (min_pair, curve) → (spelling share, phonetic share): one pair of
         // roots per thread instead of one per word pair.
@@ -312,8 +350,7 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
         if floor == p.min_pair && curve == p.curve {
             return (raw, phon);
         }
-        let raw = reach_share(p.min_pair, 1.0, p.curve);
-        let phon = reach_share(p.min_pair, 0.9, p.curve);
+        let (raw, phon) = pair_reach(p);
         cell.set((p.min_pair, p.curve, raw, phon));
         (raw, phon)
     });

@@ -29,7 +29,9 @@
 
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
-use super::similarity::{could_reach, letter_mask, phonetic, reach_share, skeleton, Shape};
+use super::similarity::{
+    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, Shape,
+};
 use super::vocab::{variant_group, FastMap};
 
 /// Which written form of an entity a name is.
@@ -211,6 +213,54 @@ pub struct WordSketch {
     pub first: u8,
 }
 
+/// What the score bound reads of a vocabulary word before its full token:
+/// lengths, letter masks and flags in half a cache line. Most listed words
+/// pair with no query word, and these rule that out without following the
+/// token's strings.
+#[derive(Debug, Clone, Copy)]
+pub struct WordKey {
+    pub letters: u64,
+    pub phon_letters: u64,
+    pub group: Option<u32>,
+    /// Bytes of the text and of the phonetic key.
+    pub len: u16,
+    pub phon_len: u16,
+    pub class: TokenClass,
+    pub first: u8,
+    pub exact_only: bool,
+    /// Compared by more than its spelling: exact-only, syllabic-script
+    /// or abjad words (and words too long for the lengths above).
+    pub special: bool,
+}
+
+impl WordKey {
+    pub fn of(t: &Token) -> WordKey {
+        WordKey {
+            letters: t.letters,
+            phon_letters: t.phon_letters,
+            group: t.group,
+            len: u16::try_from(t.text.len()).unwrap_or(u16::MAX),
+            phon_len: u16::try_from(t.phon.len()).unwrap_or(u16::MAX),
+            class: t.class,
+            first: t.first,
+            exact_only: t.exact_only,
+            special: t.exact_only
+                || t.script.is_some()
+                || t.abjad
+                || t.text.len() > usize::from(u16::MAX),
+        }
+    }
+
+    pub fn outline(&self) -> Outline {
+        Outline {
+            len: usize::from(self.len),
+            letters: self.letters,
+            phon_len: usize::from(self.phon_len),
+            phon_letters: self.phon_letters,
+        }
+    }
+}
+
 pub struct Index {
     pub names: Vec<IndexedName>,
     /// Per name, what the score bound reads (same order as `names`).
@@ -219,6 +269,8 @@ pub struct Index {
     /// One token per vocabulary id (`Token::vocab` ids run below its
     /// length).
     pub words: Vec<Token>,
+    /// `WordKey::of` each of `words`.
+    pub keys: Vec<WordKey>,
     entries: Vec<Entry>,
     tokens: Shelf,
     joined: Shelf,
@@ -354,6 +406,7 @@ impl Index {
             sketches: Vec::new(),
             sketch_words: Vec::new(),
             words: Vec::new(),
+            keys: Vec::new(),
             entries: Vec::new(),
             tokens: Shelf::default(),
             joined: Shelf::default(),
@@ -467,6 +520,7 @@ impl Index {
                 t.vocab = id;
                 // Ids run in order of first use.
                 if id as usize == self.words.len() {
+                    self.keys.push(WordKey::of(t));
                     self.words.push(t.clone());
                 }
             }

@@ -310,10 +310,36 @@ pub struct Shape<'a> {
 /// key (equal keys always can), judged by lengths and letter masks alone.
 pub fn could_reach(a: &Shape, b: &Shape, raw_share: f64, phon_share: f64) -> bool {
     (a.phon_letters == b.phon_letters && a.phon == b.phon)
-        || within_share(a.text.len(), b.text.len(), a.letters, b.letters, raw_share)
+        || outline_could_reach(&a.outline(), &b.outline(), raw_share, phon_share)
+}
+
+/// The lengths and letter masks of a word's spelling and phonetic key.
+#[derive(Debug, Clone, Copy)]
+pub struct Outline {
+    pub len: usize,
+    pub letters: u64,
+    pub phon_len: usize,
+    pub phon_letters: u64,
+}
+
+impl Shape<'_> {
+    pub fn outline(&self) -> Outline {
+        Outline {
+            len: self.text.len(),
+            letters: self.letters,
+            phon_len: self.phon.len(),
+            phon_letters: self.phon_letters,
+        }
+    }
+}
+
+/// `could_reach` on outlines, less the test for equal phonetic keys: the
+/// caller decides what equal phonetic letter masks mean.
+pub fn outline_could_reach(a: &Outline, b: &Outline, raw_share: f64, phon_share: f64) -> bool {
+    within_share(a.len, b.len, a.letters, b.letters, raw_share)
         || within_share(
-            a.phon.len(),
-            b.phon.len(),
+            a.phon_len,
+            b.phon_len,
             a.phon_letters,
             b.phon_letters,
             phon_share,
@@ -373,36 +399,46 @@ pub fn reach_share(floor: f64, scale: f64, curve: f64) -> f64 {
     }
 }
 
-/// A lower bound of the weighted distance, cheap to compute: with vowels
-/// folded together and confusable digits onto their letters, every other
-/// edit costs at least 1 and changes the letter counts by at most one on
-/// each side, so the larger one-sided count difference bounds the distance.
-fn bag_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut counts = [0i16; 64];
-    let slot = fold_slot;
-    for &c in a {
-        counts[slot(c)] += 1;
+/// A lower bound of the weighted distance, cheap to compute: the unit-cost
+/// distance (with adjacent transpositions) between the words with vowels
+/// folded together and confusable digits onto their letters. Every edit
+/// the weighted distance charges less than 1 is free there, and every
+/// other edit costs 1 in both. Bit-parallel (Myers, with Hyyrö's
+/// transpositions) over letter slots: slots shared by two letters only
+/// make the bound lower. `None` when the shorter word exceeds 64 bytes.
+fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
+    let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let m = p.len();
+    if m == 0 || m > 64 {
+        return (m == 0).then(|| u32::try_from(t.len()).unwrap_or(u32::MAX));
     }
-    for &c in b {
-        counts[slot(c)] -= 1;
+    let mut peq = [0u64; 64];
+    for (i, &c) in p.iter().enumerate() {
+        peq[fold_slot(c)] |= 1 << i;
     }
-    // Visit only the slots these words touch, clearing each once.
-    let (mut more, mut fewer) = (0usize, 0usize);
-    for &c in a {
-        let s = slot(c);
-        if counts[s] > 0 {
-            more += counts[s] as usize;
-            counts[s] = 0;
+    let last = 1u64 << (m - 1);
+    let mut vp = u64::MAX;
+    let mut vn = 0u64;
+    let mut d0 = 0u64;
+    let mut prev = 0u64;
+    let mut dist = m as u32;
+    for &c in t {
+        let pm = peq[fold_slot(c)];
+        let tr = ((!d0 & pm) << 1) & prev;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & last != 0 {
+            dist += 1;
+        } else if hn & last != 0 {
+            dist -= 1;
         }
+        let hp = (hp << 1) | 1;
+        vp = (hn << 1) | !(d0 | hp);
+        vn = hp & d0;
+        prev = pm;
     }
-    for &c in b {
-        let s = slot(c);
-        if counts[s] < 0 {
-            fewer += (-counts[s]) as usize;
-            counts[s] = 0;
-        }
-    }
-    more.max(fewer)
+    Some(dist)
 }
 
 /// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
@@ -439,7 +475,7 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
     };
     let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
     let gap = a.len().abs_diff(b.len()) as f64;
-    if gap > max_d || bag_distance(a, b) as f64 > max_d {
+    if gap > max_d || folded_distance(a, b).is_some_and(|d| f64::from(d) > max_d) {
         return 0.0;
     }
     let Some(d) = distance_tenths(a, b, max_tenths) else {
@@ -460,6 +496,67 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Unit-cost distance with adjacent transpositions over letter slots,
+    /// cell by cell: what `folded_distance` computes bit-parallel.
+    fn folded_reference(a: &[u8], b: &[u8]) -> u32 {
+        let (a, b): (Vec<usize>, Vec<usize>) = (
+            a.iter().map(|&c| fold_slot(c)).collect(),
+            b.iter().map(|&c| fold_slot(c)).collect(),
+        );
+        let mut d = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i as u32;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j as u32;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let sub = u32::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + sub);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = best;
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn folded_distance_is_the_unit_distance_and_a_lower_bound() {
+        // A small deterministic generator: words over few letters make
+        // repeats and transpositions common.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let alphabet = b"abdeimno01hk";
+        for _ in 0..20_000 {
+            let word = |next: &mut dyn FnMut(u64) -> u64| -> Vec<u8> {
+                let len = if next(10) == 0 { next(70) } else { next(12) } as usize;
+                (0..len)
+                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                    .collect()
+            };
+            let a = word(&mut next);
+            let b = word(&mut next);
+            let Some(fast) = folded_distance(&a, &b) else {
+                assert!(a.len().min(b.len()) > 64);
+                continue;
+            };
+            assert_eq!(fast, folded_reference(&a, &b), "{a:?} {b:?}");
+            assert!(f64::from(fast) <= distance(&a, &b) + 1e-9, "{a:?} {b:?}");
+        }
+        let long = vec![b'x'; 70];
+        assert_eq!(folded_distance(&long, &long), None);
+    }
 
     #[test]
     fn similarity_basics() {
