@@ -44,9 +44,9 @@ struct QueryRun {
 
 /// What a listed word pairs with in the query, as bit sets.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Row {
+struct Row {
     /// The query (`BoundMemo::generation`) this row was filled for.
-    pub stamp: u32,
+    stamp: u32,
     /// Some pair with it would be distinctive (both substantive,
     /// `strong_pair`).
     strong: bool,
@@ -55,7 +55,7 @@ pub struct Row {
     /// It begins with the query's last word, a stub of a cut-off name.
     truncated: bool,
     /// Query words it reaches `min_pair` with.
-    pub pair: u64,
+    pair: u64,
     /// Query runs it equals written together or as initials.
     runs: u64,
 }
@@ -173,20 +173,13 @@ impl<'q> QueryBound<'q> {
 
     /// What the listed word `v` pairs with. Its key rules out most pairs;
     /// the full word is read only for the rest.
-    pub fn row(&self, index: &Index, v: usize) -> Row {
+    fn row(&self, index: &Index, v: usize) -> Row {
         let p = self.p;
         let key = &index.keys[v];
         let w = &index.words[v];
         let mut row = Row::default();
-        let mode = MODE.load(std::sync::atomic::Ordering::Relaxed);
         for (i, x) in self.query.tokens.iter().enumerate() {
-            if mode & 4 != 0 {
-                continue;
-            }
             if !may_pair(x, key, self.reach) {
-                continue;
-            }
-            if mode & 1 != 0 {
                 continue;
             }
             let (sim, _) = single_sim(x, w, p);
@@ -198,7 +191,7 @@ impl<'q> QueryBound<'q> {
             }
         }
         let len = usize::from(key.len);
-        if mode & 2 == 0 && takes_compound(key.class, key.exact_only) {
+        if takes_compound(key.class, key.exact_only) {
             for (r, run) in self.runs.iter().enumerate() {
                 let joined = could_join(len, key.first, run.total, run.first)
                     && keyed_similarity(
@@ -476,5 +469,3 @@ fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -
     let b = text.as_bytes();
     b.len() == parts.clone().count() && parts.zip(b).all(|(w, c)| w.first == *c)
 }
-
-pub static MODE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
