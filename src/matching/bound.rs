@@ -71,8 +71,9 @@ pub struct QueryBound<'q> {
     stub: Option<&'q str>,
     /// Query words a listed run could be written as (see `takes_compound`).
     singles: Vec<usize>,
-    /// The first bytes of `singles` (ASCII ones), as a bit set.
-    single_firsts: u128,
+    /// Per ASCII first byte, the byte lengths of the `singles` beginning
+    /// with it, as a bit set (bit 63: 63 or more).
+    single_lengths: [u64; 128],
     spelling: u64,
     org: bool,
     /// Queries of more than 32 words are not bounded (the bound is 1).
@@ -158,10 +159,13 @@ impl<'q> QueryBound<'q> {
             runs,
             acronym,
             stub,
-            single_firsts: singles
-                .iter()
-                .filter(|&&i| t[i].first.is_ascii())
-                .fold(0, |m, &i| m | 1u128 << t[i].first),
+            single_lengths: singles.iter().filter(|&&i| t[i].first.is_ascii()).fold(
+                [0; 128],
+                |mut m, &i| {
+                    m[usize::from(t[i].first)] |= 1 << t[i].text.len().min(63);
+                    m
+                },
+            ),
             singles,
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
@@ -309,10 +313,15 @@ impl<'q> QueryBound<'q> {
                 for start in 0..words.len().saturating_sub(len - 1) {
                     let parts = &words[start..start + len];
                     // Written together or as initials, a run keeps its
-                    // first letter: most begin no single query word.
-                    let first = parts[0];
-                    if first.first.is_ascii() && self.single_firsts & (1u128 << first.first) == 0 {
-                        continue;
+                    // first letter and about its length (initials: one
+                    // byte a word): most fit no single query word.
+                    let total: usize = parts.iter().map(|w| w.len as usize).sum();
+                    if parts[0].first.is_ascii() {
+                        let lengths = self.single_lengths[usize::from(parts[0].first)];
+                        let plain = parts.iter().all(|w| w.first.is_ascii());
+                        if lengths & run_lengths(total, len, plain) == 0 {
+                            continue;
+                        }
                     }
                     if !parts
                         .iter()
@@ -320,7 +329,6 @@ impl<'q> QueryBound<'q> {
                     {
                         continue;
                     }
-                    let total: usize = parts.iter().map(|w| w.len as usize).sum();
                     let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
                     let mut singles = 0u64;
                     let mut joinable = 0u64;
@@ -438,6 +446,26 @@ impl<'q> QueryBound<'q> {
         }
         bound
     }
+}
+
+/// The byte lengths (as in `QueryBound::single_lengths`) a word could have
+/// to be a run of `words` words and `total` bytes written together
+/// (`could_join`) or, when every word begins with an ASCII byte, its
+/// initials; any length when one does not.
+fn run_lengths(total: usize, words: usize, plain: bool) -> u64 {
+    if !plain {
+        return u64::MAX;
+    }
+    let lo = total.saturating_sub(3).max(4);
+    let hi = total + 3;
+    let joined = if lo > 63 {
+        0
+    } else {
+        span(lo, hi.min(63) - lo + 1)
+    };
+    // Bit 63 stands for every length from 63 on.
+    let long = if hi >= 63 { 1 << 63 } else { 0 };
+    joined | long | 1 << words.min(63)
 }
 
 /// One side's weight of words marked as pairable, the weight of the rest,
