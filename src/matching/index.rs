@@ -93,6 +93,49 @@ struct Space {
     /// Entries by key length, for the rare probe whose budget leaves no
     /// trigram it must share.
     by_len: FastMap<u32, Vec<u32>>,
+    /// Hashes of every key and of every key less one byte → their run of
+    /// `near_ids` (entries packed by `pack_near`). Two keys within one
+    /// edit share one of these, so a probe allowed at most one edit at a
+    /// length looks up its own instead of counting trigrams.
+    near: FastMap<u64, (u32, u32)>,
+    near_ids: Vec<u32>,
+    pending_near: Vec<(u64, u32)>,
+    /// Some entry of at most `NEAR_MAX` bytes is missing from `near`
+    /// (its id is too large to pack): probes count trigrams instead.
+    near_partial: bool,
+}
+
+/// Keys longer than this are left to trigram counting.
+const NEAR_MAX: usize = 48;
+
+/// Entry ids that fit beside a key length in one `u32`.
+const NEAR_ENTRIES: u32 = 1 << 24;
+
+fn pack_near(len: usize, entry: u32) -> u32 {
+    (len as u32) << 24 | entry
+}
+
+/// FNV-1a over the bytes of `key` less the byte at `skip` (none when
+/// `skip` is out of range): a key and its one-byte deletions hashed alike.
+fn near_hash(key: &[u8], skip: usize) -> u64 {
+    key.iter()
+        .enumerate()
+        .filter(|&(i, _)| i != skip)
+        .fold(0xcbf2_9ce4_8422_2325, |h, (_, &b)| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
+/// The hashes of `key` and of its distinct one-byte deletions (deleting
+/// any byte of a run of equal bytes gives the same key).
+fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
+    out.clear();
+    out.push(near_hash(key, usize::MAX));
+    for i in 0..key.len() {
+        if i == 0 || key[i] != key[i - 1] {
+            out.push(near_hash(key, i));
+        }
+    }
 }
 
 impl Space {
@@ -104,6 +147,14 @@ impl Space {
         self.pending
             .extend(grams.into_iter().map(|g| (g, len, entry)));
         self.by_len.entry(len).or_default().push(entry);
+        self.near_partial |= key.len() <= NEAR_MAX && entry >= NEAR_ENTRIES;
+        if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
+            let mut hashes = Vec::new();
+            near_hashes(key.as_bytes(), &mut hashes);
+            let packed = pack_near(key.len(), entry);
+            self.pending_near
+                .extend(hashes.into_iter().map(|h| (h, packed)));
+        }
     }
 
     fn freeze(&mut self) {
@@ -119,6 +170,38 @@ impl Space {
             }
             let n = self.lengths.len() as u32 - first;
             self.postings.insert(gram[0].0, (first, n));
+        }
+        let mut near = std::mem::take(&mut self.pending_near);
+        near.sort_unstable();
+        near.dedup();
+        self.near_ids = Vec::with_capacity(near.len());
+        for run in near.chunk_by(|x, y| x.0 == y.0) {
+            let start = self.near_ids.len() as u32;
+            self.near_ids.extend(run.iter().map(|x| x.1));
+            self.near.insert(run[0].0, (start, run.len() as u32));
+        }
+    }
+
+    /// Entries within one unit edit of `key` whose key length is a bit of
+    /// `one` (with `exact`, also the entry equal to `key`), each perhaps
+    /// more than once; a few others may slip in by hash collision.
+    fn near_entries(&self, key: &[u8], exact: bool, one: u64, out: &mut Vec<u32>) {
+        let mut hashes = Vec::new();
+        if one == 0 {
+            hashes.push(near_hash(key, usize::MAX));
+        } else {
+            near_hashes(key, &mut hashes);
+        }
+        for h in hashes {
+            let Some(&(start, n)) = self.near.get(&h) else {
+                continue;
+            };
+            for &packed in &self.near_ids[start as usize..(start + n) as usize] {
+                let le = (packed >> 24) as usize;
+                if (exact && le == key.len()) || one & (1 << le) != 0 {
+                    out.push(packed & (NEAR_ENTRIES - 1));
+                }
+            }
         }
     }
 
@@ -795,9 +878,20 @@ impl Index {
         let mut by_gram: Vec<&[(u32, u32, u32)]> =
             grams.iter().map(|g| space.lengths(*g)).collect();
         let mut postings: Vec<&[u32]> = Vec::with_capacity(grams.len());
+        // Lengths allowed no edit (only `len` can be) or one: looked up
+        // among the key's deletions, not counted.
+        let (mut exact, mut one) = (false, 0u64);
         for le in shortest.max(1)..=longest {
             let k = budget(le);
             if le.abs_diff(len) > k {
+                continue;
+            }
+            if k <= 1 && len <= NEAR_MAX && le <= NEAR_MAX && !space.near_partial {
+                if k == 0 {
+                    exact = true;
+                } else {
+                    one |= 1 << le;
+                }
                 continue;
             }
             let Ok(le32) = u32::try_from(le) else { break };
@@ -820,6 +914,9 @@ impl Index {
                 continue; // fewer of its trigrams at this length than required
             }
             count_shared(&mut postings, need, scratch, out);
+        }
+        if exact || one != 0 {
+            space.near_entries(key.as_bytes(), exact, one, out);
         }
     }
 }
@@ -898,6 +995,66 @@ fn count_shared(postings: &mut [&[u32]], need: usize, scratch: &mut Scratch, out
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Unit edits with adjacent transpositions, cell by cell.
+    fn unit_distance(a: &[u8], b: &[u8]) -> usize {
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let sub = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + sub);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = best;
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn deletions_find_every_key_within_one_edit() {
+        use crate::matching::sample::Rng;
+        let mut rng = Rng::new(11);
+        let mut word = |rng: &mut Rng| -> String {
+            let len = 1 + rng.below(7);
+            (0..len)
+                .map(|_| char::from(b"abcd"[rng.below(4)]))
+                .collect()
+        };
+        let mut keys: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
+        keys.sort();
+        keys.dedup();
+        let mut space = Space::default();
+        for (e, k) in keys.iter().enumerate() {
+            space.add(k, e as u32);
+        }
+        space.freeze();
+        for _ in 0..2_000 {
+            let probe = word(&mut rng);
+            let mut found = Vec::new();
+            // Every length: one edit allowed; and the equal key alone.
+            space.near_entries(probe.as_bytes(), false, u64::MAX >> 1, &mut found);
+            let mut equal = Vec::new();
+            space.near_entries(probe.as_bytes(), true, 0, &mut equal);
+            for (e, k) in keys.iter().enumerate() {
+                let d = unit_distance(probe.as_bytes(), k.as_bytes());
+                let e = e as u32;
+                if d <= 1 {
+                    assert!(found.contains(&e), "{probe} misses {k}");
+                }
+                assert_eq!(equal.contains(&e), d == 0, "{probe} / {k}");
+            }
+        }
+    }
 
     #[test]
     fn edits_break_no_more_trigrams_than_counted() {
