@@ -1024,7 +1024,7 @@ mod tests {
     fn deletions_find_every_key_within_one_edit() {
         use crate::matching::sample::Rng;
         let mut rng = Rng::new(11);
-        let mut word = |rng: &mut Rng| -> String {
+        let word = |rng: &mut Rng| -> String {
             let len = 1 + rng.below(7);
             (0..len)
                 .map(|_| char::from(b"abcd"[rng.below(4)]))
