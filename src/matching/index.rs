@@ -93,13 +93,16 @@ struct Space {
     /// Entries by key length, for the rare probe whose budget leaves no
     /// trigram it must share.
     by_len: FastMap<u32, Vec<u32>>,
-    /// Hashes of every key and of every key less one byte → their run of
-    /// `near_ids` (entries packed by `pack_near`). Two keys within one
+    /// Every key and every key less one byte, as the upper half of its
+    /// hash beside the entry (`pack_near`), sorted. Two keys within one
     /// edit share one of these, so a probe allowed at most one edit at a
-    /// length looks up its own instead of counting trigrams.
-    near: FastMap<u64, (u32, u32)>,
-    near_ids: Vec<u32>,
-    pending_near: Vec<(u64, u32)>,
+    /// length looks up its own instead of counting trigrams. Half a hash
+    /// keeps 8 bytes an item; a collision only adds an entry to verify.
+    near: Vec<u64>,
+    /// Where each run of `near` with the same top `near_bits` bits of the
+    /// hash begins (one more at the end): a lookup reads a short run.
+    near_dir: Vec<u32>,
+    near_bits: u32,
     /// Some entry of at most `NEAR_MAX` bytes is missing from `near`
     /// (its id is too large to pack): probes count trigrams instead.
     near_partial: bool,
@@ -107,6 +110,9 @@ struct Space {
 
 /// Keys longer than this are left to trigram counting.
 const NEAR_MAX: usize = 48;
+
+/// The upper half of a `near_hash`, as kept in `Space::near`.
+const HASH_HALF: u64 = !0 << 32;
 
 /// Entry ids that fit beside a key length in one `u32`.
 const NEAR_ENTRIES: u32 = 1 << 24;
@@ -118,12 +124,16 @@ fn pack_near(len: usize, entry: u32) -> u32 {
 /// FNV-1a over the bytes of `key` less the byte at `skip` (none when
 /// `skip` is out of range): a key and its one-byte deletions hashed alike.
 fn near_hash(key: &[u8], skip: usize) -> u64 {
-    key.iter()
+    let h = key
+        .iter()
         .enumerate()
         .filter(|&(i, _)| i != skip)
         .fold(0xcbf2_9ce4_8422_2325, |h, (_, &b)| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
+        });
+    // Mix the last bytes into the top bits, which pick the run.
+    let h = (h ^ h >> 33).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ h >> 33
 }
 
 /// The hashes of `key` and of its distinct one-byte deletions (deleting
@@ -151,9 +161,9 @@ impl Space {
         if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
             let mut hashes = Vec::new();
             near_hashes(key.as_bytes(), &mut hashes);
-            let packed = pack_near(key.len(), entry);
-            self.pending_near
-                .extend(hashes.into_iter().map(|h| (h, packed)));
+            let packed = u64::from(pack_near(key.len(), entry));
+            self.near
+                .extend(hashes.into_iter().map(|h| h & HASH_HALF | packed));
         }
     }
 
@@ -171,14 +181,19 @@ impl Space {
             let n = self.lengths.len() as u32 - first;
             self.postings.insert(gram[0].0, (first, n));
         }
-        let mut near = std::mem::take(&mut self.pending_near);
-        near.sort_unstable();
-        near.dedup();
-        self.near_ids = Vec::with_capacity(near.len());
-        for run in near.chunk_by(|x, y| x.0 == y.0) {
-            let start = self.near_ids.len() as u32;
-            self.near_ids.extend(run.iter().map(|x| x.1));
-            self.near.insert(run[0].0, (start, run.len() as u32));
+        self.near.sort_unstable();
+        self.near.dedup();
+        self.near.shrink_to_fit();
+        // About two items a run.
+        self.near_bits = (self.near.len() / 2).max(1).ilog2().clamp(1, 31);
+        let runs = 1usize << self.near_bits;
+        self.near_dir = Vec::with_capacity(runs + 1);
+        let mut at = 0;
+        for run in 0..=runs as u64 {
+            while at < self.near.len() && self.near[at] >> (64 - self.near_bits) < run {
+                at += 1;
+            }
+            self.near_dir.push(at as u32);
         }
     }
 
@@ -193,10 +208,15 @@ impl Space {
             near_hashes(key, &mut hashes);
         }
         for h in hashes {
-            let Some(&(start, n)) = self.near.get(&h) else {
+            let h = h & HASH_HALF;
+            let run = (h >> (64 - self.near_bits)) as usize;
+            let (Some(&from), Some(&to)) = (self.near_dir.get(run), self.near_dir.get(run + 1))
+            else {
                 continue;
             };
-            for &packed in &self.near_ids[start as usize..(start + n) as usize] {
+            let items = &self.near[from as usize..to as usize];
+            for &item in items.iter().filter(|&&x| x & HASH_HALF == h) {
+                let packed = item as u32;
                 let le = (packed >> 24) as usize;
                 if (exact && le == key.len()) || one & (1 << le) != 0 {
                     out.push(packed & (NEAR_ENTRIES - 1));
