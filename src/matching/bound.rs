@@ -26,7 +26,7 @@ use super::compare::{
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, phonetic};
+use super::similarity::{keyed_similarity, phonetic, Reach};
 use super::vocab::FastMap;
 
 /// A run of 2-3 adjacent query words that could be written together or
@@ -79,7 +79,7 @@ pub struct QueryBound<'q> {
     /// Queries of more than 32 words are not bounded (the bound is 1).
     unbounded: bool,
     /// `compare::pair_reach(p)`.
-    reach: (f64, f64),
+    reach: Reach,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -183,7 +183,7 @@ impl<'q> QueryBound<'q> {
         let w = &index.words[v];
         let mut row = Row::default();
         for (i, x) in self.query.tokens.iter().enumerate() {
-            if !may_pair(x, key, self.reach) {
+            if !may_pair(x, key, &self.reach) {
                 continue;
             }
             let (sim, _) = single_sim(x, w, p);

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::index::WordKey;
 use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, outline_could_reach, phonetic};
+use super::similarity::{keyed_similarity, outline_could_reach, phonetic, Reach};
 use super::vocab;
 
 /// Per-token weight from the lists (rare tokens weigh more). `1.0` means
@@ -302,7 +302,7 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
 /// `y` of key `key`, judged from the key alone (`reach` is `pair_reach(p)`).
 /// It follows `single_sim` case by case and answers yes wherever the key
 /// cannot tell: a score bound may only err upward.
-pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: (f64, f64)) -> bool {
+pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
     use TokenClass::*;
     if x.class == Title || key.class == Title {
         return false;
@@ -321,16 +321,16 @@ pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: (f64, f64)) -> bool {
         _ if x.group.is_some() && x.group == key.group => true,
         _ => {
             x.phon_letters == key.phon_letters
-                || outline_could_reach(&x.shape().outline(), &key.outline(), reach.0, reach.1)
+                || outline_could_reach(&x.shape().outline(), &key.outline(), reach)
         }
     }
 }
 
-/// The shares of the longer length, on the spelling and on the phonetic
-/// key, within which two words can still reach `p.min_pair`.
-pub(crate) fn pair_reach(p: &Params) -> (f64, f64) {
+/// The budgets, on the spelling and on the phonetic key, within which two
+/// words can still reach `p.min_pair`.
+pub(crate) fn pair_reach(p: &Params) -> Reach {
     use super::similarity::reach_share;
-    (
+    Reach::new(
         reach_share(p.min_pair, 1.0, p.curve),
         reach_share(p.min_pair, 0.9, p.curve),
     )
@@ -339,22 +339,14 @@ pub(crate) fn pair_reach(p: &Params) -> (f64, f64) {
 /// Whether two words could reach `min_pair` on the spelling or on the
 /// phonetic key, judged by their lengths and letter masks alone.
 fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
-    thread_local! {
-        // (min_pair, curve) → (spelling share, phonetic share): one pair of
-        // roots per thread instead of one per word pair.
-        static SHARES: std::cell::Cell<(f64, f64, f64, f64)> =
-            const { std::cell::Cell::new((f64::NAN, f64::NAN, 0.0, 0.0)) };
+    // The shipped parameters' budgets are tabled once per process.
+    static SHIPPED: std::sync::OnceLock<Reach> = std::sync::OnceLock::new();
+    if p.min_pair == PARAMS.min_pair && p.curve == PARAMS.curve {
+        let reach = SHIPPED.get_or_init(|| pair_reach(&PARAMS));
+        super::similarity::could_reach(&x.shape(), &y.shape(), reach)
+    } else {
+        super::similarity::could_reach(&x.shape(), &y.shape(), &pair_reach(p))
     }
-    let (raw_share, phon_share) = SHARES.with(|cell| {
-        let (floor, curve, raw, phon) = cell.get();
-        if floor == p.min_pair && curve == p.curve {
-            return (raw, phon);
-        }
-        let (raw, phon) = pair_reach(p);
-        cell.set((p.min_pair, p.curve, raw, phon));
-        (raw, phon)
-    });
-    super::similarity::could_reach(&x.shape(), &y.shape(), raw_share, phon_share)
 }
 
 /// Words that can be part of a run written together.

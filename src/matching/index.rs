@@ -30,7 +30,7 @@
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::similarity::{
-    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, Shape,
+    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, Reach, Shape,
 };
 use super::vocab::{variant_group, FastMap};
 
@@ -482,6 +482,9 @@ struct Shares {
     token_skel: f64,
     joined_raw: f64,
     joined_phon: f64,
+    /// The token and joined shares, tabled for verifying entries.
+    token: Reach,
+    joined: Reach,
 }
 
 impl Shares {
@@ -494,6 +497,8 @@ impl Shares {
             token_skel: share(STRONG, 0.85),
             joined_raw: share(p.compound_min, 1.0),
             joined_phon: share(p.compound_min, 0.9),
+            token: Reach::new(share(STRONG, 1.0), share(STRONG, 0.9)),
+            joined: Reach::new(share(p.compound_min, 1.0), share(p.compound_min, 0.9)),
         }
     }
 }
@@ -811,26 +816,14 @@ impl Index {
             phon: &key_phon,
             phon_letters: letter_mask(&key_phon),
         };
-        let reachable = |entry: &Entry, raw_share: f64, phon_share: f64| {
-            group.is_some() || could_reach(&probe, &entry.shape(), raw_share, phon_share)
+        let reachable = |entry: &Entry, reach: &Reach| {
+            group.is_some() || could_reach(&probe, &entry.shape(), reach)
         };
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
         let mut rejected = std::mem::take(&mut scratch.marked);
-        for (fuzzy, tokens, floor, raw_share, phon_share) in [
-            (
-                fuzzy_tokens,
-                true,
-                STRONG,
-                self.shares.token_raw,
-                self.shares.token_phon,
-            ),
-            (
-                fuzzy_joined,
-                false,
-                p.compound_min,
-                self.shares.joined_raw,
-                self.shares.joined_phon,
-            ),
+        for (fuzzy, tokens, floor, reach) in [
+            (fuzzy_tokens, true, STRONG, &self.shares.token),
+            (fuzzy_joined, false, p.compound_min, &self.shares.joined),
         ] {
             for e in fuzzy {
                 if std::mem::replace(&mut scratch.seen_entry[e as usize], true) {
@@ -839,7 +832,7 @@ impl Index {
                 let entry = &self.entries[e as usize];
                 let sim = if tokens && entry.abjad != abjad {
                     super::similarity::abjad_similarity(key, &entry.key)
-                } else if reachable(entry, raw_share, phon_share) {
+                } else if reachable(entry, reach) {
                     super::similarity::keyed_similarity(
                         key,
                         &key_phon,

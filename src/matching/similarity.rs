@@ -305,12 +305,58 @@ pub struct Shape<'a> {
     pub phon_letters: u64,
 }
 
-/// Whether two words could lie within `raw_share` of the longer length in
-/// weighted edits on the spelling, or within `phon_share` on the phonetic
-/// key (equal keys always can), judged by lengths and letter masks alone.
-pub fn could_reach(a: &Shape, b: &Shape, raw_share: f64, phon_share: f64) -> bool {
+/// Whole edits within a share of a length, `floor(share * len)`, tabled
+/// for the lengths of words: the reach tests below run per word pair.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    share: f64,
+    table: [u8; 64],
+}
+
+impl Budget {
+    pub fn new(share: f64) -> Budget {
+        let mut table = [0u8; 64];
+        for (len, cell) in table.iter_mut().enumerate() {
+            // Shares lie in [0, 1], so the budget never exceeds the length.
+            *cell = (share * len as f64).floor().clamp(0.0, 63.0) as u8;
+        }
+        Budget { share, table }
+    }
+
+    /// `floor(share * len)`: an integer distance reaches `share * len`
+    /// exactly when it reaches this.
+    pub fn at(&self, len: usize) -> usize {
+        match self.table.get(len) {
+            Some(&b) => usize::from(b),
+            None => (self.share * len as f64).floor() as usize,
+        }
+    }
+}
+
+/// The budgets two words must keep within on the spelling and on the
+/// phonetic key to reach some similarity (`reach_share` of each).
+#[derive(Debug, Clone)]
+pub struct Reach {
+    pub raw: Budget,
+    pub phon: Budget,
+}
+
+impl Reach {
+    pub fn new(raw_share: f64, phon_share: f64) -> Reach {
+        Reach {
+            raw: Budget::new(raw_share),
+            phon: Budget::new(phon_share),
+        }
+    }
+}
+
+/// Whether two words could lie within the raw budget of the longer length
+/// in weighted edits on the spelling, or within the phonetic one on the
+/// phonetic key (equal keys always can), judged by lengths and letter
+/// masks alone.
+pub fn could_reach(a: &Shape, b: &Shape, reach: &Reach) -> bool {
     (a.phon_letters == b.phon_letters && a.phon == b.phon)
-        || outline_could_reach(&a.outline(), &b.outline(), raw_share, phon_share)
+        || outline_could_reach(&a.outline(), &b.outline(), reach)
 }
 
 /// The lengths and letter masks of a word's spelling and phonetic key.
@@ -335,23 +381,23 @@ impl Shape<'_> {
 
 /// `could_reach` on outlines, less the test for equal phonetic keys: the
 /// caller decides what equal phonetic letter masks mean.
-pub fn outline_could_reach(a: &Outline, b: &Outline, raw_share: f64, phon_share: f64) -> bool {
-    within_share(a.len, b.len, a.letters, b.letters, raw_share)
-        || within_share(
+pub fn outline_could_reach(a: &Outline, b: &Outline, reach: &Reach) -> bool {
+    within(a.len, b.len, a.letters, b.letters, &reach.raw)
+        || within(
             a.phon_len,
             b.phon_len,
             a.phon_letters,
             b.phon_letters,
-            phon_share,
+            &reach.phon,
         )
 }
 
 /// Whether two words of lengths `la`, `lb` and letter masks `ma`, `mb`
-/// could lie within `share` of the longer length in weighted edits: the
+/// could lie within `budget` of the longer length in weighted edits: the
 /// length gap and the letters one lacks are both lower bounds.
-fn within_share(la: usize, lb: usize, ma: u64, mb: u64, share: f64) -> bool {
-    let most = share * la.max(lb) as f64;
-    la.abs_diff(lb) as f64 <= most && f64::from(mask_distance(ma, mb)) <= most
+fn within(la: usize, lb: usize, ma: u64, mb: u64, budget: &Budget) -> bool {
+    let most = budget.at(la.max(lb));
+    la.abs_diff(lb) <= most && mask_distance(ma, mb) as usize <= most
 }
 
 /// A byte with the edits that cost less than 1 folded away: every vowel to
