@@ -68,38 +68,49 @@ fn distance_tenths(a: &[u8], b: &[u8], max: u16) -> Option<u16> {
         let d = u16::try_from((n + m) * 10).unwrap_or(u16::MAX);
         return (d <= max).then_some(d);
     }
-    if m >= 64 {
-        return distance_heap(a, b, max);
+    // Rows on the stack, sized to the word: most names are short.
+    if m < 16 {
+        distance_rows::<16>(a, b, max)
+    } else if m < 64 {
+        distance_rows::<64>(a, b, max)
+    } else {
+        distance_heap(a, b, max)
     }
-    let mut rows = [[0u16; 64]; 3];
-    let (mut p2, mut p1, mut cur) = (0usize, 1usize, 2usize);
-    for (j, cell) in rows[p1].iter_mut().enumerate().take(m + 1) {
+}
+
+/// `distance_tenths` for `b` shorter than `N`, three rows of the table at
+/// a time.
+fn distance_rows<const N: usize>(a: &[u8], b: &[u8], max: u16) -> Option<u16> {
+    let m = b.len();
+    let (mut r0, mut r1, mut r2) = ([0u16; N], [0u16; N], [0u16; N]);
+    let (mut before, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
+    for (j, cell) in prev.iter_mut().enumerate().take(m + 1) {
         *cell = (j * 10) as u16;
     }
-    for i in 1..=n {
-        rows[cur][0] = (i * 10) as u16;
-        let mut row_min = rows[cur][0];
+    for i in 1..=a.len() {
+        let x = a[i - 1];
+        // The byte before `x`, for transpositions (none on the first row).
+        let x_before = if i > 1 { Some(a[i - 2]) } else { None };
+        let (row, up, up2) = (&mut cur[..=m], &prev[..=m], &before[..=m]);
+        row[0] = (i * 10) as u16;
+        let mut row_min = row[0];
         for j in 1..=m {
-            let mut best = (rows[p1][j] + 10)
-                .min(rows[cur][j - 1] + 10)
-                .min(rows[p1][j - 1] + sub_cost(a[i - 1], b[j - 1]));
-            if i > 1
-                && j > 1
-                && a[i - 1] == b[j - 2]
-                && a[i - 2] == b[j - 1]
-                && a[i - 1] != a[i - 2]
-            {
-                best = best.min(rows[p2][j - 2] + 10);
+            let y = b[j - 1];
+            let mut best = (up[j] + 10)
+                .min(row[j - 1] + 10)
+                .min(up[j - 1] + sub_cost(x, y));
+            if j > 1 && x_before == Some(y) && x == b[j - 2] && x != y {
+                best = best.min(up2[j - 2] + 10);
             }
-            rows[cur][j] = best;
+            row[j] = best;
             row_min = row_min.min(best);
         }
         if row_min > max {
             return None;
         }
-        (p2, p1, cur) = (p1, cur, p2);
+        (before, prev, cur) = (prev, cur, before);
     }
-    let d = rows[p1][m];
+    let d = prev[m];
     (d <= max).then_some(d)
 }
 
@@ -573,7 +584,7 @@ mod tests {
     }
 
     #[test]
-    fn folded_distance_is_the_unit_distance_and_a_lower_bound() {
+    fn folded_distance_is_the_unit_distance_and_a_lower_bound_and_rows_agree() {
         // A small deterministic generator: words over few letters make
         // repeats and transpositions common.
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
@@ -599,6 +610,13 @@ mod tests {
             };
             assert_eq!(fast, folded_reference(&a, &b), "{a:?} {b:?}");
             assert!(f64::from(fast) <= distance(&a, &b) + 1e-9, "{a:?} {b:?}");
+            // The stack rows (with their early exit) agree with the plain table.
+            let max = next(80) as u16;
+            assert_eq!(
+                distance_tenths(&a, &b, max),
+                distance_heap(&a, &b, max),
+                "{a:?} {b:?} within {max}"
+            );
         }
         let long = vec![b'x'; 70];
         assert_eq!(folded_distance(&long, &long), None);
