@@ -1009,30 +1009,6 @@ fn count_shared(postings: &mut [&[u32]], need: usize, scratch: &mut Scratch, out
 mod tests {
     use super::*;
 
-    /// Unit edits with adjacent transpositions, cell by cell.
-    fn unit_distance(a: &[u8], b: &[u8]) -> usize {
-        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-        for (i, row) in d.iter_mut().enumerate() {
-            row[0] = i;
-        }
-        for (j, cell) in d[0].iter_mut().enumerate() {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let sub = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (d[i - 1][j] + 1)
-                    .min(d[i][j - 1] + 1)
-                    .min(d[i - 1][j - 1] + sub);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = best;
-            }
-        }
-        d[a.len()][b.len()]
-    }
-
     #[test]
     fn deletions_find_every_key_within_one_edit() {
         use crate::matching::sample::Rng;
@@ -1059,7 +1035,7 @@ mod tests {
             let mut equal = Vec::new();
             space.near_entries(probe.as_bytes(), true, 0, &mut equal);
             for (e, k) in keys.iter().enumerate() {
-                let d = unit_distance(probe.as_bytes(), k.as_bytes());
+                let d = super::super::similarity::unit_distance(probe.as_bytes(), k.as_bytes());
                 let e = e as u32;
                 if d <= 1 {
                     assert!(found.contains(&e), "{probe} misses {k}");

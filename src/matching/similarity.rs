@@ -550,6 +550,33 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
     (bent - short_penalty).max(0.0)
 }
 
+/// Unit edits (insert, delete, substitute, swap adjacent) between two
+/// sequences, cell by cell: the reference the fast filters are tested
+/// against.
+#[cfg(test)]
+pub(crate) fn unit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let sub = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + sub);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,30 +584,8 @@ mod tests {
     /// Unit-cost distance with adjacent transpositions over letter slots,
     /// cell by cell: what `folded_distance` computes bit-parallel.
     fn folded_reference(a: &[u8], b: &[u8]) -> u32 {
-        let (a, b): (Vec<usize>, Vec<usize>) = (
-            a.iter().map(|&c| fold_slot(c)).collect(),
-            b.iter().map(|&c| fold_slot(c)).collect(),
-        );
-        let mut d = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-        for (i, row) in d.iter_mut().enumerate() {
-            row[0] = i as u32;
-        }
-        for (j, cell) in d[0].iter_mut().enumerate() {
-            *cell = j as u32;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let sub = u32::from(a[i - 1] != b[j - 1]);
-                let mut best = (d[i - 1][j] + 1)
-                    .min(d[i][j - 1] + 1)
-                    .min(d[i - 1][j - 1] + sub);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = best;
-            }
-        }
-        d[a.len()][b.len()]
+        let slots = |w: &[u8]| w.iter().map(|&c| fold_slot(c)).collect::<Vec<_>>();
+        unit_distance(&slots(a), &slots(b)) as u32
     }
 
     #[test]
