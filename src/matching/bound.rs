@@ -21,8 +21,8 @@
 
 use super::compare::{
     acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
-    is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight, single_sim,
-    spelling_hash, takes_compound, unpaired_weight, Params,
+    is_substantive, join_lengths, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
+    single_sim, spelling_hash, takes_compound, unpaired_weight, Params,
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
@@ -456,8 +456,7 @@ fn run_lengths(total: usize, words: usize, plain: bool) -> u64 {
     if !plain {
         return u64::MAX;
     }
-    let lo = total.saturating_sub(3).max(4);
-    let hi = total + 3;
+    let (lo, hi) = join_lengths(total).into_inner();
     let joined = if lo > 63 {
         0
     } else {

@@ -370,7 +370,13 @@ pub(crate) fn takes_compound(class: TokenClass, exact_only: bool) -> bool {
 /// `total` bytes beginning with `run_first` written together: runs keep
 /// their first letter and about their length.
 pub(crate) fn could_join(len: usize, first: u8, total: usize, run_first: u8) -> bool {
-    len >= 4 && len.abs_diff(total) <= 3 && first == run_first
+    first == run_first && join_lengths(total).contains(&len)
+}
+
+/// The byte lengths a word could have to be a run of `total` bytes written
+/// together: at least 4, and within 3 of the run.
+pub(crate) fn join_lengths(total: usize) -> std::ops::RangeInclusive<usize> {
+    total.saturating_sub(3).max(4)..=total + 3
 }
 
 /// Compounds of 2-3 adjacent tokens on `multi` that equal (nearly) one

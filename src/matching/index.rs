@@ -20,8 +20,11 @@
 //! (longer) or deletions (shorter). Of the probe's `len + 2` padded
 //! trigrams an insertion breaks at most 2, a deletion or substitution 3, a
 //! transposition 4, so the entry shares at least `len + 2 - 2d - 4(k - d)`
-//! of them (`3d` for a shorter entry). Postings are kept per key length, so a probe visits only the
-//! lengths in reach. Candidates pass through the same scorer as an
+//! of them (`3d` for a shorter entry). Postings are kept per key length,
+//! so a probe visits only the lengths in reach. Lengths allowed at most
+//! one edit are not counted: two keys within one edit share the key or a
+//! key less one byte, and each space keeps those (hashed) for its keys.
+//! Candidates pass through the same scorer as an
 //! exhaustive scan, so the indexed search returns exactly what the
 //! exhaustive one does for any threshold above 0.5 (a test checks this;
 //! names without a distinctive pair are capped at exactly 0.5, so at or
@@ -491,14 +494,16 @@ impl Shares {
     fn new() -> Shares {
         let p = &super::compare::PARAMS;
         let share = |floor: f64, scale: f64| reach_share(floor, scale, p.curve);
+        let (token_raw, token_phon) = (share(STRONG, 1.0), share(STRONG, 0.9));
+        let (joined_raw, joined_phon) = (share(p.compound_min, 1.0), share(p.compound_min, 0.9));
         Shares {
-            token_raw: share(STRONG, 1.0),
-            token_phon: share(STRONG, 0.9),
+            token_raw,
+            token_phon,
             token_skel: share(STRONG, 0.85),
-            joined_raw: share(p.compound_min, 1.0),
-            joined_phon: share(p.compound_min, 0.9),
-            token: Reach::new(share(STRONG, 1.0), share(STRONG, 0.9)),
-            joined: Reach::new(share(p.compound_min, 1.0), share(p.compound_min, 0.9)),
+            joined_raw,
+            joined_phon,
+            token: Reach::new(token_raw, token_phon),
+            joined: Reach::new(joined_raw, joined_phon),
         }
     }
 }

@@ -590,25 +590,22 @@ mod tests {
 
     #[test]
     fn folded_distance_is_the_unit_distance_and_a_lower_bound_and_rows_agree() {
-        // A small deterministic generator: words over few letters make
-        // repeats and transpositions common.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        // Words over few letters make repeats and transpositions common.
+        let mut rng = crate::matching::sample::Rng::new(3);
         let alphabet = b"abdeimno01hk";
-        for _ in 0..20_000 {
-            let word = |next: &mut dyn FnMut(u64) -> u64| -> Vec<u8> {
-                let len = if next(10) == 0 { next(70) } else { next(12) } as usize;
-                (0..len)
-                    .map(|_| alphabet[next(alphabet.len() as u64) as usize])
-                    .collect()
+        let word = |rng: &mut crate::matching::sample::Rng| -> Vec<u8> {
+            let len = if rng.below(10) == 0 {
+                rng.below(70)
+            } else {
+                rng.below(12)
             };
-            let a = word(&mut next);
-            let b = word(&mut next);
+            (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let a = word(&mut rng);
+            let b = word(&mut rng);
             let Some(fast) = folded_distance(&a, &b) else {
                 assert!(a.len().min(b.len()) > 64);
                 continue;
@@ -616,7 +613,7 @@ mod tests {
             assert_eq!(fast, folded_reference(&a, &b), "{a:?} {b:?}");
             assert!(f64::from(fast) <= distance(&a, &b) + 1e-9, "{a:?} {b:?}");
             // The stack rows (with their early exit) agree with the plain table.
-            let max = next(80) as u16;
+            let max = rng.below(80) as u16;
             assert_eq!(
                 distance_tenths(&a, &b, max),
                 distance_heap(&a, &b, max),
