@@ -460,10 +460,24 @@ pub fn reach_share(floor: f64, scale: f64, curve: f64) -> f64 {
 /// distance (with adjacent transpositions) between the words with vowels
 /// folded together and confusable digits onto their letters. Every edit
 /// the weighted distance charges less than 1 is free there, and every
-/// other edit costs 1 in both. Bit-parallel (Myers, with Hyyrö's
-/// transpositions) over letter slots: slots shared by two letters only
-/// make the bound lower. `None` when the shorter word exceeds 64 bytes.
+/// other edit costs 1 in both. Slots shared by two letters only make the
+/// bound lower. `None` when the shorter word exceeds 64 bytes.
 fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
+    unit_distance_by(a, b, fold_slot)
+}
+
+/// The unit-cost distance (with adjacent transpositions) between the bytes
+/// of two words, each byte read as its low six bits: bytes sharing them
+/// only make the distance lower. `None` when the shorter word exceeds 64
+/// bytes.
+fn byte_distance(a: &[u8], b: &[u8]) -> Option<u32> {
+    unit_distance_by(a, b, |c| usize::from(c & 63))
+}
+
+/// The optimal string alignment distance between two words read as slots
+/// (`slot` maps a byte into 0..64), bit-parallel: Myers' algorithm with
+/// Hyyrö's transpositions, one machine word for the shorter word.
+fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u32> {
     let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let m = p.len();
     if m == 0 || m > 64 {
@@ -471,7 +485,7 @@ fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
     }
     let mut peq = [0u64; 64];
     for (i, &c) in p.iter().enumerate() {
-        peq[fold_slot(c)] |= 1 << i;
+        peq[slot(c)] |= 1 << i;
     }
     let last = 1u64 << (m - 1);
     let mut vp = u64::MAX;
@@ -480,7 +494,7 @@ fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
     let mut prev = 0u64;
     let mut dist = m as u32;
     for &c in t {
-        let pm = peq[fold_slot(c)];
+        let pm = peq[slot(c)];
         let tr = ((!d0 & pm) << 1) & prev;
         d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
         let hp = vn | !(d0 | vp);
@@ -496,6 +510,33 @@ fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
         prev = pm;
     }
     Some(dist)
+}
+
+/// Whether the weighted distance (in tenths) must exceed `max`, judged by
+/// two unit distances. Take the best weighted alignment, with `f` edits at
+/// full cost, `v` vowel substitutions (7 tenths) and `c` confusable digit
+/// ones (5 tenths): the folded distance is at most `f`, the byte distance
+/// at most `f + v + c`. So the weighted distance `10f + 7v + 5c` is at
+/// least `5 * folded + 5 * bytes`, and `3 * folded + 7 * bytes` when
+/// neither word holds a digit.
+fn beyond(a: &[u8], b: &[u8], max: u16) -> bool {
+    let Some(folded) = folded_distance(a, b) else {
+        return false;
+    };
+    let max = u32::from(max);
+    if 10 * folded > max {
+        return true;
+    }
+    let Some(bytes) = byte_distance(a, b) else {
+        return false;
+    };
+    let digits = a.iter().chain(b).any(u8::is_ascii_digit);
+    let least = if digits {
+        5 * folded + 5 * bytes
+    } else {
+        3 * folded + 7 * bytes
+    };
+    least > max
 }
 
 /// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
@@ -532,7 +573,7 @@ fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f6
     };
     let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
     let gap = a.len().abs_diff(b.len()) as f64;
-    if gap > max_d || folded_distance(a, b).is_some_and(|d| f64::from(d) > max_d) {
+    if gap > max_d || beyond(a, b, max_tenths) {
         return 0.0;
     }
     let Some(d) = distance_tenths(a, b, max_tenths) else {
@@ -589,7 +630,7 @@ mod tests {
     }
 
     #[test]
-    fn folded_distance_is_the_unit_distance_and_a_lower_bound_and_rows_agree() {
+    fn unit_distances_are_exact_and_bound_the_weighted_distance_and_rows_agree() {
         // Words over few letters make repeats and transpositions common.
         let mut rng = crate::matching::sample::Rng::new(3);
         let alphabet = b"abdeimno01hk";
@@ -612,6 +653,16 @@ mod tests {
             };
             assert_eq!(fast, folded_reference(&a, &b), "{a:?} {b:?}");
             assert!(f64::from(fast) <= distance(&a, &b) + 1e-9, "{a:?} {b:?}");
+            // These letters differ in their low six bits: the byte distance
+            // is the plain unit distance.
+            assert_eq!(byte_distance(&a, &b), Some(unit_distance(&a, &b) as u32));
+            // The two together never rule out a distance within reach.
+            let exact = distance_tenths(&a, &b, u16::MAX).unwrap_or(u16::MAX);
+            assert!(!beyond(&a, &b, exact), "{a:?} {b:?} at {exact}");
+            let max = rng.below(80) as u16;
+            if beyond(&a, &b, max) {
+                assert!(exact > max, "{a:?} {b:?} within {max}");
+            }
             // The stack rows (with their early exit) agree with the plain table.
             let max = rng.below(80) as u16;
             assert_eq!(
