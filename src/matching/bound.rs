@@ -22,11 +22,11 @@
 use super::compare::{
     acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
     is_substantive, join_lengths, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
-    single_sim, spelling_hash, takes_compound, unpaired_weight, Params,
+    single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, phonetic, Reach};
+use super::similarity::{keyed_similarity, phonetic, Reach, SpellingFilter};
 use super::vocab::FastMap;
 
 /// A run of 2-3 adjacent query words that could be written together or
@@ -80,6 +80,8 @@ pub struct QueryBound<'q> {
     unbounded: bool,
     /// `compare::pair_reach(p)`.
     reach: Reach,
+    /// Per query word, its spelling prepared to meet many listed words.
+    spellings: Vec<SpellingFilter>,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -172,6 +174,10 @@ impl<'q> QueryBound<'q> {
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
             reach: pair_reach(p),
+            spellings: t
+                .iter()
+                .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair))
+                .collect(),
         }
     }
 
@@ -186,7 +192,10 @@ impl<'q> QueryBound<'q> {
             if !may_pair(x, key, &self.reach) {
                 continue;
             }
-            let (sim, _) = single_sim(x, w, p);
+            let spelling = &self.spellings[i];
+            let (sim, _) = single_sim_by(x, w, p, |x, y| {
+                spelling.could_reach(&y.text, &y.phon, x.phon == y.phon)
+            });
             if sim >= p.min_pair {
                 row.pair |= 1 << i;
                 if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class) {

@@ -243,6 +243,18 @@ fn legal_family(a: &str, b: &str) -> bool {
 
 /// Similarity of two single tokens given their classes.
 pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
+    single_sim_by(x, y, p, |x, y| could_pair(x, y, p))
+}
+
+/// `single_sim`, where `could_spell` says whether two words that differ
+/// and are no known equivalents could reach `p.min_pair` on their spelling
+/// or phonetic key (it may say yes wrongly, never no).
+pub(crate) fn single_sim_by(
+    x: &Token,
+    y: &Token,
+    p: &Params,
+    could_spell: impl FnOnce(&Token, &Token) -> bool,
+) -> (f64, &'static str) {
     use TokenClass::*;
     if x.class == Title || y.class == Title {
         return (0.0, "");
@@ -281,7 +293,7 @@ pub fn single_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
             (s, "transliterated")
         }
         _ if x.group.is_some() && x.group == y.group => (1.0, "exact"),
-        _ if !could_pair(x, y, p) => (0.0, ""),
+        _ if !could_spell(x, y) => (0.0, ""),
         _ => {
             // Equal texts and variant groups were compared above.
             let s = super::similarity::spelled_similarity(

@@ -471,29 +471,46 @@ fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
 /// only make the distance lower. `None` when the shorter word exceeds 64
 /// bytes.
 fn byte_distance(a: &[u8], b: &[u8]) -> Option<u32> {
-    unit_distance_by(a, b, |c| usize::from(c & 63))
+    unit_distance_by(a, b, byte_slot)
 }
 
 /// The optimal string alignment distance between two words read as slots
-/// (`slot` maps a byte into 0..64), bit-parallel: Myers' algorithm with
-/// Hyyrö's transpositions, one machine word for the shorter word.
+/// (`slot` maps a byte into 0..64). `None` when the shorter word exceeds
+/// 64 bytes.
 fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u32> {
     let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let m = p.len();
-    if m == 0 || m > 64 {
-        return (m == 0).then(|| u32::try_from(t.len()).unwrap_or(u32::MAX));
+    if p.is_empty() {
+        return Some(u32::try_from(t.len()).unwrap_or(u32::MAX));
+    }
+    let peq = pattern_bits(p, &slot)?;
+    Some(pattern_distance(&peq, p.len(), t, slot))
+}
+
+/// Per slot, the positions of `word` holding it: the pattern of
+/// `pattern_distance`. `None` for an empty word or one over 64 bytes.
+fn pattern_bits(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<[u64; 64]> {
+    if word.is_empty() || word.len() > 64 {
+        return None;
     }
     let mut peq = [0u64; 64];
-    for (i, &c) in p.iter().enumerate() {
+    for (i, &c) in word.iter().enumerate() {
         peq[slot(c)] |= 1 << i;
     }
+    Some(peq)
+}
+
+/// The optimal string alignment distance between a pattern of `m` bytes
+/// (`pattern_bits`, 1 to 64) and `text`, bit-parallel: Myers' algorithm
+/// with Hyyrö's transpositions, one machine word for the pattern. The
+/// distance is symmetric, so either word may be the pattern.
+fn pattern_distance(peq: &[u64; 64], m: usize, text: &[u8], slot: impl Fn(u8) -> usize) -> u32 {
     let last = 1u64 << (m - 1);
     let mut vp = u64::MAX;
     let mut vn = 0u64;
     let mut d0 = 0u64;
     let mut prev = 0u64;
     let mut dist = m as u32;
-    for &c in t {
+    for &c in text {
         let pm = peq[slot(c)];
         let tr = ((!d0 & pm) << 1) & prev;
         d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
@@ -509,7 +526,11 @@ fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u3
         vn = hp & d0;
         prev = pm;
     }
-    Some(dist)
+    dist
+}
+
+fn byte_slot(c: u8) -> usize {
+    usize::from(c & 63)
 }
 
 /// Whether the weighted distance (in tenths) must exceed `max`, judged by
@@ -523,20 +544,112 @@ fn beyond(a: &[u8], b: &[u8], max: u16) -> bool {
     let Some(folded) = folded_distance(a, b) else {
         return false;
     };
-    let max = u32::from(max);
-    if 10 * folded > max {
+    if 10 * folded > u32::from(max) {
         return true;
     }
     let Some(bytes) = byte_distance(a, b) else {
         return false;
     };
     let digits = a.iter().chain(b).any(u8::is_ascii_digit);
-    let least = if digits {
+    least_tenths(folded, bytes, digits) > u32::from(max)
+}
+
+/// The least weighted distance, in tenths, that a folded and a byte
+/// distance allow (see `beyond`).
+fn least_tenths(folded: u32, bytes: u32, digits: bool) -> u32 {
+    if digits {
         5 * folded + 5 * bytes
     } else {
-        3 * folded + 7 * bytes
-    };
-    least > max
+        (10 * folded).max(3 * folded + 7 * bytes)
+    }
+}
+
+/// The largest weighted distance at which `edit_similarity` of two words
+/// whose longer one has `len` bytes can reach the floor of `ratio`
+/// (`floor_ratio`), and the same in whole tenths.
+fn reach_limit(len: usize, ratio: f64) -> (f64, u16) {
+    let max_d = len as f64 * (1.0 - ratio);
+    let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
+    (max_d, max_tenths)
+}
+
+/// The least `1 - distance/length` that reaches `floor` (none when the
+/// floor is 0: 1 - 10 allows ten edits a byte).
+fn floor_ratio(floor: f64, curve: f64) -> f64 {
+    if floor > 0.0 {
+        min_ratio(floor.min(1.0), curve)
+    } else {
+        -9.0
+    }
+}
+
+/// One word prepared to be compared with many: its folded and byte
+/// patterns, so that the unit distances `beyond` reads cost one pass over
+/// the other word each.
+pub struct Pattern {
+    len: usize,
+    folded: [u64; 64],
+    bytes: [u64; 64],
+    digits: bool,
+    /// `floor_ratio` of the floor it is tested against.
+    ratio: f64,
+}
+
+impl Pattern {
+    /// `None` for an empty word or one over 64 bytes.
+    pub fn new(word: &str, curve: f64, floor: f64) -> Option<Pattern> {
+        let w = word.as_bytes();
+        Some(Pattern {
+            len: w.len(),
+            folded: pattern_bits(w, fold_slot)?,
+            bytes: pattern_bits(w, byte_slot)?,
+            digits: w.iter().any(u8::is_ascii_digit),
+            ratio: floor_ratio(floor, curve),
+        })
+    }
+
+    /// Whether `edit_similarity(word, other, curve, _, floor)` could be
+    /// more than 0: false only where that returns 0 before its table.
+    pub fn could_reach(&self, other: &str) -> bool {
+        let o = other.as_bytes();
+        let (max_d, max_tenths) = reach_limit(self.len.max(o.len()), self.ratio);
+        if self.len.abs_diff(o.len()) as f64 > max_d {
+            return false;
+        }
+        let folded = pattern_distance(&self.folded, self.len, o, fold_slot);
+        if 10 * folded > u32::from(max_tenths) {
+            return false;
+        }
+        let bytes = pattern_distance(&self.bytes, self.len, o, byte_slot);
+        let digits = self.digits || o.iter().any(u8::is_ascii_digit);
+        least_tenths(folded, bytes, digits) <= u32::from(max_tenths)
+    }
+}
+
+/// A word's spelling and phonetic key prepared to meet many others:
+/// whether `spelled_similarity` could reach a floor, without an edit table.
+pub struct SpellingFilter {
+    text: Option<Pattern>,
+    phon: Option<Pattern>,
+}
+
+impl SpellingFilter {
+    pub fn new(text: &str, phon: &str, curve: f64, floor: f64) -> SpellingFilter {
+        SpellingFilter {
+            text: Pattern::new(text, curve, floor),
+            // The phonetic reading scores 0.9 times its similarity.
+            phon: Pattern::new(phon, curve, floor / 0.9),
+        }
+    }
+
+    /// Whether `spelled_similarity(word, phon, text, other_phon, curve, _,
+    /// floor)` could reach `floor`; `same_phon` says the phonetic keys are
+    /// equal (that alone scores 0.92).
+    pub fn could_reach(&self, text: &str, phon: &str, same_phon: bool) -> bool {
+        same_phon
+            || self.text.as_ref().is_none_or(|p| p.could_reach(text))
+            || self.phon.as_ref().is_none_or(|p| p.could_reach(phon))
+    }
 }
 
 /// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
@@ -561,17 +674,12 @@ fn min_ratio(floor: f64, curve: f64) -> f64 {
 /// 1 - distance / length, bent so that one edit in a long word stays high
 /// while two edits in a short word fall fast.
 fn edit_similarity(a: &[u8], b: &[u8], curve: f64, short: f64, floor: f64) -> f64 {
-    let len = a.len().max(b.len()) as f64;
-    if len == 0.0 {
+    if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    let len = a.len().max(b.len()) as f64;
     // Largest distance that can still reach `floor`: (1 - d/len)^curve >= floor.
-    let max_d = if floor > 0.0 {
-        len * (1.0 - min_ratio(floor.min(1.0), curve))
-    } else {
-        len * 10.0
-    };
-    let max_tenths = (max_d * 10.0).floor().min(f64::from(u16::MAX - 1)) as u16;
+    let (max_d, max_tenths) = reach_limit(a.len().max(b.len()), floor_ratio(floor, curve));
     let gap = a.len().abs_diff(b.len()) as f64;
     if gap > max_d || beyond(a, b, max_tenths) {
         return 0.0;
@@ -627,6 +735,53 @@ mod tests {
     fn folded_reference(a: &[u8], b: &[u8]) -> u32 {
         let slots = |w: &[u8]| w.iter().map(|&c| fold_slot(c)).collect::<Vec<_>>();
         unit_distance(&slots(a), &slots(b)) as u32
+    }
+
+    #[test]
+    fn a_spelling_filter_keeps_every_pair_that_reaches_its_floor() {
+        // Name-like words over a small alphabet: many near pairs.
+        let mut rng = crate::matching::sample::Rng::new(11);
+        let alphabet = b"aeiouymhdsklnr01";
+        let word = |rng: &mut crate::matching::sample::Rng| -> String {
+            let most = if rng.below(20) == 0 { 80 } else { 10 };
+            let len = 1 + rng.below(most);
+            (0..len)
+                .map(|_| char::from(alphabet[rng.below(alphabet.len())]))
+                .collect()
+        };
+        let (mut kept, mut reached) = (0, 0);
+        for _ in 0..20_000 {
+            let a = word(&mut rng);
+            // Mostly a few edits away, sometimes unrelated.
+            let mut b: Vec<u8> = if rng.below(4) == 0 {
+                word(&mut rng).into_bytes()
+            } else {
+                a.clone().into_bytes()
+            };
+            for _ in 0..rng.below(4) {
+                let c = alphabet[rng.below(alphabet.len())];
+                let i = rng.below(b.len());
+                match rng.below(4) {
+                    0 => b.insert(i, c),
+                    1 if b.len() > 1 => drop(b.remove(i)),
+                    2 if i + 1 < b.len() => b.swap(i, i + 1),
+                    _ => b[i] = c,
+                }
+            }
+            let b = String::from_utf8(b).expect("ASCII");
+            let (pa, pb) = (phonetic(&a), phonetic(&b));
+            let floor = [0.6, 0.7, 0.85][rng.below(3)];
+            let filter = SpellingFilter::new(&a, &pa, CURVE, floor);
+            let could = filter.could_reach(&b, &pb, pa == pb);
+            let sim = spelled_similarity(&a, &pa, &b, &pb, CURVE, SHORT_PENALTY, floor);
+            if sim >= floor {
+                reached += 1;
+                assert!(could, "{a} {b} reach {sim} at {floor}");
+            }
+            kept += usize::from(could);
+        }
+        // It must also rule pairs out, or it saves nothing.
+        assert!(reached > 500 && kept < 2 * reached, "{reached} {kept}");
     }
 
     #[test]
