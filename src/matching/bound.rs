@@ -26,7 +26,8 @@ use super::compare::{
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, phonetic, Reach, SpellingFilter};
+use super::similarity::{phonetic, phonetic_into, spelled_similarity, Reach, SpellingFilter};
+use super::vocab::variant_group;
 use super::vocab::FastMap;
 
 /// A run of 2-3 adjacent query words that could be written together or
@@ -40,6 +41,12 @@ struct QueryRun {
     phon: String,
     initials: String,
     no_particle: bool,
+    /// `vocab::variant_group(text)`: an equivalent word pairs whatever
+    /// its spelling.
+    group: Option<u32>,
+    /// The run written together, prepared to meet many listed words at
+    /// `compound_min`.
+    spelling: SpellingFilter,
 }
 
 /// What a listed word pairs with in the query, as bit sets.
@@ -80,8 +87,10 @@ pub struct QueryBound<'q> {
     unbounded: bool,
     /// `compare::pair_reach(p)`.
     reach: Reach,
-    /// Per query word, its spelling prepared to meet many listed words.
+    /// Per query word, its spelling prepared to meet many listed words
+    /// at `min_pair`, and to meet listed runs at `compound_min`.
     spellings: Vec<SpellingFilter>,
+    compounds: Vec<SpellingFilter>,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -92,6 +101,10 @@ pub struct BoundMemo {
     /// Listed runs (vocabulary ids) → query words they equal written
     /// together.
     runs: FastMap<[u32; 3], u64>,
+    /// A listed run written together and its phonetic key, rewritten for
+    /// each run judged.
+    run_text: String,
+    run_phon: Vec<u8>,
 }
 
 impl BoundMemo {
@@ -135,12 +148,15 @@ impl<'q> QueryBound<'q> {
                     continue;
                 }
                 let text: String = parts.iter().map(|w| w.text.as_str()).collect();
+                let phon = phonetic(&text);
                 runs.push(QueryRun {
                     start,
                     len,
                     total: text.len(),
                     first: parts[0].first,
-                    phon: phonetic(&text),
+                    group: variant_group(&text),
+                    spelling: SpellingFilter::new(&text, &phon, p.curve, p.compound_min),
+                    phon,
                     text,
                     initials: parts.iter().filter_map(|w| w.text.chars().next()).collect(),
                     no_particle: parts.iter().all(|w| w.class != TokenClass::Particle),
@@ -178,6 +194,10 @@ impl<'q> QueryBound<'q> {
                 .iter()
                 .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair))
                 .collect(),
+            compounds: t
+                .iter()
+                .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.compound_min))
+                .collect(),
         }
     }
 
@@ -207,15 +227,10 @@ impl<'q> QueryBound<'q> {
         if takes_compound(key.class, key.exact_only) {
             for (r, run) in self.runs.iter().enumerate() {
                 let joined = could_join(len, key.first, run.total, run.first)
-                    && keyed_similarity(
-                        &run.text,
-                        &run.phon,
-                        &w.text,
-                        &w.phon,
-                        p.curve,
-                        p.short_penalty,
-                        p.compound_min,
-                    ) >= p.compound_min;
+                    && self.joins_up(
+                        (&run.text, &run.phon, run.group, &run.spelling),
+                        (&w.text, &w.phon, w.group),
+                    );
                 let initials = run.no_particle
                     && len == run.initials.len()
                     && key.first == run.first
@@ -401,31 +416,27 @@ impl<'q> QueryBound<'q> {
         if let Some(&known) = memo.runs.get(&key) {
             return known & candidates;
         }
-        let mut text = String::new();
+        let text = &mut memo.run_text;
+        text.clear();
         for w in parts {
             match index.words.get(w.vocab as usize) {
                 Some(t) => text.push_str(&t.text),
                 None => return candidates, // not in the vocabulary: assume it joins
             }
         }
-        let phon = phonetic(&text);
-        let p = self.p;
+        phonetic_into(text, &mut memo.run_phon);
+        let phon = std::str::from_utf8(&memo.run_phon).unwrap_or(text);
+        let group = variant_group(text);
         let mut found = 0u64;
         let mut left = candidates;
         while left != 0 {
             let i = left.trailing_zeros() as usize;
             left &= left - 1;
             let t = &self.query.tokens[i];
-            let sim = keyed_similarity(
-                &text,
-                &phon,
-                &t.text,
-                &t.phon,
-                p.curve,
-                p.short_penalty,
-                p.compound_min,
-            );
-            if sim >= p.compound_min {
+            if self.joins_up(
+                (&t.text, &t.phon, t.group, &self.compounds[i]),
+                (text, phon, group),
+            ) {
                 found |= 1 << i;
             }
         }
@@ -433,6 +444,29 @@ impl<'q> QueryBound<'q> {
         // length), so the same run always asks about the same words.
         memo.runs.insert(key, found);
         found
+    }
+
+    /// Whether a single word and a run written together reach
+    /// `compound_min` (`keyed_similarity`): equal or equivalent, or else
+    /// close in spelling, which the prepared side rules out cheaply.
+    fn joins_up(
+        &self,
+        (text, phon, group, spelling): (&str, &str, Option<u32>, &SpellingFilter),
+        (other, other_phon, other_group): (&str, &str, Option<u32>),
+    ) -> bool {
+        let p = self.p;
+        text == other
+            || group.is_some_and(|g| other_group == Some(g))
+            || (spelling.could_reach(other, other_phon, phon == other_phon)
+                && spelled_similarity(
+                    text,
+                    phon,
+                    other,
+                    other_phon,
+                    p.curve,
+                    p.short_penalty,
+                    p.compound_min,
+                ) >= p.compound_min)
     }
 
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.

@@ -149,8 +149,16 @@ fn distance_heap(a: &[u8], b: &[u8], max: u16) -> Option<u16> {
 /// `ou`/`oo`→`u`, `ee`/`ie`→`i`, then `w`→`v`, `y`/`j`→`i`, `c`/`q`/`x`→`k`,
 /// `z`→`s`, and doubled letters once. One pass, one allocation.
 pub fn phonetic(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len());
+    phonetic_into(s, &mut out);
+    // Only ASCII bytes are rewritten or dropped, so the text stays UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+/// `phonetic(s)` written over `out`, for callers that reuse one buffer.
+pub fn phonetic_into(s: &str, out: &mut Vec<u8>) {
+    out.clear();
     let b = s.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         let next = b.get(i + 1).copied();
@@ -185,8 +193,6 @@ pub fn phonetic(s: &str) -> String {
         }
         i += skip;
     }
-    // Only ASCII bytes are rewritten or dropped, so the text stays UTF-8.
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// Consonant skeleton for comparing an abjad transliteration with a Latin
