@@ -143,6 +143,7 @@ fn near_hash(key: &[u8], skip: usize) -> u64 {
 /// any byte of a run of equal bytes gives the same key).
 fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
     out.clear();
+    out.reserve(key.len() + 1);
     out.push(near_hash(key, usize::MAX));
     for i in 0..key.len() {
         if i == 0 || key[i] != key[i - 1] {
@@ -204,7 +205,7 @@ impl Space {
     /// `one` (with `exact`, also the entry equal to `key`), each perhaps
     /// more than once; a few others may slip in by hash collision.
     fn near_entries(&self, key: &[u8], exact: bool, one: u64, out: &mut Vec<u32>) {
-        let mut hashes = Vec::new();
+        let mut hashes = Vec::with_capacity(key.len() + 1);
         if one == 0 {
             hashes.push(near_hash(key, usize::MAX));
         } else {
@@ -258,9 +259,12 @@ fn grams(key: &str) -> Vec<Gram> {
 /// it resembles) cost nothing: `sech1n` → `saclan`... precisely: vowels to
 /// `a`, `0`→`a`, `1`→`l`, `3`→`a`, `4`→`a`, `5`→`s`, `9`→`g`.
 pub fn fold(key: &str) -> String {
-    key.bytes()
-        .map(|b| char::from(super::similarity::fold_byte(b)))
-        .collect()
+    let mut out = String::with_capacity(key.len() + 8);
+    out.extend(
+        key.bytes()
+            .map(|b| char::from(super::similarity::fold_byte(b))),
+    );
+    out
 }
 
 /// How often each token occurs across the indexed names: rare tokens are
@@ -723,7 +727,7 @@ impl Index {
     /// equivalents and trigram counts, then verified with the scorer's own
     /// similarity so that only real partners remain.
     fn probe(&self, key: &str, abjad: bool, unit: Unit, scratch: &mut Scratch) -> Vec<u32> {
-        let mut found: Vec<u32> = Vec::new();
+        let mut found: Vec<u32> = Vec::with_capacity(8);
         let exact = |shelf: &Shelf, found: &mut Vec<u32>| {
             if let Some(&e) = shelf.exact.get(key) {
                 found.push(e);
@@ -731,8 +735,8 @@ impl Index {
         };
         let (raw, phon) = (fold(key), fold(&phonetic(key)));
         let group = variant_group(key);
-        let mut fuzzy_tokens = Vec::new();
-        let mut fuzzy_joined = Vec::new();
+        let mut fuzzy_tokens = Vec::with_capacity(64);
+        let mut fuzzy_joined = Vec::with_capacity(16);
         match unit {
             Unit::Token => {
                 exact(&self.tokens, &mut found);
