@@ -26,7 +26,7 @@ use super::compare::{
 };
 use super::index::{Index, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
-use super::similarity::{phonetic, phonetic_into, spelled_similarity, Reach, SpellingFilter};
+use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
 
@@ -37,16 +37,11 @@ struct QueryRun {
     len: usize,
     total: usize,
     first: u8,
-    text: String,
-    phon: String,
     initials: String,
     no_particle: bool,
-    /// `vocab::variant_group(text)`: an equivalent word pairs whatever
-    /// its spelling.
-    group: Option<u32>,
     /// The run written together, prepared to meet many listed words at
     /// `compound_min`.
-    spelling: SpellingFilter,
+    word: PreparedWord,
 }
 
 /// What a listed word pairs with in the query, as bit sets.
@@ -90,7 +85,7 @@ pub struct QueryBound<'q> {
     /// Per query word, its spelling prepared to meet many listed words
     /// at `min_pair`, and to meet listed runs at `compound_min`.
     spellings: Vec<SpellingFilter>,
-    compounds: Vec<SpellingFilter>,
+    compounds: Vec<PreparedWord>,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -154,10 +149,14 @@ impl<'q> QueryBound<'q> {
                     len,
                     total: text.len(),
                     first: parts[0].first,
-                    group: variant_group(&text),
-                    spelling: SpellingFilter::new(&text, &phon, p.curve, p.compound_min),
-                    phon,
-                    text,
+                    word: PreparedWord::new(
+                        &text,
+                        &phon,
+                        variant_group(&text),
+                        p.curve,
+                        p.short_penalty,
+                        p.compound_min,
+                    ),
                     initials: parts.iter().filter_map(|w| w.text.chars().next()).collect(),
                     no_particle: parts.iter().all(|w| w.class != TokenClass::Particle),
                 });
@@ -196,7 +195,16 @@ impl<'q> QueryBound<'q> {
                 .collect(),
             compounds: t
                 .iter()
-                .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.compound_min))
+                .map(|x| {
+                    PreparedWord::new(
+                        &x.text,
+                        &x.phon,
+                        x.group,
+                        p.curve,
+                        p.short_penalty,
+                        p.compound_min,
+                    )
+                })
                 .collect(),
         }
     }
@@ -227,10 +235,7 @@ impl<'q> QueryBound<'q> {
         if takes_compound(key.class, key.exact_only) {
             for (r, run) in self.runs.iter().enumerate() {
                 let joined = could_join(len, key.first, run.total, run.first)
-                    && self.joins_up(
-                        (&run.text, &run.phon, run.group, &run.spelling),
-                        (&w.text, &w.phon, w.group),
-                    );
+                    && run.word.reaches(&w.text, &w.phon, || w.group);
                 let initials = run.no_particle
                     && len == run.initials.len()
                     && key.first == run.first
@@ -432,11 +437,7 @@ impl<'q> QueryBound<'q> {
         while left != 0 {
             let i = left.trailing_zeros() as usize;
             left &= left - 1;
-            let t = &self.query.tokens[i];
-            if self.joins_up(
-                (&t.text, &t.phon, t.group, &self.compounds[i]),
-                (text, phon, group),
-            ) {
+            if self.compounds[i].reaches(text, phon, || group) {
                 found |= 1 << i;
             }
         }
@@ -444,29 +445,6 @@ impl<'q> QueryBound<'q> {
         // length), so the same run always asks about the same words.
         memo.runs.insert(key, found);
         found
-    }
-
-    /// Whether a single word and a run written together reach
-    /// `compound_min` (`keyed_similarity`): equal or equivalent, or else
-    /// close in spelling, which the prepared side rules out cheaply.
-    fn joins_up(
-        &self,
-        (text, phon, group, spelling): (&str, &str, Option<u32>, &SpellingFilter),
-        (other, other_phon, other_group): (&str, &str, Option<u32>),
-    ) -> bool {
-        let p = self.p;
-        text == other
-            || group.is_some_and(|g| other_group == Some(g))
-            || (spelling.could_reach(other, other_phon, phon == other_phon)
-                && spelled_similarity(
-                    text,
-                    phon,
-                    other,
-                    other_phon,
-                    p.curve,
-                    p.short_penalty,
-                    p.compound_min,
-                ) >= p.compound_min)
     }
 
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.

@@ -33,7 +33,7 @@
 use super::compare::Rarity;
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::similarity::{
-    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, Reach, Shape,
+    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, PreparedWord, Reach, Shape,
 };
 use super::vocab::{variant_group, FastMap};
 
@@ -828,33 +828,30 @@ impl Index {
         let reachable = |entry: &Entry, reach: &Reach| {
             group.is_some() || could_reach(&probe, &entry.shape(), reach)
         };
+        let prepared =
+            |floor: f64| PreparedWord::new(key, &key_phon, group, p.curve, p.short_penalty, floor);
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
         let mut rejected = std::mem::take(&mut scratch.marked);
         for (fuzzy, tokens, floor, reach) in [
             (fuzzy_tokens, true, STRONG, &self.shares.token),
             (fuzzy_joined, false, p.compound_min, &self.shares.joined),
         ] {
+            if fuzzy.is_empty() {
+                continue;
+            }
+            let word = prepared(floor);
             for e in fuzzy {
                 if std::mem::replace(&mut scratch.seen_entry[e as usize], true) {
                     continue;
                 }
                 let entry = &self.entries[e as usize];
-                let sim = if tokens && entry.abjad != abjad {
-                    super::similarity::abjad_similarity(key, &entry.key)
-                } else if reachable(entry, reach) {
-                    super::similarity::keyed_similarity(
-                        key,
-                        &key_phon,
-                        &entry.key,
-                        &entry.phon,
-                        p.curve,
-                        p.short_penalty,
-                        floor,
-                    )
+                let pairs = if tokens && entry.abjad != abjad {
+                    super::similarity::abjad_similarity(key, &entry.key) >= floor
                 } else {
-                    0.0
+                    reachable(entry, reach)
+                        && word.reaches(&entry.key, &entry.phon, || variant_group(&entry.key))
                 };
-                if sim >= floor {
+                if pairs {
                     found.push(e);
                 } else {
                     rejected.push(e);

@@ -658,6 +658,59 @@ impl SpellingFilter {
     }
 }
 
+/// A word with its phonetic key and variant group, prepared to meet many
+/// others at one floor: `reaches` answers `keyed_similarity(..) >= floor`,
+/// running the similarity only where the spelling filter leaves it open.
+pub struct PreparedWord {
+    text: String,
+    phon: String,
+    group: Option<u32>,
+    filter: SpellingFilter,
+    curve: f64,
+    short: f64,
+    floor: f64,
+}
+
+impl PreparedWord {
+    pub fn new(
+        text: &str,
+        phon: &str,
+        group: Option<u32>,
+        curve: f64,
+        short: f64,
+        floor: f64,
+    ) -> PreparedWord {
+        PreparedWord {
+            filter: SpellingFilter::new(text, phon, curve, floor),
+            text: text.to_owned(),
+            phon: phon.to_owned(),
+            group,
+            curve,
+            short,
+            floor,
+        }
+    }
+
+    /// Whether `keyed_similarity(word, phon, other, other_phon, curve,
+    /// short, floor)` reaches the floor; `other_group` is the other's
+    /// variant group, asked for only when this word has one.
+    pub fn reaches(
+        &self,
+        other: &str,
+        other_phon: &str,
+        other_group: impl FnOnce() -> Option<u32>,
+    ) -> bool {
+        self.text == other
+            || self.group.is_some_and(|g| other_group() == Some(g))
+            || (self
+                .filter
+                .could_reach(other, other_phon, self.phon == other_phon)
+                && spelled_similarity(
+                    &self.text, &self.phon, other, other_phon, self.curve, self.short, self.floor,
+                ) >= self.floor)
+    }
+}
+
 /// `floor^(1/curve)`: the least `1 - distance/length` that reaches `floor`.
 /// Callers use a handful of floors, so the last few are remembered.
 fn min_ratio(floor: f64, curve: f64) -> f64 {
