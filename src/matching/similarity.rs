@@ -489,7 +489,7 @@ fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u3
         return Some(u32::try_from(t.len()).unwrap_or(u32::MAX));
     }
     let peq = pattern_bits(p, &slot)?;
-    Some(pattern_distance(&peq, p.len(), t, slot))
+    Some(pattern_distance(p.len(), t, |c| peq[slot(c)]))
 }
 
 /// Per slot, the positions of `word` holding it: the pattern of
@@ -506,10 +506,11 @@ fn pattern_bits(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<[u64; 64]> {
 }
 
 /// The optimal string alignment distance between a pattern of `m` bytes
-/// (`pattern_bits`, 1 to 64) and `text`, bit-parallel: Myers' algorithm
-/// with Hyyrö's transpositions, one machine word for the pattern. The
-/// distance is symmetric, so either word may be the pattern.
-fn pattern_distance(peq: &[u64; 64], m: usize, text: &[u8], slot: impl Fn(u8) -> usize) -> u32 {
+/// (1 to 64; `bits(c)`: the positions of the pattern holding the text byte
+/// `c`) and `text`, bit-parallel: Myers' algorithm with Hyyrö's
+/// transpositions, one machine word for the pattern. The distance is
+/// symmetric, so either word may be the pattern.
+fn pattern_distance(m: usize, text: &[u8], bits: impl Fn(u8) -> u64) -> u32 {
     let last = 1u64 << (m - 1);
     let mut vp = u64::MAX;
     let mut vn = 0u64;
@@ -517,7 +518,7 @@ fn pattern_distance(peq: &[u64; 64], m: usize, text: &[u8], slot: impl Fn(u8) ->
     let mut prev = 0u64;
     let mut dist = m as u32;
     for &c in text {
-        let pm = peq[slot(c)];
+        let pm = bits(c);
         let tr = ((!d0 & pm) << 1) & prev;
         d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
         let hp = vn | !(d0 | vp);
@@ -589,26 +590,68 @@ fn floor_ratio(floor: f64, curve: f64) -> f64 {
     }
 }
 
+/// The slot positions of a word kept compact: one entry per slot the word
+/// holds, found by rank in `present`, so that a word's pattern stays in a
+/// cache line or two however many words a query prepares.
+struct SlotBits {
+    present: u64,
+    bits: [u64; SLOT_BITS],
+}
+
+/// Distinct slots a compact pattern holds (longer words go unfiltered).
+const SLOT_BITS: usize = 24;
+
+impl SlotBits {
+    fn new(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<SlotBits> {
+        if word.is_empty() || word.len() > 64 {
+            return None;
+        }
+        let present = word.iter().fold(0u64, |m, &c| m | 1 << slot(c));
+        if present.count_ones() as usize > SLOT_BITS {
+            return None;
+        }
+        let mut bits = [0u64; SLOT_BITS];
+        for (i, &c) in word.iter().enumerate() {
+            bits[Self::rank(present, slot(c))] |= 1 << i;
+        }
+        Some(SlotBits { present, bits })
+    }
+
+    fn rank(present: u64, slot: usize) -> usize {
+        (present & ((1u64 << slot) - 1)).count_ones() as usize
+    }
+
+    /// The word's positions holding `slot`.
+    fn get(&self, slot: usize) -> u64 {
+        if self.present & (1 << slot) == 0 {
+            0
+        } else {
+            self.bits[Self::rank(self.present, slot)]
+        }
+    }
+}
+
 /// One word prepared to be compared with many: its folded and byte
 /// patterns, so that the unit distances `beyond` reads cost one pass over
 /// the other word each.
 pub struct Pattern {
     len: usize,
-    folded: [u64; 64],
-    bytes: [u64; 64],
+    folded: SlotBits,
+    bytes: SlotBits,
     digits: bool,
     /// `floor_ratio` of the floor it is tested against.
     ratio: f64,
 }
 
 impl Pattern {
-    /// `None` for an empty word or one over 64 bytes.
+    /// `None` for an empty word, one over 64 bytes or one of more than
+    /// `SLOT_BITS` distinct bytes.
     pub fn new(word: &str, curve: f64, floor: f64) -> Option<Pattern> {
         let w = word.as_bytes();
         Some(Pattern {
             len: w.len(),
-            folded: pattern_bits(w, fold_slot)?,
-            bytes: pattern_bits(w, byte_slot)?,
+            folded: SlotBits::new(w, fold_slot)?,
+            bytes: SlotBits::new(w, byte_slot)?,
             digits: w.iter().any(u8::is_ascii_digit),
             ratio: floor_ratio(floor, curve),
         })
@@ -622,11 +665,11 @@ impl Pattern {
         if self.len.abs_diff(o.len()) as f64 > max_d {
             return false;
         }
-        let folded = pattern_distance(&self.folded, self.len, o, fold_slot);
+        let folded = pattern_distance(self.len, o, |c| self.folded.get(fold_slot(c)));
         if 10 * folded > u32::from(max_tenths) {
             return false;
         }
-        let bytes = pattern_distance(&self.bytes, self.len, o, byte_slot);
+        let bytes = pattern_distance(self.len, o, |c| self.bytes.get(byte_slot(c)));
         let digits = self.digits || o.iter().any(u8::is_ascii_digit);
         least_tenths(folded, bytes, digits) <= u32::from(max_tenths)
     }
