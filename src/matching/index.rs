@@ -733,7 +733,8 @@ impl Index {
                 found.push(e);
             }
         };
-        let (raw, phon) = (fold(key), fold(&phonetic(key)));
+        let key_phon = phonetic(key);
+        let (raw, phon) = (fold(key), fold(&key_phon));
         let group = variant_group(key);
         let mut fuzzy_tokens = Vec::with_capacity(64);
         let mut fuzzy_joined = Vec::with_capacity(16);
@@ -813,7 +814,6 @@ impl Index {
             Unit::Initials => exact(&self.tokens, &mut found),
             Unit::Whole => exact(&self.whole, &mut found),
         }
-        let key_phon = phonetic(key);
         let p = &super::compare::PARAMS;
         // An entry can turn up in several key spaces and among the exact
         // finds: verify each once. Lengths and letter masks rule out most
