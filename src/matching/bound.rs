@@ -344,9 +344,18 @@ impl<'q> QueryBound<'q> {
                     // Written together or as initials, a run keeps its
                     // first letter and about its length (initials: one
                     // byte a word): most fit no single query word.
+                    let first = parts[0].first;
+                    let lengths = if first.is_ascii() {
+                        self.single_lengths[usize::from(first)]
+                    } else {
+                        u64::MAX
+                    };
+                    // Most runs begin with a letter no query word begins with.
+                    if lengths == 0 {
+                        continue;
+                    }
                     let total: usize = parts.iter().map(|w| w.len as usize).sum();
-                    if parts[0].first.is_ascii() {
-                        let lengths = self.single_lengths[usize::from(parts[0].first)];
+                    if first.is_ascii() {
                         let plain = parts.iter().all(|w| w.first.is_ascii());
                         if lengths & run_lengths(total, len, plain) == 0 {
                             continue;
