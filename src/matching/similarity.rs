@@ -590,44 +590,29 @@ fn floor_ratio(floor: f64, curve: f64) -> f64 {
     }
 }
 
-/// The slot positions of a word kept compact: one entry per slot the word
-/// holds, found by rank in `present`, so that a word's pattern stays in a
-/// cache line or two however many words a query prepares.
+/// The positions of a word per slot, with slots 32 apart sharing an entry
+/// (every letter keeps its own): sharing only lowers the distances read
+/// from it, and a word's pattern stays within four cache lines however
+/// many words a query prepares.
 struct SlotBits {
-    present: u64,
-    bits: [u64; SLOT_BITS],
+    bits: [u64; 32],
 }
-
-/// Distinct slots a compact pattern holds (longer words go unfiltered).
-const SLOT_BITS: usize = 24;
 
 impl SlotBits {
     fn new(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<SlotBits> {
         if word.is_empty() || word.len() > 64 {
             return None;
         }
-        let present = word.iter().fold(0u64, |m, &c| m | 1 << slot(c));
-        if present.count_ones() as usize > SLOT_BITS {
-            return None;
-        }
-        let mut bits = [0u64; SLOT_BITS];
+        let mut bits = [0u64; 32];
         for (i, &c) in word.iter().enumerate() {
-            bits[Self::rank(present, slot(c))] |= 1 << i;
+            bits[slot(c) & 31] |= 1 << i;
         }
-        Some(SlotBits { present, bits })
+        Some(SlotBits { bits })
     }
 
-    fn rank(present: u64, slot: usize) -> usize {
-        (present & ((1u64 << slot) - 1)).count_ones() as usize
-    }
-
-    /// The word's positions holding `slot`.
+    /// The word's positions holding `slot` (or one sharing its entry).
     fn get(&self, slot: usize) -> u64 {
-        if self.present & (1 << slot) == 0 {
-            0
-        } else {
-            self.bits[Self::rank(self.present, slot)]
-        }
+        self.bits[slot & 31]
     }
 }
 
@@ -644,8 +629,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// `None` for an empty word, one over 64 bytes or one of more than
-    /// `SLOT_BITS` distinct bytes.
+    /// `None` for an empty word or one over 64 bytes.
     pub fn new(word: &str, curve: f64, floor: f64) -> Option<Pattern> {
         let w = word.as_bytes();
         Some(Pattern {
