@@ -355,11 +355,11 @@ impl<'q> QueryBound<'q> {
                         continue;
                     }
                     let total: usize = parts.iter().map(|w| w.len as usize).sum();
-                    if first.is_ascii() {
-                        let plain = parts.iter().all(|w| w.first.is_ascii());
-                        if lengths & run_lengths(total, len, plain) == 0 {
-                            continue;
-                        }
+                    // Every word begins with an ASCII byte: initials are one
+                    // byte a word.
+                    let plain = parts.iter().all(|w| w.first.is_ascii());
+                    if first.is_ascii() && lengths & run_lengths(total, len, plain) == 0 {
+                        continue;
                     }
                     if !parts
                         .iter()
@@ -372,7 +372,12 @@ impl<'q> QueryBound<'q> {
                     let mut joinable = 0u64;
                     for &i in &self.singles {
                         let t = &q[i];
-                        if could_join(t.text.len(), t.first, total, parts[0].first) {
+                        // Written together or as plain initials, the run
+                        // begins as the word does.
+                        if plain && t.first != first {
+                            continue;
+                        }
+                        if could_join(t.text.len(), t.first, total, first) {
                             joinable |= 1 << i;
                         } else if no_particle && spells(&t.text, parts.iter()) {
                             singles |= 1 << i;
