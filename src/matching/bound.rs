@@ -188,7 +188,7 @@ impl<'q> QueryBound<'q> {
             org: query.kind != NameKind::Person,
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
-            reach: pair_reach(p),
+            reach: pair_reach(p).into_owned(),
             spellings: t
                 .iter()
                 .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair))

@@ -339,26 +339,28 @@ pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
 }
 
 /// The budgets, on the spelling and on the phonetic key, within which two
-/// words can still reach `p.min_pair`.
-pub(crate) fn pair_reach(p: &Params) -> Reach {
+/// words can still reach `p.min_pair`. The shipped parameters' budgets are
+/// tabled once per process.
+pub(crate) fn pair_reach(p: &Params) -> std::borrow::Cow<'static, Reach> {
     use super::similarity::reach_share;
-    Reach::new(
-        reach_share(p.min_pair, 1.0, p.curve),
-        reach_share(p.min_pair, 0.9, p.curve),
-    )
+    static SHIPPED: std::sync::OnceLock<Reach> = std::sync::OnceLock::new();
+    let table = |p: &Params| {
+        Reach::new(
+            reach_share(p.min_pair, 1.0, p.curve),
+            reach_share(p.min_pair, 0.9, p.curve),
+        )
+    };
+    if p.min_pair == PARAMS.min_pair && p.curve == PARAMS.curve {
+        std::borrow::Cow::Borrowed(SHIPPED.get_or_init(|| table(&PARAMS)))
+    } else {
+        std::borrow::Cow::Owned(table(p))
+    }
 }
 
 /// Whether two words could reach `min_pair` on the spelling or on the
 /// phonetic key, judged by their lengths and letter masks alone.
 fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
-    // The shipped parameters' budgets are tabled once per process.
-    static SHIPPED: std::sync::OnceLock<Reach> = std::sync::OnceLock::new();
-    if p.min_pair == PARAMS.min_pair && p.curve == PARAMS.curve {
-        let reach = SHIPPED.get_or_init(|| pair_reach(&PARAMS));
-        super::similarity::could_reach(&x.shape(), &y.shape(), reach)
-    } else {
-        super::similarity::could_reach(&x.shape(), &y.shape(), &pair_reach(p))
-    }
+    super::similarity::could_reach(&x.shape(), &y.shape(), &pair_reach(p))
 }
 
 /// Words that can be part of a run written together.
