@@ -79,6 +79,10 @@ impl Entry {
 
 type Gram = [u8; 3];
 
+/// One trigram's postings per key length: (length, start, count) into the
+/// space's ids, lengths ascending.
+type GramLengths<'s> = &'s [(u32, u32, u32)];
+
 /// Trigram postings of one key space, split by key length: a probe only
 /// visits the lengths an entry within its edit budget can have.
 #[derive(Default)]
@@ -230,7 +234,7 @@ impl Space {
     }
 
     /// The postings of `gram` by key length, ascending.
-    fn lengths(&self, gram: Gram) -> &[(u32, u32, u32)] {
+    fn lengths(&self, gram: Gram) -> GramLengths<'_> {
         self.postings.get(&gram).map_or(&[], |&(first, n)| {
             &self.lengths[first as usize..(first + n) as usize]
         })
@@ -883,20 +887,15 @@ impl Index {
         if key.is_empty() {
             return;
         }
-        let mut grams = grams(key);
-        let total = grams.len();
-        grams.sort_unstable();
-        grams.dedup();
-        let duplicates = total - grams.len();
         let len = key.len();
         let budget = |le: usize| (share * len.max(le) as f64 + 1e-9).floor() as usize;
         let shortest = len - budget(len).min(len);
         let longest =
             (len as f64 / (1.0 - share).max(1e-9) + 1.0).min(f64::from(u32::MAX)) as usize;
-        // Each trigram's postings by length, looked up once.
-        let mut by_gram: Vec<&[(u32, u32, u32)]> =
-            grams.iter().map(|g| space.lengths(*g)).collect();
-        let mut postings: Vec<&[u32]> = Vec::with_capacity(grams.len());
+        // Each trigram's postings by length, looked up once, and only when
+        // some length is counted (most keys are short enough for none).
+        let mut counting: Option<(Vec<GramLengths<'_>>, usize)> = None;
+        let mut postings: Vec<&[u32]> = Vec::new();
         // Lengths allowed no edit (only `len` can be) or one: looked up
         // among the key's deletions, not counted.
         let (mut exact, mut one) = (false, 0u64);
@@ -914,13 +913,21 @@ impl Index {
                 continue;
             }
             let Ok(le32) = u32::try_from(le) else { break };
-            let need = (len + 2).saturating_sub(broken(len, le, k) + duplicates);
+            let (by_gram, duplicates) = counting.get_or_insert_with(|| {
+                let mut grams = grams(key);
+                let total = grams.len();
+                grams.sort_unstable();
+                grams.dedup();
+                let by_gram = grams.iter().map(|g| space.lengths(*g)).collect();
+                (by_gram, total - grams.len())
+            });
+            let need = (len + 2).saturating_sub(broken(len, le, k) + *duplicates);
             if need == 0 {
                 out.extend(space.by_len.get(&le32).into_iter().flatten());
                 continue;
             }
             postings.clear();
-            for lens in &mut by_gram {
+            for lens in by_gram.iter_mut() {
                 // Lengths ascend, as `le` does: drop the shorter ones.
                 while lens.first().is_some_and(|l| l.0 < le32) {
                     *lens = &lens[1..];
