@@ -399,7 +399,9 @@ pub struct Index {
 pub struct Scratch {
     counts: Vec<u16>,
     touched: Vec<u32>,
-    seen_name: Vec<bool>,
+    /// Names the current query's probes found, one bit each: read in
+    /// order, they give the candidates sorted.
+    seen_names: Vec<u64>,
     seen_entry: Vec<bool>,
     /// Entries a probe looked at and turned down (to reset `seen_entry`).
     marked: Vec<u32>,
@@ -690,8 +692,9 @@ impl Index {
     /// ascending order, into `scratch.candidates`.
     pub fn candidates(&self, query: &Name, scratch: &mut Scratch) {
         scratch.candidates.clear();
-        if scratch.seen_name.len() < self.names.len() {
-            scratch.seen_name.resize(self.names.len(), false);
+        let words = self.names.len().div_ceil(64);
+        if scratch.seen_names.len() < words {
+            scratch.seen_names.resize(words, 0);
         }
         if scratch.counts.len() < self.entries.len() {
             scratch.counts.resize(self.entries.len(), 0);
@@ -710,10 +713,7 @@ impl Index {
             };
             for &e in &entries {
                 for &n in &self.entries[e as usize].names {
-                    if !scratch.seen_name[n as usize] {
-                        scratch.seen_name[n as usize] = true;
-                        scratch.candidates.push(n);
-                    }
+                    scratch.seen_names[n as usize / 64] |= 1 << (n % 64);
                 }
             }
             if scratch.cache.len() >= CACHE_LIMIT {
@@ -721,10 +721,15 @@ impl Index {
             }
             scratch.cache.insert(cache_key, entries);
         }
-        for &n in &scratch.candidates {
-            scratch.seen_name[n as usize] = false;
+        for (w, bits) in scratch.seen_names[..words].iter_mut().enumerate() {
+            let mut left = std::mem::take(bits);
+            while left != 0 {
+                scratch
+                    .candidates
+                    .push((w * 64) as u32 + left.trailing_zeros());
+                left &= left - 1;
+            }
         }
-        scratch.candidates.sort_unstable();
     }
 
     /// Entries one probe can form a strong pair with: found by exact key,
