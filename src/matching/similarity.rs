@@ -473,36 +473,23 @@ fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
 }
 
 /// The unit-cost distance (with adjacent transpositions) between the bytes
-/// of two words, each byte read as its low six bits: bytes sharing them
-/// only make the distance lower. `None` when the shorter word exceeds 64
-/// bytes.
+/// of two words, each byte read as its slot (see `SlotBits`): bytes
+/// sharing one only make the distance lower. `None` when the shorter word
+/// exceeds 64 bytes.
 fn byte_distance(a: &[u8], b: &[u8]) -> Option<u32> {
     unit_distance_by(a, b, byte_slot)
 }
 
 /// The optimal string alignment distance between two words read as slots
-/// (`slot` maps a byte into 0..64). `None` when the shorter word exceeds
-/// 64 bytes.
+/// (`slot` maps a byte into 0..64; see `SlotBits` for slots sharing an
+/// entry). `None` when the shorter word exceeds 64 bytes.
 fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u32> {
     let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if p.is_empty() {
         return Some(u32::try_from(t.len()).unwrap_or(u32::MAX));
     }
-    let peq = pattern_bits(p, &slot)?;
-    Some(pattern_distance(p.len(), t, |c| peq[slot(c)]))
-}
-
-/// Per slot, the positions of `word` holding it: the pattern of
-/// `pattern_distance`. `None` for an empty word or one over 64 bytes.
-fn pattern_bits(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<[u64; 64]> {
-    if word.is_empty() || word.len() > 64 {
-        return None;
-    }
-    let mut peq = [0u64; 64];
-    for (i, &c) in word.iter().enumerate() {
-        peq[slot(c)] |= 1 << i;
-    }
-    Some(peq)
+    let bits = SlotBits::new(p, &slot)?;
+    Some(pattern_distance(p.len(), t, |c| bits.get(slot(c))))
 }
 
 /// The optimal string alignment distance between a pattern of `m` bytes
@@ -548,17 +535,26 @@ fn byte_slot(c: u8) -> usize {
 /// least `5 * folded + 5 * bytes`, and `3 * folded + 7 * bytes` when
 /// neither word holds a digit.
 fn beyond(a: &[u8], b: &[u8], max: u16) -> bool {
-    let Some(folded) = folded_distance(a, b) else {
-        return false;
-    };
-    if 10 * folded > u32::from(max) {
-        return true;
-    }
-    let Some(bytes) = byte_distance(a, b) else {
-        return false;
-    };
-    let digits = a.iter().chain(b).any(u8::is_ascii_digit);
-    least_tenths(folded, bytes, digits) > u32::from(max)
+    folded_distance(a, b).is_some_and(|folded| {
+        exceeds(
+            max,
+            folded,
+            || byte_distance(a, b).unwrap_or(0),
+            || a.iter().chain(b).any(u8::is_ascii_digit),
+        )
+    })
+}
+
+/// Whether a folded distance, and where that alone cannot tell a byte
+/// distance, put the weighted distance beyond `max` tenths (see `beyond`).
+fn exceeds(
+    max: u16,
+    folded: u32,
+    bytes: impl FnOnce() -> u32,
+    digits: impl FnOnce() -> bool,
+) -> bool {
+    let max = u32::from(max);
+    10 * folded > max || least_tenths(folded, bytes(), digits()) > max
 }
 
 /// The least weighted distance, in tenths, that a folded and a byte
@@ -650,12 +646,12 @@ impl Pattern {
             return false;
         }
         let folded = pattern_distance(self.len, o, |c| self.folded.get(fold_slot(c)));
-        if 10 * folded > u32::from(max_tenths) {
-            return false;
-        }
-        let bytes = pattern_distance(self.len, o, |c| self.bytes.get(byte_slot(c)));
-        let digits = self.digits || o.iter().any(u8::is_ascii_digit);
-        least_tenths(folded, bytes, digits) <= u32::from(max_tenths)
+        !exceeds(
+            max_tenths,
+            folded,
+            || pattern_distance(self.len, o, |c| self.bytes.get(byte_slot(c))),
+            || self.digits || o.iter().any(u8::is_ascii_digit),
+        )
     }
 }
 
@@ -816,10 +812,11 @@ pub(crate) fn unit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
 mod tests {
     use super::*;
 
-    /// Unit-cost distance with adjacent transpositions over letter slots,
-    /// cell by cell: what `folded_distance` computes bit-parallel.
+    /// Unit-cost distance with adjacent transpositions over letter slots
+    /// (as `SlotBits` keeps them), cell by cell: what `folded_distance`
+    /// computes bit-parallel.
     fn folded_reference(a: &[u8], b: &[u8]) -> u32 {
-        let slots = |w: &[u8]| w.iter().map(|&c| fold_slot(c)).collect::<Vec<_>>();
+        let slots = |w: &[u8]| w.iter().map(|&c| fold_slot(c) & 31).collect::<Vec<_>>();
         unit_distance(&slots(a), &slots(b)) as u32
     }
 
