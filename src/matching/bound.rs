@@ -83,9 +83,10 @@ pub struct QueryBound<'q> {
     /// `compare::pair_reach(p)`.
     reach: Reach,
     /// Per query word, its spelling prepared to meet many listed words
-    /// at `min_pair`, and to meet listed runs at `compound_min`.
+    /// at `min_pair`, and (for `singles` only) to meet listed runs at
+    /// `compound_min`.
     spellings: Vec<SpellingFilter>,
-    compounds: Vec<PreparedWord>,
+    compounds: Vec<Option<PreparedWord>>,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -196,14 +197,16 @@ impl<'q> QueryBound<'q> {
             compounds: t
                 .iter()
                 .map(|x| {
-                    PreparedWord::new(
-                        &x.text,
-                        &x.phon,
-                        x.group,
-                        p.curve,
-                        p.short_penalty,
-                        p.compound_min,
-                    )
+                    takes_compound(x.class, x.exact_only).then(|| {
+                        PreparedWord::new(
+                            &x.text,
+                            &x.phon,
+                            x.group,
+                            p.curve,
+                            p.short_penalty,
+                            p.compound_min,
+                        )
+                    })
                 })
                 .collect(),
         }
@@ -451,7 +454,11 @@ impl<'q> QueryBound<'q> {
         while left != 0 {
             let i = left.trailing_zeros() as usize;
             left &= left - 1;
-            if self.compounds[i].reaches(text, phon, || group) {
+            // Only singles are asked about, and each has its prepared word.
+            if self.compounds[i]
+                .as_ref()
+                .is_some_and(|w| w.reaches(text, phon, || group))
+            {
                 found |= 1 << i;
             }
         }
