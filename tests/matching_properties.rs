@@ -142,3 +142,77 @@ proptest! {
         }
     }
 }
+
+/// The bound of `query` against each listed name, beside its score.
+fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Vec<(f64, f64)> {
+    let index = Index::build(
+        listed
+            .iter()
+            .enumerate()
+            .map(|(i, (text, kind))| (i as u32, Form::Primary, *text, *kind)),
+    );
+    let mut q = normalize(query.0, query.1);
+    index.stats.apply(&mut q);
+    let mut memo = BoundMemo::default();
+    let bounds = QueryBound::new(&q, &PARAMS, &index, &mut memo);
+    (0..index.names.len())
+        .map(|id| {
+            let score = align(&q, &index.names[id].name, &PARAMS).score;
+            (bounds.bound(&index, id as u32, &mut memo), score)
+        })
+        .collect()
+}
+
+#[test]
+fn initials_bound_distinctively_only_between_organisations() {
+    use NameKind::{Organization as Org, Person};
+    let filler = [("Hassan Trading", Org), ("Putin Vladimir", Person)];
+    // Query initials (`pla`) against a listed word, and listed initials
+    // against a query word, each way round for organisations and persons.
+    let cases = [
+        (("Hassan People's Liberation Army", Org), ("PLA", Org), true),
+        (
+            ("Hassan People's Liberation Army", Org),
+            ("PLA", Person),
+            false,
+        ),
+        (
+            ("PLA Trading", Org),
+            ("People's Liberation Army Trading", Org),
+            true,
+        ),
+        (
+            ("PLA Trading", Org),
+            ("People's Liberation Army Trading", Person),
+            false,
+        ),
+    ];
+    for (query, listed, distinctive) in cases {
+        let mut names = vec![listed];
+        names.extend(filler);
+        let (bound, score) = bounds_and_scores(query, &names)[0];
+        assert!(
+            bound + 1e-4 >= score,
+            "{query:?} / {listed:?}: bound {bound} below {score}"
+        );
+        if distinctive {
+            assert!(score > 0.7, "{query:?} / {listed:?} scores {score}");
+        } else {
+            // Without a distinctive pair the score, and its bound, stop at 0.5.
+            assert!(score <= 0.5, "{query:?} / {listed:?} scores {score}");
+            assert!(bound <= 0.5, "{query:?} / {listed:?}: bound {bound}");
+        }
+    }
+}
+
+#[test]
+fn a_stub_alone_bounds_no_distinctive_pair() {
+    use NameKind::Person;
+    let listed = [
+        ("Belkassem Drissi Hassan", Person),
+        ("Putin Vladimir", Person),
+    ];
+    let (bound, score) = bounds_and_scores(("Mohammed Ali Dr", Person), &listed)[0];
+    assert!(bound + 1e-4 >= score);
+    assert!(bound <= 0.5, "bound {bound}");
+}

@@ -39,6 +39,9 @@ struct QueryRun {
     first: u8,
     initials: String,
     no_particle: bool,
+    /// Some word of the run is substantive (a pair with it can be
+    /// distinctive).
+    substantive: bool,
     /// The run written together, prepared to meet many listed words at
     /// `compound_min`.
     word: PreparedWord,
@@ -58,8 +61,11 @@ struct Row {
     truncated: bool,
     /// Query words it reaches `min_pair` with.
     pair: u64,
-    /// Query runs it equals written together or as initials.
+    /// Query runs it equals written together, and as their initials only:
+    /// `compare::align` counts initials as an acronym, distinctive only
+    /// between two names that are not persons'.
     runs: u64,
+    initials: u64,
 }
 
 /// One query, prepared for bounding its score against many names.
@@ -73,6 +79,8 @@ pub struct QueryBound<'q> {
     stub: Option<&'q str>,
     /// Query words a listed run could be written as (see `takes_compound`).
     singles: Vec<usize>,
+    /// Those of them that are substantive, as a bit set.
+    substantive_singles: u64,
     /// Per ASCII first byte, the byte lengths of the `singles` beginning
     /// with it, as a bit set (bit 63: 63 or more).
     single_lengths: [u64; 128],
@@ -160,6 +168,7 @@ impl<'q> QueryBound<'q> {
                     ),
                     initials: parts.iter().filter_map(|w| w.text.chars().next()).collect(),
                     no_particle: parts.iter().all(|w| w.class != TokenClass::Particle),
+                    substantive: parts.iter().any(|w| is_substantive(w.class)),
                 });
             }
         }
@@ -184,6 +193,10 @@ impl<'q> QueryBound<'q> {
                     m
                 },
             ),
+            substantive_singles: singles
+                .iter()
+                .filter(|&&i| is_substantive(t[i].class))
+                .fold(0, |m, &i| m | 1 << i),
             singles,
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
@@ -243,8 +256,10 @@ impl<'q> QueryBound<'q> {
                     && len == run.initials.len()
                     && key.first == run.first
                     && w.text == run.initials;
-                if joined || initials {
+                if joined {
                     row.runs |= 1 << r;
+                } else if initials {
+                    row.initials |= 1 << r;
                 }
             }
         }
@@ -295,18 +310,21 @@ impl<'q> QueryBound<'q> {
                 mb |= bit;
                 strong |= row.strong;
             }
-            let mut runs = row.runs;
+            let listed_substantive = is_substantive(w.class);
+            let mut runs = row.runs | row.initials;
             while runs != 0 {
-                let run = &self.runs[runs.trailing_zeros() as usize];
+                let r = runs.trailing_zeros() as usize;
+                let run = &self.runs[r];
                 runs &= runs - 1;
                 ma |= span(run.start, run.len);
                 mb |= bit;
-                strong = true;
+                let joined = row.runs & 1 << r != 0;
+                strong |= (joined || org) && listed_substantive && run.substantive;
             }
+            // A name cut short pairs, but never distinctively.
             if row.truncated {
                 ma |= 1 << (q.len() - 1);
                 mb |= bit;
-                strong = true;
             }
             if let Some((run, _)) = self
                 .acronym
@@ -318,28 +336,29 @@ impl<'q> QueryBound<'q> {
                 strong = true;
             }
         }
-        let (sa, sb) = self.listed_runs(index, words, org, memo);
-        if sa != 0 {
-            ma |= sa;
-            mb |= sb;
-            strong = true;
-        }
+        let (sa, sb, distinctive) = self.listed_runs(index, words, org, memo);
+        ma |= sa;
+        mb |= sb;
+        strong |= distinctive;
         self.finish(words, ma, mb, strong)
     }
 
     /// Pairs whose several words are on the listed side: its runs written
-    /// together or as initials, its last word cut short, its acronym.
-    /// Where a first letter outside ASCII leaves initials unclear, this
-    /// claims the pair: a bound may err upward, never downward.
+    /// together or as initials, its last word cut short, its acronym; and
+    /// whether one of them could be distinctive, as `compare::align`
+    /// judges it (initials only between names that are not persons', a
+    /// stub never). Where a first letter outside ASCII leaves initials
+    /// unclear, this claims the pair: a bound may err upward, never
+    /// downward.
     fn listed_runs(
         &self,
         index: &Index,
         words: &[WordSketch],
         org: bool,
         memo: &mut BoundMemo,
-    ) -> (u64, u64) {
+    ) -> (u64, u64, bool) {
         let q = &self.query.tokens;
-        let (mut ma, mut mb) = (0u64, 0u64);
+        let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         if words.len() >= 2 && !self.singles.is_empty() {
             for len in 2..=3 {
                 for start in 0..words.len().saturating_sub(len - 1) {
@@ -371,7 +390,7 @@ impl<'q> QueryBound<'q> {
                         continue;
                     }
                     let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
-                    let mut singles = 0u64;
+                    let mut initials = 0u64;
                     let mut joinable = 0u64;
                     for &i in &self.singles {
                         let t = &q[i];
@@ -383,15 +402,21 @@ impl<'q> QueryBound<'q> {
                         if could_join(t.text.len(), t.first, total, first) {
                             joinable |= 1 << i;
                         } else if no_particle && spells(&t.text, parts.iter()) {
-                            singles |= 1 << i;
+                            initials |= 1 << i;
                         }
                     }
-                    if joinable != 0 {
-                        singles |= self.joins(index, parts, joinable, memo);
-                    }
-                    if singles != 0 {
-                        ma |= singles;
+                    let joined = if joinable != 0 {
+                        self.joins(index, parts, joinable, memo)
+                    } else {
+                        0
+                    };
+                    if joined | initials != 0 {
+                        ma |= joined | initials;
                         mb |= span(start, len);
+                        let substantive = parts.iter().any(|w| is_substantive(w.class));
+                        let distinctive =
+                            (joined & self.substantive_singles != 0) || (initials != 0 && org);
+                        strong |= substantive && distinctive;
                     }
                 }
             }
@@ -414,10 +439,11 @@ impl<'q> QueryBound<'q> {
                 if spells(&only.text, content) && only.text.len() >= 2 {
                     ma |= 1;
                     mb |= span(start, len);
+                    strong = true;
                 }
             }
         }
-        (ma, mb)
+        (ma, mb, strong)
     }
 
     /// Which of the query words `candidates` (a first letter and length
