@@ -380,6 +380,9 @@ pub struct Index {
     /// Per name, what the score bound reads (same order as `names`).
     pub sketches: Vec<Sketch>,
     pub sketch_words: Vec<WordSketch>,
+    /// Names that are not persons', one bit each: only they can pair with
+    /// a query's initials distinctively (an acronym, see `compare::align`).
+    org_names: Vec<u64>,
     /// One token per vocabulary id (`Token::vocab` ids run below its
     /// length).
     pub words: Vec<Token>,
@@ -528,6 +531,7 @@ impl Index {
             names: Vec::new(),
             sketches: Vec::new(),
             sketch_words: Vec::new(),
+            org_names: Vec::new(),
             words: Vec::new(),
             keys: Vec::new(),
             entries: Vec::new(),
@@ -599,7 +603,11 @@ impl Index {
     }
 
     fn sketch(&mut self) {
-        for n in &self.names {
+        self.org_names = vec![0; self.names.len().div_ceil(64)];
+        for (id, n) in self.names.iter().enumerate() {
+            if n.name.kind != NameKind::Person {
+                self.org_names[id / 64] |= 1 << (id % 64);
+            }
             let start = self.sketch_words.len() as u32;
             self.sketch_words
                 .extend(n.name.tokens.iter().map(|t| WordSketch {
@@ -711,9 +719,15 @@ impl Index {
                 Some(v) => v,
                 None => self.probe(&cache_key.0, abjad, unit, scratch),
             };
+            // A query's initials pair distinctively only with names that
+            // are not persons'.
+            let only_orgs = unit == Unit::Initials;
             for &e in &entries {
                 for &n in &self.entries[e as usize].names {
-                    scratch.seen_names[n as usize / 64] |= 1 << (n % 64);
+                    let (word, bit) = (n as usize / 64, 1 << (n % 64));
+                    if !only_orgs || self.org_names[word] & bit != 0 {
+                        scratch.seen_names[word] |= bit;
+                    }
                 }
             }
             if scratch.cache.len() >= CACHE_LIMIT {

@@ -109,6 +109,10 @@ pub struct Hit {
     /// Index of the entity in the snapshot (not serialised).
     #[serde(skip)]
     pub entity_index: usize,
+    /// The indexed name behind the name score, explained once the hit is
+    /// known to be reported (not serialised).
+    #[serde(skip)]
+    name_id: Option<u32>,
 }
 
 /// Which names a search aligns with the query.
@@ -269,9 +273,9 @@ impl<'s> Matcher<'s> {
             best.keys().chain(ids.keys()).copied().collect();
         for ent in entities {
             let entity = &self.snapshot.entities[ent as usize];
-            let (mut score, mut matched, mut field, mut name_why) =
+            let (mut score, mut matched, mut field, mut name_id) =
                 (0.0, String::new(), "name", None);
-            if let (Some((s, id)), Some(qn)) = (best.get(&ent), qname.as_ref()) {
+            if let (Some((s, id)), Some(_)) = (best.get(&ent), qname.as_ref()) {
                 let n = &self.index.names[*id as usize];
                 score = *s;
                 matched = n.text.clone();
@@ -280,7 +284,7 @@ impl<'s> Matcher<'s> {
                 } else {
                     "alias"
                 };
-                name_why = Some(super::compare::compare_with(qn, &n.name, &PARAMS));
+                name_id = Some(*id);
             }
             let identifiers = ids.remove(&ent).unwrap_or_default();
             if let Some(top) = identifiers
@@ -326,7 +330,7 @@ impl<'s> Matcher<'s> {
                 matched_field: field,
                 score: adjusted,
                 why: Why {
-                    name: name_why,
+                    name: None,
                     identifiers,
                     qualifiers,
                     weak_aliases,
@@ -334,6 +338,7 @@ impl<'s> Matcher<'s> {
                 },
                 also_listed_on: Vec::new(),
                 entity_index: ent as usize,
+                name_id,
             });
         }
         fold_duplicates(&mut hits, &self.snapshot.entities);
@@ -345,6 +350,15 @@ impl<'s> Matcher<'s> {
         });
         if settings.limit > 0 {
             hits.truncate(settings.limit);
+        }
+        // Explaining a name means aligning it again: only for hits kept.
+        if let Some(qn) = qname.as_ref() {
+            for h in &mut hits {
+                if let Some(id) = h.name_id {
+                    let n = &self.index.names[id as usize].name;
+                    h.why.name = Some(super::compare::compare_with(qn, n, &PARAMS));
+                }
+            }
         }
         hits
     }
