@@ -468,43 +468,60 @@ pub fn reach_share(floor: f64, scale: f64, curve: f64) -> f64 {
 /// the weighted distance charges less than 1 is free there, and every
 /// other edit costs 1 in both. Slots shared by two letters only make the
 /// bound lower. `None` when the shorter word exceeds 64 bytes.
+#[cfg(test)]
 fn folded_distance(a: &[u8], b: &[u8]) -> Option<u32> {
-    unit_distance_by(a, b, fold_slot)
+    unit_distance_by(a, b, fold_slot, u32::MAX)
 }
 
 /// The unit-cost distance (with adjacent transpositions) between the bytes
 /// of two words, each byte read as its slot (see `SlotBits`): bytes
 /// sharing one only make the distance lower. `None` when the shorter word
 /// exceeds 64 bytes.
+#[cfg(test)]
 fn byte_distance(a: &[u8], b: &[u8]) -> Option<u32> {
-    unit_distance_by(a, b, byte_slot)
+    unit_distance_by(a, b, byte_slot, u32::MAX)
 }
 
 /// The optimal string alignment distance between two words read as slots
 /// (`slot` maps a byte into 0..64; see `SlotBits` for slots sharing an
-/// entry). `None` when the shorter word exceeds 64 bytes.
-fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize) -> Option<u32> {
+/// entry), or `cap + 1` once it must exceed `cap`. `None` when the shorter
+/// word exceeds 64 bytes.
+fn unit_distance_by(a: &[u8], b: &[u8], slot: impl Fn(u8) -> usize, cap: u32) -> Option<u32> {
     let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if p.is_empty() {
-        return Some(u32::try_from(t.len()).unwrap_or(u32::MAX));
+        return Some(
+            u32::try_from(t.len())
+                .unwrap_or(u32::MAX)
+                .min(cap.saturating_add(1)),
+        );
     }
     let bits = SlotBits::new(p, &slot)?;
-    Some(pattern_distance(p.len(), t, |c| bits.get(slot(c))))
+    Some(pattern_distance_capped(
+        p.len(),
+        t,
+        |c| bits.get(slot(c)),
+        cap,
+    ))
 }
 
 /// The optimal string alignment distance between a pattern of `m` bytes
 /// (1 to 64; `bits(c)`: the positions of the pattern holding the text byte
 /// `c`) and `text`, bit-parallel: Myers' algorithm with Hyyrö's
-/// transpositions, one machine word for the pattern. The distance is
-/// symmetric, so either word may be the pattern.
-fn pattern_distance(m: usize, text: &[u8], bits: impl Fn(u8) -> u64) -> u32 {
+/// transpositions, one machine word for the pattern; or `cap + 1` as soon
+/// as the distance must exceed `cap` (each text byte still to read lowers
+/// it by at most one). The distance is symmetric, so either word may be
+/// the pattern.
+fn pattern_distance_capped(m: usize, text: &[u8], bits: impl Fn(u8) -> u64, cap: u32) -> u32 {
+    // The distance read after `j` bytes, less the bytes left, is a lower
+    // bound: past `cap` when `dist + j > cap + text.len()`.
+    let give_up = u64::from(cap) + text.len() as u64;
     let last = 1u64 << (m - 1);
     let mut vp = u64::MAX;
     let mut vn = 0u64;
     let mut d0 = 0u64;
     let mut prev = 0u64;
     let mut dist = m as u32;
-    for &c in text {
+    for (j, &c) in text.iter().enumerate() {
         let pm = bits(c);
         let tr = ((!d0 & pm) << 1) & prev;
         d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
@@ -519,6 +536,9 @@ fn pattern_distance(m: usize, text: &[u8], bits: impl Fn(u8) -> u64) -> u32 {
         vp = (hn << 1) | !(d0 | hp);
         vn = hp & d0;
         prev = pm;
+        if u64::from(dist) + j as u64 + 1 > give_up {
+            return cap.saturating_add(1);
+        }
     }
     dist
 }
@@ -535,11 +555,13 @@ fn byte_slot(c: u8) -> usize {
 /// least `5 * folded + 5 * bytes`, and `3 * folded + 7 * bytes` when
 /// neither word holds a digit.
 fn beyond(a: &[u8], b: &[u8], max: u16) -> bool {
-    folded_distance(a, b).is_some_and(|folded| {
+    // Past these caps a distance rules the pair out whatever the other.
+    let cap = u32::from(max);
+    unit_distance_by(a, b, fold_slot, cap / 10).is_some_and(|folded| {
         exceeds(
             max,
             folded,
-            || byte_distance(a, b).unwrap_or(0),
+            || unit_distance_by(a, b, byte_slot, cap / 5).unwrap_or(0),
             || a.iter().chain(b).any(u8::is_ascii_digit),
         )
     })
@@ -645,11 +667,15 @@ impl Pattern {
         if self.len.abs_diff(o.len()) as f64 > max_d {
             return false;
         }
-        let folded = pattern_distance(self.len, o, |c| self.folded.get(fold_slot(c)));
+        // Past these the distances rule the pair out whatever the other
+        // (see `exceeds`): 10 folded > max, and 5 bytes > max.
+        let max = u32::from(max_tenths);
+        let folded =
+            pattern_distance_capped(self.len, o, |c| self.folded.get(fold_slot(c)), max / 10);
         !exceeds(
             max_tenths,
             folded,
-            || pattern_distance(self.len, o, |c| self.bytes.get(byte_slot(c))),
+            || pattern_distance_capped(self.len, o, |c| self.bytes.get(byte_slot(c)), max / 5),
             || self.digits || o.iter().any(u8::is_ascii_digit),
         )
     }
@@ -893,7 +919,15 @@ mod tests {
             assert!(f64::from(fast) <= distance(&a, &b) + 1e-9, "{a:?} {b:?}");
             // These letters differ in their low six bits: the byte distance
             // is the plain unit distance.
-            assert_eq!(byte_distance(&a, &b), Some(unit_distance(&a, &b) as u32));
+            let unit = unit_distance(&a, &b) as u32;
+            assert_eq!(byte_distance(&a, &b), Some(unit));
+            // A capped distance is exact within its cap, and just past it beyond.
+            let cap = rng.below(12) as u32;
+            assert_eq!(
+                unit_distance_by(&a, &b, byte_slot, cap),
+                Some(unit.min(cap + 1)),
+                "{a:?} {b:?} capped at {cap}"
+            );
             // The two together never rule out a distance within reach.
             let exact = distance_tenths(&a, &b, u16::MAX).unwrap_or(u16::MAX);
             assert!(!beyond(&a, &b, exact), "{a:?} {b:?} at {exact}");
