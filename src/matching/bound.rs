@@ -24,7 +24,7 @@ use super::compare::{
     is_substantive, join_lengths, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
     single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
-use super::index::{Index, WordSketch};
+use super::index::{Index, WordSketch, NO_ENTRY};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
@@ -336,7 +336,8 @@ impl<'q> QueryBound<'q> {
                 strong = true;
             }
         }
-        let (sa, sb, distinctive) = self.listed_runs(index, words, org, memo);
+        let runs = &index.sketch_runs[sketch.runs as usize..];
+        let (sa, sb, distinctive) = self.listed_runs(index, words, runs, org, memo);
         ma |= sa;
         mb |= sb;
         strong |= distinctive;
@@ -354,6 +355,7 @@ impl<'q> QueryBound<'q> {
         &self,
         index: &Index,
         words: &[WordSketch],
+        runs: &[u32],
         org: bool,
         memo: &mut BoundMemo,
     ) -> (u64, u64, bool) {
@@ -406,7 +408,14 @@ impl<'q> QueryBound<'q> {
                         }
                     }
                     let joined = if joinable != 0 {
-                        self.joins(index, parts, joinable, memo)
+                        // Runs of two by start, then runs of three.
+                        let slot = if len == 2 {
+                            start
+                        } else {
+                            words.len() - 1 + start
+                        };
+                        let entry = runs.get(slot).copied().unwrap_or(NO_ENTRY);
+                        self.joins(index, parts, entry, joinable, memo)
                     } else {
                         0
                     };
@@ -448,11 +457,13 @@ impl<'q> QueryBound<'q> {
 
     /// Which of the query words `candidates` (a first letter and length
     /// apart from the run) a listed run equals written together: judged
-    /// once per distinct run and query.
+    /// once per distinct run and query. `entry` holds the run written
+    /// together where the index keeps it.
     fn joins(
         &self,
         index: &Index,
         parts: &[WordSketch],
+        entry: u32,
         candidates: u64,
         memo: &mut BoundMemo,
     ) -> u64 {
@@ -464,17 +475,26 @@ impl<'q> QueryBound<'q> {
         if let Some(&known) = memo.runs.get(&key) {
             return known & candidates;
         }
-        let text = &mut memo.run_text;
-        text.clear();
-        for w in parts {
-            match index.words.get(w.vocab as usize) {
-                Some(t) => text.push_str(&t.text),
-                None => return candidates, // not in the vocabulary: assume it joins
+        let (text, phon) = match index.entry_text(entry) {
+            Some(kept) => kept,
+            None => {
+                let text = &mut memo.run_text;
+                text.clear();
+                for w in parts {
+                    match index.words.get(w.vocab as usize) {
+                        Some(t) => text.push_str(&t.text),
+                        None => return candidates, // not in the vocabulary: assume it joins
+                    }
+                }
+                phonetic_into(text, &mut memo.run_phon);
+                (
+                    text.as_str(),
+                    std::str::from_utf8(&memo.run_phon).unwrap_or(text),
+                )
             }
-        }
-        phonetic_into(text, &mut memo.run_phon);
-        let phon = std::str::from_utf8(&memo.run_phon).unwrap_or(text);
-        let group = variant_group(text);
+        };
+        let group = std::cell::OnceCell::new();
+        let group = || *group.get_or_init(|| variant_group(text));
         let mut found = 0u64;
         let mut left = candidates;
         while left != 0 {
@@ -483,7 +503,7 @@ impl<'q> QueryBound<'q> {
             // Only singles are asked about, and each has its prepared word.
             if self.compounds[i]
                 .as_ref()
-                .is_some_and(|w| w.reaches(text, phon, || group))
+                .is_some_and(|w| w.reaches(text, phon, group))
             {
                 found |= 1 << i;
             }

@@ -115,6 +115,9 @@ struct Space {
     near_partial: bool,
 }
 
+/// No entry (see `Index::sketch_runs`).
+pub const NO_ENTRY: u32 = u32::MAX;
+
 /// Keys longer than this are left to trigram counting.
 const NEAR_MAX: usize = 48;
 
@@ -307,6 +310,9 @@ pub struct Sketch {
     /// The name's words: `Index::sketch_words[start..start + len]`.
     pub start: u32,
     pub len: u32,
+    /// The joined entries of the name's runs: `Index::sketch_runs[runs..]`,
+    /// runs of two words by start, then runs of three.
+    pub runs: u32,
     /// Not a person's name (acronyms apply).
     pub org: bool,
     /// `compare::spelling_hash` of the name.
@@ -380,6 +386,10 @@ pub struct Index {
     /// Per name, what the score bound reads (same order as `names`).
     pub sketches: Vec<Sketch>,
     pub sketch_words: Vec<WordSketch>,
+    /// Per run of 2-3 words of each name, the entry holding it written
+    /// together (its text and phonetic key, made once at build), or
+    /// `NO_ENTRY` for a run the index does not keep.
+    pub sketch_runs: Vec<u32>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
     org_names: Vec<u64>,
@@ -531,6 +541,7 @@ impl Index {
             names: Vec::new(),
             sketches: Vec::new(),
             sketch_words: Vec::new(),
+            sketch_runs: Vec::new(),
             org_names: Vec::new(),
             words: Vec::new(),
             keys: Vec::new(),
@@ -618,10 +629,22 @@ impl Index {
                     exact_only: t.exact_only,
                     first: t.first,
                 }));
+            let runs = self.sketch_runs.len() as u32;
+            let t = &n.name.tokens;
+            for len in 2..=3 {
+                for parts in t.windows(len) {
+                    // As `units` files runs written together.
+                    let kept = parts.iter().all(is_joinable) && parts.iter().any(is_substantive);
+                    let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+                    let entry = kept.then(|| self.joined.exact.get(&text)).flatten();
+                    self.sketch_runs.push(entry.copied().unwrap_or(NO_ENTRY));
+                }
+            }
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
                 len: n.name.tokens.len() as u32,
+                runs,
                 org: n.name.kind != NameKind::Person,
                 spelling: super::compare::spelling_hash(&n.name.tokens),
             });
@@ -694,6 +717,13 @@ impl Index {
             names: vec![name],
         });
         shelf.exact.insert(key, e);
+    }
+
+    /// The text and phonetic key of entry `e` (see `sketch_runs`).
+    pub(crate) fn entry_text(&self, e: u32) -> Option<(&str, &str)> {
+        self.entries
+            .get(e as usize)
+            .map(|x| (x.key.as_str(), x.phon.as_str()))
     }
 
     /// Every indexed name that could score ≥ 0.5 against `query`, in
