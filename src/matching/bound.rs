@@ -61,11 +61,8 @@ struct Row {
     truncated: bool,
     /// Query words it reaches `min_pair` with.
     pair: u64,
-    /// Query runs it equals written together, and as their initials only:
-    /// `compare::align` counts initials as an acronym, distinctive only
-    /// between two names that are not persons'.
+    /// Query runs it equals written together or as initials.
     runs: u64,
-    initials: u64,
 }
 
 /// One query, prepared for bounding its score against many names.
@@ -259,10 +256,8 @@ impl<'q> QueryBound<'q> {
                     && len == run.initials.len()
                     && key.first == run.first
                     && w.text == run.initials;
-                if joined {
+                if joined || initials {
                     row.runs |= 1 << r;
-                } else if initials {
-                    row.initials |= 1 << r;
                 }
             }
         }
@@ -313,16 +308,19 @@ impl<'q> QueryBound<'q> {
                 mb |= bit;
                 strong |= row.strong;
             }
-            let listed_substantive = is_substantive(w.class);
-            let mut runs = row.runs | row.initials;
+            // `compare::align` counts initials as an acronym, distinctive
+            // only between names that are not persons'. A word written
+            // together is at least 4 bytes long (`join_lengths`), so a
+            // shorter one equals initials only; a longer one may be
+            // either, and is taken to be written together.
+            let distinctive = (w.len >= 4 || org) && is_substantive(w.class);
+            let mut runs = row.runs;
             while runs != 0 {
-                let r = runs.trailing_zeros() as usize;
-                let run = &self.runs[r];
+                let run = &self.runs[runs.trailing_zeros() as usize];
                 runs &= runs - 1;
                 ma |= span(run.start, run.len);
                 mb |= bit;
-                let joined = row.runs & 1 << r != 0;
-                strong |= (joined || org) && listed_substantive && run.substantive;
+                strong |= distinctive && run.substantive;
             }
             // A name cut short pairs, but never distinctively.
             if row.truncated {
@@ -339,7 +337,10 @@ impl<'q> QueryBound<'q> {
                 strong = true;
             }
         }
-        let runs = &index.sketch_runs[sketch.runs as usize..];
+        let runs = index
+            .sketch_runs
+            .get(2 * sketch.start as usize..)
+            .unwrap_or(&[]);
         let (sa, sb, distinctive) = self.listed_runs(index, words, runs, org, memo);
         ma |= sa;
         mb |= sb;

@@ -310,9 +310,6 @@ pub struct Sketch {
     /// The name's words: `Index::sketch_words[start..start + len]`.
     pub start: u32,
     pub len: u32,
-    /// The joined entries of the name's runs: `Index::sketch_runs[runs..]`,
-    /// runs of two words by start, then runs of three.
-    pub runs: u32,
     /// Not a person's name (acronyms apply).
     pub org: bool,
     /// `compare::spelling_hash` of the name.
@@ -388,7 +385,9 @@ pub struct Index {
     pub sketch_words: Vec<WordSketch>,
     /// Per run of 2-3 words of each name, the entry holding it written
     /// together (its text and phonetic key, made once at build), or
-    /// `NO_ENTRY` for a run the index does not keep.
+    /// `NO_ENTRY` for a run the index does not keep: two slots a word, from
+    /// twice the name's `start`, runs of two words by start, then runs of
+    /// three (a name of `n` words has `2n - 3`).
     pub sketch_runs: Vec<u32>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
@@ -629,8 +628,8 @@ impl Index {
                     exact_only: t.exact_only,
                     first: t.first,
                 }));
-            let runs = self.sketch_runs.len() as u32;
             let t = &n.name.tokens;
+            let slots = self.sketch_runs.len() + 2 * t.len();
             for len in 2..=3 {
                 for parts in t.windows(len) {
                     // As `units` files runs written together.
@@ -640,11 +639,11 @@ impl Index {
                     self.sketch_runs.push(entry.copied().unwrap_or(NO_ENTRY));
                 }
             }
+            self.sketch_runs.resize(slots, NO_ENTRY);
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
                 len: n.name.tokens.len() as u32,
-                runs,
                 org: n.name.kind != NameKind::Person,
                 spelling: super::compare::spelling_hash(&n.name.tokens),
             });
