@@ -555,13 +555,12 @@ fn byte_slot(c: u8) -> usize {
 /// least `5 * folded + 5 * bytes`, and `3 * folded + 7 * bytes` when
 /// neither word holds a digit.
 fn beyond(a: &[u8], b: &[u8], max: u16) -> bool {
-    // Past these caps a distance rules the pair out whatever the other.
-    let cap = u32::from(max);
-    unit_distance_by(a, b, fold_slot, cap / 10).is_some_and(|folded| {
+    let (folded_cap, bytes_cap) = caps(max);
+    unit_distance_by(a, b, fold_slot, folded_cap).is_some_and(|folded| {
         exceeds(
             max,
             folded,
-            || unit_distance_by(a, b, byte_slot, cap / 5).unwrap_or(0),
+            || unit_distance_by(a, b, byte_slot, bytes_cap).unwrap_or(0),
             || a.iter().chain(b).any(u8::is_ascii_digit),
         )
     })
@@ -577,6 +576,14 @@ fn exceeds(
 ) -> bool {
     let max = u32::from(max);
     10 * folded > max || least_tenths(folded, bytes(), digits()) > max
+}
+
+/// The folded and byte distances past which `exceeds` rules a pair out
+/// whatever the other distance: `10 * folded > max`, and `least_tenths` is
+/// at least `5 * bytes`. Distances may be capped just past these.
+fn caps(max: u16) -> (u32, u32) {
+    let max = u32::from(max);
+    (max / 10, max / 5)
 }
 
 /// The least weighted distance, in tenths, that a folded and a byte
@@ -667,15 +674,13 @@ impl Pattern {
         if self.len.abs_diff(o.len()) as f64 > max_d {
             return false;
         }
-        // Past these the distances rule the pair out whatever the other
-        // (see `exceeds`): 10 folded > max, and 5 bytes > max.
-        let max = u32::from(max_tenths);
+        let (folded_cap, bytes_cap) = caps(max_tenths);
         let folded =
-            pattern_distance_capped(self.len, o, |c| self.folded.get(fold_slot(c)), max / 10);
+            pattern_distance_capped(self.len, o, |c| self.folded.get(fold_slot(c)), folded_cap);
         !exceeds(
             max_tenths,
             folded,
-            || pattern_distance_capped(self.len, o, |c| self.bytes.get(byte_slot(c)), max / 5),
+            || pattern_distance_capped(self.len, o, |c| self.bytes.get(byte_slot(c)), bytes_cap),
             || self.digits || o.iter().any(u8::is_ascii_digit),
         )
     }
