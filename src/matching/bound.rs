@@ -24,7 +24,7 @@ use super::compare::{
     is_substantive, join_lengths, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
     single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
-use super::index::{Index, WordSketch, NO_ENTRY};
+use super::index::{Index, Sketch, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
@@ -337,11 +337,7 @@ impl<'q> QueryBound<'q> {
                 strong = true;
             }
         }
-        let runs = index
-            .sketch_runs
-            .get(2 * sketch.start as usize..)
-            .unwrap_or(&[]);
-        let (sa, sb, distinctive) = self.listed_runs(index, words, runs, org, memo);
+        let (sa, sb, distinctive) = self.listed_runs(index, sketch, words, org, memo);
         ma |= sa;
         mb |= sb;
         strong |= distinctive;
@@ -358,8 +354,8 @@ impl<'q> QueryBound<'q> {
     fn listed_runs(
         &self,
         index: &Index,
+        sketch: &Sketch,
         words: &[WordSketch],
-        runs: &[u32],
         org: bool,
         memo: &mut BoundMemo,
     ) -> (u64, u64, bool) {
@@ -412,14 +408,8 @@ impl<'q> QueryBound<'q> {
                         }
                     }
                     let joined = if joinable != 0 {
-                        // Runs of two by start, then runs of three.
-                        let slot = if len == 2 {
-                            start
-                        } else {
-                            words.len() - 1 + start
-                        };
-                        let entry = runs.get(slot).copied().unwrap_or(NO_ENTRY);
-                        self.joins(index, parts, entry, joinable, memo)
+                        let kept = || index.run_text(sketch, start, len);
+                        self.joins(index, parts, kept, joinable, memo)
                     } else {
                         0
                     };
@@ -461,13 +451,13 @@ impl<'q> QueryBound<'q> {
 
     /// Which of the query words `candidates` (a first letter and length
     /// apart from the run) a listed run equals written together: judged
-    /// once per distinct run and query. `entry` holds the run written
-    /// together where the index keeps it.
-    fn joins(
+    /// once per distinct run and query. `kept` gives the run written
+    /// together and its phonetic key, where the index keeps them.
+    fn joins<'i>(
         &self,
-        index: &Index,
+        index: &'i Index,
         parts: &[WordSketch],
-        entry: u32,
+        kept: impl FnOnce() -> Option<(&'i str, &'i str)>,
         candidates: u64,
         memo: &mut BoundMemo,
     ) -> u64 {
@@ -479,7 +469,7 @@ impl<'q> QueryBound<'q> {
         if let Some(&known) = memo.runs.get(&key) {
             return known & candidates;
         }
-        let (text, phon) = match index.entry_text(entry) {
+        let (text, phon) = match kept() {
             Some(kept) => kept,
             None => {
                 let text = &mut memo.run_text;

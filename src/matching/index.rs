@@ -116,7 +116,7 @@ struct Space {
 }
 
 /// No entry (see `Index::sketch_runs`).
-pub const NO_ENTRY: u32 = u32::MAX;
+const NO_ENTRY: u32 = u32::MAX;
 
 /// Keys longer than this are left to trigram counting.
 const NEAR_MAX: usize = 48;
@@ -434,6 +434,11 @@ fn is_substantive(t: &Token) -> bool {
     matches!(t.class, TokenClass::Name | TokenClass::Number)
 }
 
+/// Whether a run of words is filed written together (a `Unit::Joined`).
+fn files_joined(parts: &[Token]) -> bool {
+    parts.iter().all(is_joinable) && parts.iter().any(is_substantive)
+}
+
 fn is_joinable(t: &Token) -> bool {
     matches!(
         t.class,
@@ -467,7 +472,7 @@ fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
     for len in 2..=3 {
         for start in 0..t.len().saturating_sub(len - 1) {
             let parts = &t[start..start + len];
-            if parts.iter().all(is_joinable) && parts.iter().any(is_substantive) {
+            if files_joined(parts) {
                 out.push((
                     parts.iter().map(|p| p.text.as_str()).collect(),
                     false,
@@ -632,11 +637,13 @@ impl Index {
             let slots = self.sketch_runs.len() + 2 * t.len();
             for len in 2..=3 {
                 for parts in t.windows(len) {
-                    // As `units` files runs written together.
-                    let kept = parts.iter().all(is_joinable) && parts.iter().any(is_substantive);
-                    let text: String = parts.iter().map(|p| p.text.as_str()).collect();
-                    let entry = kept.then(|| self.joined.exact.get(&text)).flatten();
-                    self.sketch_runs.push(entry.copied().unwrap_or(NO_ENTRY));
+                    let entry = files_joined(parts)
+                        .then(|| {
+                            let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+                            self.joined.exact.get(&text).copied()
+                        })
+                        .flatten();
+                    self.sketch_runs.push(entry.unwrap_or(NO_ENTRY));
                 }
             }
             self.sketch_runs.resize(slots, NO_ENTRY);
@@ -718,8 +725,21 @@ impl Index {
         shelf.exact.insert(key, e);
     }
 
-    /// The text and phonetic key of entry `e` (see `sketch_runs`).
-    pub(crate) fn entry_text(&self, e: u32) -> Option<(&str, &str)> {
+    /// The text and phonetic key of the run of `len` words (2 or 3) from
+    /// word `start` of `sketch`'s name written together, where the index
+    /// keeps it (see `sketch_runs`).
+    pub(crate) fn run_text(
+        &self,
+        sketch: &Sketch,
+        start: usize,
+        len: usize,
+    ) -> Option<(&str, &str)> {
+        let slot = if len == 2 {
+            start
+        } else {
+            sketch.len as usize - 1 + start
+        };
+        let e = *self.sketch_runs.get(2 * sketch.start as usize + slot)?;
         self.entries
             .get(e as usize)
             .map(|x| (x.key.as_str(), x.phon.as_str()))
