@@ -92,8 +92,6 @@ pub struct QueryBound<'q> {
     /// `compound_min`.
     spellings: Vec<SpellingFilter>,
     compounds: Vec<Option<PreparedWord>>,
-    /// Each query word's class and rarity, packed for `finish`.
-    weights: Vec<(TokenClass, f64)>,
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -202,7 +200,6 @@ impl<'q> QueryBound<'q> {
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
             reach: pair_reach(p).into_owned(),
-            weights: t.iter().map(|x| (x.class, x.rarity)).collect(),
             spellings: t
                 .iter()
                 .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair))
@@ -511,7 +508,7 @@ impl<'q> QueryBound<'q> {
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.
     fn finish(&self, words: &[WordSketch], ma: u64, mb: u64, strong: bool) -> f64 {
         let p = self.p;
-        let (pa, ua, ca) = sums(self.weights.iter().copied(), ma, p);
+        let (pa, ua, ca) = sums(self.query.tokens.iter().map(|t| (t.class, t.rarity)), ma, p);
         let (pb, ub, cb) = sums(words.iter().map(|w| (w.class, w.rarity)), mb, p);
         let paired = pa + pb;
         let total = if ua > 0.0 && ub > 0.0 {

@@ -275,7 +275,7 @@ impl<'s> Matcher<'s> {
             let entity = &self.snapshot.entities[ent as usize];
             let (mut score, mut matched, mut field, mut name_id) =
                 (0.0, String::new(), "name", None);
-            if let (Some((s, id)), Some(_)) = (best.get(&ent), qname.as_ref()) {
+            if let Some((s, id)) = best.get(&ent) {
                 let n = &self.index.names[*id as usize];
                 score = *s;
                 matched = n.text.clone();
