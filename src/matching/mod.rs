@@ -13,5 +13,6 @@ pub const DEFAULT_THRESHOLD: f64 = 0.7;
 pub mod countries;
 pub mod identifiers;
 pub mod index;
+mod key_space;
 pub mod sample;
 pub mod search;

@@ -1,0 +1,455 @@
+//! Trigram postings of one key space (a spelling, a phonetic key, a
+//! consonant skeleton), found by edit budget: `Space::count_filter` returns
+//! every key that could lie within a share of the longer length in unit
+//! edits of a probe, and a few more for the caller to verify (see the
+//! index's module comment for why the counts hold).
+
+use super::vocab::FastMap;
+
+type Gram = [u8; 3];
+
+/// One trigram's postings per key length: (length, start, count) into the
+/// space's ids, lengths ascending.
+type GramLengths<'s> = &'s [(u32, u32, u32)];
+
+/// Trigram postings of one key space, split by key length: a probe only
+/// visits the lengths an entry within its edit budget can have.
+#[derive(Default)]
+pub(crate) struct Space {
+    /// (trigram, key length, entry) as added; `freeze` files them.
+    pending: Vec<(Gram, u32, u32)>,
+    /// Trigram → its run of `lengths`: one (key length, start, count) per
+    /// length of key holding it, ascending by length; each names a run of
+    /// `ids`, the entries of that length holding the trigram, ascending.
+    /// One buffer instead of a vector per key builds and frees in a
+    /// fraction of the time, and a probe hashes each trigram once.
+    postings: FastMap<Gram, (u32, u32)>,
+    lengths: Vec<(u32, u32, u32)>,
+    ids: Vec<u32>,
+    /// Entries by key length, for the rare probe whose budget leaves no
+    /// trigram it must share.
+    by_len: FastMap<u32, Vec<u32>>,
+    /// Every key and every key less one byte, as the upper half of its
+    /// hash beside the entry (`pack_near`), sorted. Two keys within one
+    /// edit share one of these, so a probe allowed at most one edit at a
+    /// length looks up its own instead of counting trigrams. Half a hash
+    /// keeps 8 bytes an item; a collision only adds an entry to verify.
+    near: Vec<u64>,
+    /// Where each run of `near` with the same top `near_bits` bits of the
+    /// hash begins (one more at the end): a lookup reads a short run.
+    near_dir: Vec<u32>,
+    near_bits: u32,
+    /// Some entry of at most `NEAR_MAX` bytes is missing from `near`
+    /// (its id is too large to pack): probes count trigrams instead.
+    pub(crate) near_partial: bool,
+}
+
+/// Keys longer than this are left to trigram counting.
+const NEAR_MAX: usize = 48;
+
+/// The upper half of a `near_hash`, as kept in `Space::near`.
+const HASH_HALF: u64 = !0 << 32;
+
+/// Entry ids that fit beside a key length in one `u32`.
+const NEAR_ENTRIES: u32 = 1 << 24;
+
+fn pack_near(len: usize, entry: u32) -> u32 {
+    (len as u32) << 24 | entry
+}
+
+/// FNV-1a over the bytes of `key` less the byte at `skip` (none when
+/// `skip` is out of range): a key and its one-byte deletions hashed alike.
+fn near_hash(key: &[u8], skip: usize) -> u64 {
+    let h = key
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != skip)
+        .fold(0xcbf2_9ce4_8422_2325, |h, (_, &b)| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    // Mix the last bytes into the top bits, which pick the run.
+    let h = (h ^ h >> 33).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ h >> 33
+}
+
+/// The hashes of `key` and of its distinct one-byte deletions (deleting
+/// any byte of a run of equal bytes gives the same key).
+fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
+    out.clear();
+    out.reserve(key.len() + 1);
+    out.push(near_hash(key, usize::MAX));
+    for i in 0..key.len() {
+        if i == 0 || key[i] != key[i - 1] {
+            out.push(near_hash(key, i));
+        }
+    }
+}
+
+impl Space {
+    pub(crate) fn add(&mut self, key: &str, entry: u32) {
+        let len = key_len(key);
+        let mut grams = grams(key);
+        grams.sort_unstable();
+        grams.dedup();
+        self.pending
+            .extend(grams.into_iter().map(|g| (g, len, entry)));
+        self.by_len.entry(len).or_default().push(entry);
+        self.near_partial |= key.len() <= NEAR_MAX && entry >= NEAR_ENTRIES;
+        if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
+            let mut hashes = Vec::new();
+            near_hashes(key.as_bytes(), &mut hashes);
+            let packed = u64::from(pack_near(key.len(), entry));
+            self.near
+                .extend(hashes.into_iter().map(|h| h & HASH_HALF | packed));
+        }
+    }
+
+    pub(crate) fn freeze(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable();
+        self.ids = Vec::with_capacity(pending.len());
+        for gram in pending.chunk_by(|x, y| x.0 == y.0) {
+            let first = self.lengths.len() as u32;
+            for run in gram.chunk_by(|x, y| x.1 == y.1) {
+                let start = self.ids.len() as u32;
+                self.ids.extend(run.iter().map(|x| x.2));
+                self.lengths.push((run[0].1, start, run.len() as u32));
+            }
+            let n = self.lengths.len() as u32 - first;
+            self.postings.insert(gram[0].0, (first, n));
+        }
+        self.near.sort_unstable();
+        self.near.dedup();
+        self.near.shrink_to_fit();
+        // About two items a run.
+        self.near_bits = (self.near.len() / 2).max(1).ilog2().clamp(1, 31);
+        let runs = 1usize << self.near_bits;
+        self.near_dir = Vec::with_capacity(runs + 1);
+        let mut at = 0;
+        for run in 0..=runs as u64 {
+            while at < self.near.len() && self.near[at] >> (64 - self.near_bits) < run {
+                at += 1;
+            }
+            self.near_dir.push(at as u32);
+        }
+    }
+
+    /// Entries within one unit edit of `key` whose key length is a bit of
+    /// `one` (with `exact`, also the entry equal to `key`), each perhaps
+    /// more than once; a few others may slip in by hash collision.
+    pub(crate) fn near_entries(&self, key: &[u8], exact: bool, one: u64, out: &mut Vec<u32>) {
+        let mut hashes = Vec::with_capacity(key.len() + 1);
+        if one == 0 {
+            hashes.push(near_hash(key, usize::MAX));
+        } else {
+            near_hashes(key, &mut hashes);
+        }
+        for h in hashes {
+            let h = h & HASH_HALF;
+            let run = (h >> (64 - self.near_bits)) as usize;
+            let (Some(&from), Some(&to)) = (self.near_dir.get(run), self.near_dir.get(run + 1))
+            else {
+                continue;
+            };
+            let items = &self.near[from as usize..to as usize];
+            for &item in items.iter().filter(|&&x| x & HASH_HALF == h) {
+                let packed = item as u32;
+                let le = (packed >> 24) as usize;
+                if (exact && le == key.len()) || one & (1 << le) != 0 {
+                    out.push(packed & (NEAR_ENTRIES - 1));
+                }
+            }
+        }
+    }
+
+    /// Entries whose folded key could lie within `share` of the longer
+    /// length in unit edits of `key`; the caller verifies every entry
+    /// returned. For an entry of length `le` the budget is
+    /// `k = floor(share * max(len, le))`, the lengths differ by
+    /// `d <= k`, and the entry shares at least `len + 2 - broken(d, k)` of
+    /// the probe's trigrams (see `broken`).
+    pub(crate) fn count_filter(
+        &self,
+        key: &str,
+        share: f64,
+        counters: &mut Counts,
+        out: &mut Vec<u32>,
+    ) {
+        let space = self;
+        if key.is_empty() {
+            return;
+        }
+        let len = key.len();
+        let budget = |le: usize| (share * len.max(le) as f64 + 1e-9).floor() as usize;
+        let shortest = len - budget(len).min(len);
+        let longest =
+            (len as f64 / (1.0 - share).max(1e-9) + 1.0).min(f64::from(u32::MAX)) as usize;
+        // Each trigram's postings by length, looked up once, and only when
+        // some length is counted (most keys are short enough for none).
+        let mut counting: Option<(Vec<GramLengths<'_>>, usize)> = None;
+        let mut postings: Vec<&[u32]> = Vec::new();
+        // Lengths allowed no edit (only `len` can be) or one: looked up
+        // among the key's deletions, not counted.
+        let (mut exact, mut one) = (false, 0u64);
+        for le in shortest.max(1)..=longest {
+            let k = budget(le);
+            if le.abs_diff(len) > k {
+                continue;
+            }
+            if k <= 1 && len <= NEAR_MAX && le <= NEAR_MAX && !space.near_partial {
+                if k == 0 {
+                    exact = true;
+                } else {
+                    one |= 1 << le;
+                }
+                continue;
+            }
+            let Ok(le32) = u32::try_from(le) else { break };
+            let (by_gram, duplicates) = counting.get_or_insert_with(|| {
+                let mut grams = grams(key);
+                let total = grams.len();
+                grams.sort_unstable();
+                grams.dedup();
+                let by_gram = grams.iter().map(|g| space.lengths(*g)).collect();
+                (by_gram, total - grams.len())
+            });
+            let need = (len + 2).saturating_sub(broken(len, le, k) + *duplicates);
+            if need == 0 {
+                out.extend(space.by_len.get(&le32).into_iter().flatten());
+                continue;
+            }
+            postings.clear();
+            for lens in by_gram.iter_mut() {
+                // Lengths ascend, as `le` does: drop the shorter ones.
+                while lens.first().is_some_and(|l| l.0 < le32) {
+                    *lens = &lens[1..];
+                }
+                if let Some(&l) = lens.first().filter(|l| l.0 == le32) {
+                    postings.push(space.list(l));
+                }
+            }
+            if postings.len() < need {
+                continue; // fewer of its trigrams at this length than required
+            }
+            count_shared(&mut postings, need, counters, out);
+        }
+        if exact || one != 0 {
+            space.near_entries(key.as_bytes(), exact, one, out);
+        }
+    }
+
+    /// The postings of `gram` by key length, ascending.
+    fn lengths(&self, gram: Gram) -> GramLengths<'_> {
+        self.postings.get(&gram).map_or(&[], |&(first, n)| {
+            &self.lengths[first as usize..(first + n) as usize]
+        })
+    }
+
+    fn list(&self, (_, start, n): (u32, u32, u32)) -> &[u32] {
+        &self.ids[start as usize..(start + n) as usize]
+    }
+}
+
+pub(crate) fn key_len(key: &str) -> u32 {
+    u32::try_from(key.len()).unwrap_or(u32::MAX)
+}
+
+/// Padded trigrams of a key: `^^a`, `^ab`, ..., `z$$`.
+fn grams(key: &str) -> Vec<Gram> {
+    let b = key.as_bytes();
+    let mut padded = Vec::with_capacity(b.len() + 4);
+    padded.extend_from_slice(b"^^");
+    padded.extend_from_slice(b);
+    padded.extend_from_slice(b"$$");
+    padded.windows(3).map(|w| [w[0], w[1], w[2]]).collect()
+}
+
+/// Fold a key so that cheap edits (vowel for vowel, digit for the letter
+/// it resembles) cost nothing: `sech1n` → `saclan`... precisely: vowels to
+/// `a`, `0`→`a`, `1`→`l`, `3`→`a`, `4`→`a`, `5`→`s`, `9`→`g`.
+pub fn fold(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 8);
+    out.extend(
+        key.bytes()
+            .map(|b| char::from(super::similarity::fold_byte(b))),
+    );
+    out
+}
+
+/// Per-key counters for `Space::count_filter`, reused across probes.
+#[derive(Default)]
+pub(crate) struct Counts {
+    counts: Vec<u16>,
+    touched: Vec<u32>,
+}
+
+impl Counts {
+    /// Make room for keys numbered below `keys`.
+    pub(crate) fn ready(&mut self, keys: usize) {
+        if self.counts.len() < keys {
+            self.counts.resize(keys, 0);
+        }
+    }
+}
+
+/// The most padded trigrams of a key of length `len` that `k` unit edits
+/// turning it into a key of length `le` can break. At least
+/// `d = |le - len|` edits change the length: an insertion breaks at most
+/// the 2 trigrams spanning its gap, a deletion the 3 holding the letter;
+/// every other edit breaks at most 4 (a transposition; a substitution 3).
+/// Pairing an insertion with a deletion instead of two such edits breaks
+/// fewer, so the worst case spends exactly `d` edits on the length.
+fn broken(len: usize, le: usize, k: usize) -> usize {
+    let d = len.abs_diff(le).min(k);
+    let per_length_edit = if le >= len { 2 } else { 3 };
+    per_length_edit * d + 4 * (k - d)
+}
+
+/// Entries present in at least `need` of `postings`. By pigeonhole such an
+/// entry is in one of the `P - need + 1` shortest lists: those find the
+/// candidates. The longer lists then only add to their counts, shortest
+/// first; before each, candidates that can no longer reach `need` drop
+/// out, and when few remain against a long list each is looked up in it
+/// instead of reading the list through.
+fn count_shared(postings: &mut [&[u32]], need: usize, counting: &mut Counts, out: &mut Vec<u32>) {
+    postings.sort_by_key(|p| p.len());
+    let scan = postings.len() - need + 1;
+    let counts = &mut counting.counts;
+    let alive = &mut counting.touched;
+    for post in &postings[..scan] {
+        for &e in post.iter() {
+            let c = &mut counts[e as usize];
+            if *c == 0 {
+                alive.push(e);
+            }
+            *c = c.saturating_add(1);
+        }
+    }
+    let rest = &postings[scan..];
+    for (r, post) in rest.iter().enumerate() {
+        let left = rest.len() - r;
+        alive.retain(|&e| {
+            let keep = usize::from(counts[e as usize]) + left >= need;
+            if !keep {
+                counts[e as usize] = 0;
+            }
+            keep
+        });
+        if alive.is_empty() {
+            break;
+        }
+        if alive.len() * 12 < post.len() {
+            for &e in alive.iter() {
+                if post.binary_search(&e).is_ok() {
+                    let c = &mut counts[e as usize];
+                    *c = c.saturating_add(1);
+                }
+            }
+        } else {
+            for &e in post.iter() {
+                let c = &mut counts[e as usize];
+                if *c > 0 {
+                    *c = c.saturating_add(1);
+                }
+            }
+        }
+    }
+    for &e in alive.iter() {
+        if usize::from(counts[e as usize]) >= need {
+            out.push(e);
+        }
+        counts[e as usize] = 0;
+    }
+    alive.clear();
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletions_find_every_key_within_one_edit() {
+        use crate::matching::sample::Rng;
+        let mut rng = Rng::new(11);
+        let word = |rng: &mut Rng| -> String {
+            let len = 1 + rng.below(7);
+            (0..len)
+                .map(|_| char::from(b"abcd"[rng.below(4)]))
+                .collect()
+        };
+        let mut keys: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
+        keys.sort();
+        keys.dedup();
+        let mut space = Space::default();
+        for (e, k) in keys.iter().enumerate() {
+            space.add(k, e as u32);
+        }
+        space.freeze();
+        for _ in 0..2_000 {
+            let probe = word(&mut rng);
+            let mut found = Vec::new();
+            // Every length: one edit allowed; and the equal key alone.
+            space.near_entries(probe.as_bytes(), false, u64::MAX >> 1, &mut found);
+            let mut equal = Vec::new();
+            space.near_entries(probe.as_bytes(), true, 0, &mut equal);
+            for (e, k) in keys.iter().enumerate() {
+                let d = super::super::similarity::unit_distance(probe.as_bytes(), k.as_bytes());
+                let e = e as u32;
+                if d <= 1 {
+                    assert!(found.contains(&e), "{probe} misses {k}");
+                }
+                assert_eq!(equal.contains(&e), d == 0, "{probe} / {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn edits_break_no_more_trigrams_than_counted() {
+        use crate::matching::sample::Rng;
+        let distinct = |k: &[u8]| {
+            let mut g = grams(std::str::from_utf8(k).unwrap());
+            g.sort_unstable();
+            g.dedup();
+            g
+        };
+        let mut rng = Rng::new(5);
+        for _ in 0..50_000 {
+            let len = 1 + rng.below(12);
+            let key: Vec<u8> = (0..len).map(|_| b"abcd"[rng.below(4)]).collect();
+            let mut edited = key.clone();
+            let k = rng.below(4);
+            for _ in 0..k {
+                let at = rng.below(edited.len() + 1);
+                match rng.below(4) {
+                    0 => edited.insert(at, b"abcde"[rng.below(5)]),
+                    1 if at < edited.len() => {
+                        edited.remove(at);
+                    }
+                    2 if at < edited.len() => edited[at] = b"abcde"[rng.below(5)],
+                    _ if at + 1 < edited.len() => edited.swap(at, at + 1),
+                    _ => edited.insert(at, b'e'),
+                }
+            }
+            let probe = distinct(&key);
+            let duplicates = len + 2 - probe.len();
+            let need = (len + 2).saturating_sub(broken(len, edited.len(), k) + duplicates);
+            let theirs = distinct(&edited);
+            let shared = probe
+                .iter()
+                .filter(|g| theirs.binary_search(g).is_ok())
+                .count();
+            assert!(
+                shared >= need,
+                "{:?} -> {:?} in {k} edits shares {shared} < {need}",
+                String::from_utf8_lossy(&key),
+                String::from_utf8_lossy(&edited)
+            );
+        }
+    }
+
+    #[test]
+    fn folding_makes_cheap_edits_free() {
+        assert_eq!(fold("sech1n"), fold("sechln"));
+        assert_eq!(fold("putin"), fold("putan"));
+        assert_eq!(fold("0sama"), fold("usama"));
+    }
+}
