@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use vetter::matching::bound::{BoundMemo, QueryBound};
 use vetter::matching::compare::{align, compare_names, score_strings, Rarity, PARAMS};
 use vetter::matching::index::{Form, Index};
-use vetter::matching::normalize::{normalize, normalize_text, NameKind};
+use vetter::matching::normalize::{normalize, normalize_text, Name, NameKind};
 use vetter::matching::Uniform;
 
 fn kind() -> impl Strategy<Value = NameKind> {
@@ -130,15 +130,17 @@ proptest! {
         let mut query = normalize(&a, k);
         index.stats.apply(&mut query);
         prop_assume!(!query.tokens.is_empty());
-        let mut memo = BoundMemo::default();
-        let bounds = QueryBound::new(&query, &PARAMS, &index, &mut memo);
+        let looked_up = bounds_of(&query, &index, true);
+        let compared_all = bounds_of(&query, &index, false);
         for (id, listed) in index.names.iter().enumerate() {
             let score = align(&query, &listed.name, &PARAMS).score;
-            let bound = bounds.bound(&index, id as u32, &mut memo);
+            let bound = looked_up[id];
             prop_assert!(
                 bound + 1e-4 >= score,
                 "{} / {}: bound {} below score {}", a, listed.text, bound, score
             );
+            // Looking up which listed words could pair only saves work.
+            prop_assert_eq!(bound, compared_all[id], "{} / {}", a, listed.text);
         }
     }
 }
@@ -153,13 +155,20 @@ fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Ve
     );
     let mut q = normalize(query.0, query.1);
     index.stats.apply(&mut q);
-    let mut memo = BoundMemo::default();
-    let bounds = QueryBound::new(&q, &PARAMS, &index, &mut memo);
+    let bounds = bounds_of(&q, &index, true);
+    assert_eq!(bounds, bounds_of(&q, &index, false), "{query:?}");
     (0..index.names.len())
-        .map(|id| {
-            let score = align(&q, &index.names[id].name, &PARAMS).score;
-            (bounds.bound(&index, id as u32, &mut memo), score)
-        })
+        .map(|id| (bounds[id], align(&q, &index.names[id].name, &PARAMS).score))
+        .collect()
+}
+
+/// The bound of `query` against every indexed name, with or without
+/// looking up first which listed words could pair with it.
+fn bounds_of(query: &Name, index: &Index, look_up: bool) -> Vec<f64> {
+    let mut memo = BoundMemo::default();
+    let bounds = QueryBound::new(query, &PARAMS, index, &mut memo, look_up);
+    (0..index.names.len())
+        .map(|id| bounds.bound(index, id as u32, &mut memo))
         .collect()
 }
 
@@ -215,4 +224,27 @@ fn a_stub_alone_bounds_no_distinctive_pair() {
     let (bound, score) = bounds_and_scores(("Mohammed Ali Dr", Person), &listed)[0];
     assert!(bound + 1e-4 >= score);
     assert!(bound <= 0.5, "bound {bound}");
+}
+
+#[test]
+fn looking_up_listed_words_finds_variants_and_acronyms() {
+    use NameKind::{Organization as Org, Person};
+    // Spelling variants far apart in letters, and a listed word that is the
+    // acronym of a four-word query: only exact and group lookups find them.
+    let cases = [
+        (("Joseph Karimov", Person), ("Yusuf Karimov", Person)),
+        (("Abraham Sultanov", Person), ("Ibrahim Sultanov", Person)),
+        (("Karimov Und Sultanov", Org), ("Karimov Et Sultanov", Org)),
+        (("Mehmet Karimov", Person), ("Mohammed Karimov", Person)),
+        (("Golden Arrow Iron Steel", Org), ("GAIS", Org)),
+    ];
+    for (query, listed) in cases {
+        let names = [listed, ("Hassan Trading", Org), ("Putin Vladimir", Person)];
+        let (bound, score) = bounds_and_scores(query, &names)[0];
+        assert!(score >= 0.7, "{query:?} / {listed:?}: score {score}");
+        assert!(
+            bound + 1e-4 >= score,
+            "{query:?} / {listed:?}: bound {bound}"
+        );
+    }
 }

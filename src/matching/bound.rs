@@ -29,6 +29,7 @@ use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
+use super::word_lookup::{LookupScratch, Marks};
 
 /// A run of 2-3 adjacent query words that could be written together or
 /// stand as initials.
@@ -87,6 +88,15 @@ pub struct QueryBound<'q> {
     unbounded: bool,
     /// `compare::pair_reach(p)`.
     reach: Reach,
+    /// Every listed word is compared with the query: some query word is
+    /// compared by more than its spelling, which `word_lookup` cannot
+    /// search by.
+    compares_all: bool,
+    /// First bytes of the query's initials and of its name words, one bit
+    /// each: an initial pairs with any name it begins, which the lookup
+    /// does not list, so listed words of those letters are compared.
+    initial_letters: [u64; 4],
+    name_letters: [u64; 4],
     /// Per query word, its spelling prepared to meet many listed words
     /// at `min_pair`, and (for `singles` only) to meet listed runs at
     /// `compound_min`.
@@ -106,6 +116,10 @@ pub struct BoundMemo {
     /// each run judged.
     run_text: String,
     run_phon: Vec<u8>,
+    /// Listed words that could pair with the query, one bit each (see
+    /// `word_lookup`): the rest pair with nothing and are not compared.
+    marks: Marks,
+    lookups: LookupScratch,
 }
 
 impl BoundMemo {
@@ -122,6 +136,22 @@ impl BoundMemo {
     }
 }
 
+fn has_letter(letters: &[u64; 4], b: u8) -> bool {
+    letters[usize::from(b / 64)] >> (b % 64) & 1 != 0
+}
+
+fn add_letter(letters: &mut [u64; 4], b: u8) {
+    letters[usize::from(b / 64)] |= 1 << (b % 64);
+}
+
+/// Whether a query that met `candidates` names should look up the listed
+/// words it could pair with (`QueryBound::new`): a lookup costs about as
+/// much as comparing the words of a few hundred names with the query
+/// (measured on the full lists: fewest instructions from about 500).
+pub fn worth_looking_up(candidates: usize) -> bool {
+    candidates >= 500
+}
+
 /// The bits of `len` words from `start` (within 64 words).
 fn span(start: usize, len: usize) -> u64 {
     let ones = if len >= 64 {
@@ -134,10 +164,45 @@ fn span(start: usize, len: usize) -> u64 {
 
 impl<'q> QueryBound<'q> {
     /// Prepare `query` (its words carrying their rarity) and reset `memo`
-    /// for it.
-    pub fn new(query: &'q Name, p: &'q Params, index: &Index, memo: &mut BoundMemo) -> Self {
+    /// for it. With `look_up`, the listed words that could pair with it
+    /// are looked up first, and only they are compared (see
+    /// `word_lookup`); without, every listed word met is compared. The
+    /// bounds are the same: looking up pays only when the query meets many
+    /// listed words (`worth_looking_up`).
+    pub fn new(
+        query: &'q Name,
+        p: &'q Params,
+        index: &Index,
+        memo: &mut BoundMemo,
+        look_up: bool,
+    ) -> Self {
         memo.start(index.words.len());
         let t = &query.tokens;
+        index.lookup.start(&mut memo.marks);
+        let (mut initial_letters, mut name_letters) = ([0; 4], [0; 4]);
+        let compares_all = !look_up || t.iter().any(|x| x.script.is_some() || x.abjad);
+        for x in t.iter().filter(|_| !compares_all) {
+            let lookup = &index.lookup;
+            match x.class {
+                TokenClass::Title => continue,
+                TokenClass::LegalForm => {
+                    lookup.legal_forms(&mut memo.marks);
+                    continue;
+                }
+                TokenClass::Initial => add_letter(&mut initial_letters, x.first),
+                TokenClass::Name => add_letter(&mut name_letters, x.first),
+                _ => {}
+            }
+            lookup.exact(&x.text, &mut memo.marks);
+            if x.exact_only || matches!(x.class, TokenClass::Number | TokenClass::Initial) {
+                continue; // beyond equal words: initials by their letters
+            }
+            if let Some(g) = x.group {
+                lookup.group(g, &mut memo.marks);
+            }
+            let floor = (p.min_pair, p.curve);
+            lookup.spelled(&x.text, &x.phon, floor, &mut memo.lookups, &mut memo.marks);
+        }
         let mut runs = Vec::new();
         for len in 2..=3 {
             for start in 0..t.len().saturating_sub(len - 1) {
@@ -150,6 +215,20 @@ impl<'q> QueryBound<'q> {
                 }
                 let text: String = parts.iter().map(|w| w.text.as_str()).collect();
                 let phon = phonetic(&text);
+                let initials: String = parts.iter().filter_map(|w| w.text.chars().next()).collect();
+                let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
+                if !compares_all {
+                    let lookup = &index.lookup;
+                    lookup.exact(&text, &mut memo.marks);
+                    if let Some(g) = variant_group(&text) {
+                        lookup.group(g, &mut memo.marks);
+                    }
+                    let floor = (p.compound_min, p.curve);
+                    lookup.spelled(&text, &phon, floor, &mut memo.lookups, &mut memo.marks);
+                    if no_particle {
+                        lookup.exact(&initials, &mut memo.marks);
+                    }
+                }
                 runs.push(QueryRun {
                     start,
                     len,
@@ -163,13 +242,16 @@ impl<'q> QueryBound<'q> {
                         p.short_penalty,
                         p.compound_min,
                     ),
-                    initials: parts.iter().filter_map(|w| w.text.chars().next()).collect(),
-                    no_particle: parts.iter().all(|w| w.class != TokenClass::Particle),
+                    initials,
+                    no_particle,
                     substantive: parts.iter().any(|w| is_substantive(w.class)),
                 });
             }
         }
         let acronym = acronym(t).map(|(start, len, text)| (span(start, len), text));
+        if let Some((_, a)) = acronym.as_ref().filter(|_| !compares_all) {
+            index.lookup.exact(a, &mut memo.marks);
+        }
         let singles: Vec<usize> = (0..t.len())
             .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
             .collect();
@@ -177,6 +259,9 @@ impl<'q> QueryBound<'q> {
             .last()
             .filter(|w| may_be_stub(t.len(), w.class, w.exact_only, w.text.len()))
             .map(|w| w.text.as_str());
+        if let Some(s) = stub.filter(|_| !compares_all) {
+            index.lookup.prefixed(s, &index.words, &mut memo.marks);
+        }
         QueryBound {
             query,
             p,
@@ -199,6 +284,9 @@ impl<'q> QueryBound<'q> {
             org: query.kind != NameKind::Person,
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
+            compares_all,
+            initial_letters,
+            name_letters,
             reach: pair_reach(p).into_owned(),
             spellings: t
                 .iter()
@@ -268,6 +356,17 @@ impl<'q> QueryBound<'q> {
         row
     }
 
+    /// Whether the listed word `w` could pair with the query at all: the
+    /// lookup marked it, an initial could pair with it, or it lies outside
+    /// the vocabulary (left to `memo_row`).
+    fn compares(&self, w: &WordSketch, marks: &Marks) -> bool {
+        let v = w.vocab as usize;
+        self.compares_all
+            || marks.get(v / 64).is_none_or(|m| m >> (v % 64) & 1 != 0)
+            || (w.class == TokenClass::Name && has_letter(&self.initial_letters, w.first))
+            || (w.class == TokenClass::Initial && has_letter(&self.name_letters, w.first))
+    }
+
     /// The row of a listed word, or `None` for a word outside the index's
     /// vocabulary (not bounded).
     fn memo_row(&self, index: &Index, vocab: u32, memo: &mut BoundMemo) -> Option<Row> {
@@ -296,6 +395,9 @@ impl<'q> QueryBound<'q> {
         let org = self.org && sketch.org;
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         for (j, w) in words.iter().enumerate() {
+            if !self.compares(w, &memo.marks) {
+                continue; // it pairs with nothing
+            }
             let Some(row) = self.memo_row(index, w.vocab, memo) else {
                 return 1.0;
             };

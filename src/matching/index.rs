@@ -37,6 +37,7 @@ use super::similarity::{
     could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, PreparedWord, Reach, Shape,
 };
 use super::vocab::{variant_group, FastMap};
+use super::word_lookup::WordLookup;
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +212,8 @@ pub struct Index {
     whole: Shelf,
     pub stats: TokenStats,
     shares: Shares,
+    /// The vocabulary, searchable from a query (see `word_lookup`).
+    pub(crate) lookup: WordLookup,
 }
 
 /// Reusable per-thread buffers for probing.
@@ -362,6 +365,7 @@ impl Index {
             whole: Shelf::default(),
             stats: TokenStats::default(),
             shares: Shares::new(),
+            lookup: WordLookup::build(&[]),
         };
         let mut buf = Vec::new();
         for (entity, form, text, kind) in names {
@@ -419,6 +423,7 @@ impl Index {
             }
         });
         index.number_words();
+        index.lookup = WordLookup::build(&index.words);
         index.sketch();
         index
     }

@@ -16,3 +16,4 @@ pub mod index;
 mod key_space;
 pub mod sample;
 pub mod search;
+mod word_lookup;

@@ -234,7 +234,8 @@ impl<'s> Matcher<'s> {
             } else {
                 self.index.candidates(qn, scratch);
             }
-            let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds);
+            let look_up = super::bound::worth_looking_up(scratch.candidates.len());
+            let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds, look_up);
             let memo = &mut scratch.pairs;
             memo.start(self.index.words.len());
             for &id in &scratch.candidates {

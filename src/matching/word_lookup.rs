@@ -1,0 +1,175 @@
+//! The index's vocabulary, searchable from a query: which listed words a
+//! query word, a query run or a stub could pair with at all, found without
+//! visiting the others.
+//!
+//! A search bounds hundreds of candidates, and most of their words pair
+//! with nothing in the query (`mohammed` shared, `yousef`, `kareem` not).
+//! Asking each such word costs a comparison per query word; looking the
+//! query up here first marks the few words that could pair, and the bound
+//! compares only those (see `bound`). Like the candidate index this only
+//! ever errs by finding too much: every word returned is still compared.
+//!
+//! Words compared by more than their spelling (syllabic scripts, abjads,
+//! exact-only words) are not searchable here: they are `special`, and the
+//! bound always compares them.
+
+use super::key_space::{fold, Counts, Space};
+use super::normalize::{Token, TokenClass};
+use super::similarity::reach_share;
+use super::vocab::FastMap;
+
+pub(crate) struct WordLookup {
+    /// Vocabulary ids by text (a text may have several classes).
+    by_text: FastMap<String, Vec<u32>>,
+    /// Vocabulary ids by spelling-variant group.
+    by_group: FastMap<u32, Vec<u32>>,
+    /// Folded spellings and folded phonetic keys of the searchable words.
+    raw: Space,
+    phon: Space,
+    /// Vocabulary ids sorted by text, for words beginning with a stub.
+    sorted: Vec<u32>,
+    /// Legal-form words: they pair only with each other.
+    legal_forms: Vec<u32>,
+    /// Words the lookup cannot find by spelling, one bit each.
+    special: Vec<u64>,
+}
+
+/// Whether a listed word is compared by more than its spelling.
+pub(crate) fn is_special(t: &Token) -> bool {
+    t.exact_only || t.script.is_some() || t.abjad
+}
+
+/// What a lookup marks: a bit per vocabulary id.
+pub(crate) type Marks = Vec<u64>;
+
+/// Reusable counters for looking up, and the words found per spelling:
+/// a lookup is a pure function of the spelling and its floor, and batches
+/// repeat words (`mohammed`, `trading`) often.
+#[derive(Default)]
+pub(crate) struct LookupScratch {
+    counts: Counts,
+    cache: FastMap<(String, u64), Vec<u32>>,
+}
+
+/// Spellings whose finds are kept per thread before the cache is emptied.
+const CACHE_LIMIT: usize = 50_000;
+
+fn mark(marks: &mut Marks, ids: &[u32]) {
+    for &v in ids {
+        if let Some(m) = marks.get_mut(v as usize / 64) {
+            *m |= 1 << (v % 64);
+        }
+    }
+}
+
+impl WordLookup {
+    /// Over `words`, the vocabulary by id.
+    pub(crate) fn build(words: &[Token]) -> WordLookup {
+        let mut lookup = WordLookup {
+            by_text: FastMap::default(),
+            by_group: FastMap::default(),
+            raw: Space::default(),
+            phon: Space::default(),
+            sorted: (0..words.len() as u32).collect(),
+            legal_forms: Vec::new(),
+            special: vec![0; words.len().div_ceil(64)],
+        };
+        for (v, w) in words.iter().enumerate() {
+            let id = v as u32;
+            lookup.by_text.entry(w.text.clone()).or_default().push(id);
+            if let Some(g) = w.group {
+                lookup.by_group.entry(g).or_default().push(id);
+            }
+            if w.class == TokenClass::LegalForm {
+                lookup.legal_forms.push(id);
+            }
+            if is_special(w) {
+                lookup.special[v / 64] |= 1 << (v % 64);
+            } else {
+                lookup.raw.add(&fold(&w.text), id);
+                lookup.phon.add(&fold(&w.phon), id);
+            }
+        }
+        lookup.raw.freeze();
+        lookup.phon.freeze();
+        lookup
+            .sorted
+            .sort_unstable_by(|&a, &b| words[a as usize].text.cmp(&words[b as usize].text));
+        lookup
+    }
+
+    /// Fresh marks holding the special words.
+    pub(crate) fn start(&self, marks: &mut Marks) {
+        marks.clear();
+        marks.extend_from_slice(&self.special);
+    }
+
+    /// Mark the words spelled `text`.
+    pub(crate) fn exact(&self, text: &str, marks: &mut Marks) {
+        if let Some(ids) = self.by_text.get(text) {
+            mark(marks, ids);
+        }
+    }
+
+    /// Mark the words of variant group `group`.
+    pub(crate) fn group(&self, group: u32, marks: &mut Marks) {
+        if let Some(ids) = self.by_group.get(&group) {
+            mark(marks, ids);
+        }
+    }
+
+    pub(crate) fn legal_forms(&self, marks: &mut Marks) {
+        mark(marks, &self.legal_forms);
+    }
+
+    /// Mark every searchable word whose spelling `spelled_similarity` with
+    /// `text` (phonetic key `phon`) could reach `floor` under `curve`: one
+    /// within the edit budget of `floor` on the spelling or on the
+    /// phonetic key (scale 0.9).
+    pub(crate) fn spelled(
+        &self,
+        text: &str,
+        phon: &str,
+        (floor, curve): (f64, f64),
+        scratch: &mut LookupScratch,
+        marks: &mut Marks,
+    ) {
+        // The phonetic key follows from the text, and the curve is the
+        // shipped one in every search; the floor differs by caller.
+        let key = (
+            text.to_owned(),
+            floor.to_bits() ^ curve.to_bits().rotate_left(1),
+        );
+        if let Some(found) = scratch.cache.get(&key) {
+            mark(marks, found);
+            return;
+        }
+        let counts = &mut scratch.counts;
+        counts.ready(self.sorted.len());
+        let mut found = Vec::new();
+        let raw = reach_share(floor, 1.0, curve);
+        self.raw.count_filter(&fold(text), raw, counts, &mut found);
+        let phon_share = reach_share(floor, 0.9, curve);
+        self.phon
+            .count_filter(&fold(phon), phon_share, counts, &mut found);
+        found.sort_unstable();
+        found.dedup();
+        mark(marks, &found);
+        if scratch.cache.len() >= CACHE_LIMIT {
+            scratch.cache.clear();
+        }
+        scratch.cache.insert(key, found);
+    }
+
+    /// Mark the words beginning with `prefix`, `words` being the vocabulary.
+    pub(crate) fn prefixed(&self, prefix: &str, words: &[Token], marks: &mut Marks) {
+        let text = |v: &u32| words[*v as usize].text.as_str();
+        let from = self.sorted.partition_point(|v| text(v) < prefix);
+        let run = self.sorted[from..]
+            .iter()
+            .take_while(|v| text(v).starts_with(prefix));
+        for &v in run {
+            mark(marks, &[v]);
+        }
+    }
+}
