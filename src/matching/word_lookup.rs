@@ -49,10 +49,13 @@ pub(crate) type Marks = Vec<u64>;
 pub(crate) struct LookupScratch {
     counts: Counts,
     cache: FastMap<(String, u64), Vec<u32>>,
+    /// Words found, summed over the cache.
+    cached: usize,
 }
 
-/// Spellings whose finds are kept per thread before the cache is emptied.
-const CACHE_LIMIT: usize = 50_000;
+/// Words found kept per thread (4 bytes each) before the cache is emptied:
+/// a spelling of seven letters can find thousands.
+const CACHE_LIMIT: usize = 1 << 21;
 
 fn mark(marks: &mut Marks, ids: &[u32]) {
     for &v in ids {
@@ -155,9 +158,11 @@ impl WordLookup {
         found.sort_unstable();
         found.dedup();
         mark(marks, &found);
-        if scratch.cache.len() >= CACHE_LIMIT {
+        if scratch.cached + found.len() > CACHE_LIMIT {
             scratch.cache.clear();
+            scratch.cached = 0;
         }
+        scratch.cached += found.len();
         scratch.cache.insert(key, found);
     }
 
