@@ -88,13 +88,18 @@ impl WordLookup {
             }
             if is_special(w) {
                 lookup.special[v / 64] |= 1 << (v % 64);
-            } else {
-                lookup.raw.add(&fold(&w.text), id);
-                lookup.phon.add(&fold(&w.phon), id);
             }
         }
-        lookup.raw.freeze();
-        lookup.phon.freeze();
+        // The two key spaces file independently: one core each.
+        let space = |key: fn(&Token) -> &str| {
+            let mut space = Space::default();
+            for (v, w) in words.iter().enumerate().filter(|(_, w)| !is_special(w)) {
+                space.add(&fold(key(w)), v as u32);
+            }
+            space.freeze();
+            space
+        };
+        (lookup.raw, lookup.phon) = rayon::join(|| space(|w| &w.text), || space(|w| &w.phon));
         lookup
             .sorted
             .sort_unstable_by(|&a, &b| words[a as usize].text.cmp(&words[b as usize].text));
