@@ -21,7 +21,7 @@
 
 use super::compare::{
     acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
-    is_substantive, join_lengths, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
+    is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
     single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
 use super::index::{Index, Sketch, WordSketch};
@@ -463,33 +463,28 @@ impl<'q> QueryBound<'q> {
         if words.len() >= 2 && !self.singles.is_empty() {
             for len in 2..=3 {
                 for start in 0..words.len().saturating_sub(len - 1) {
-                    let parts = &words[start..start + len];
+                    let run = index.run(sketch, start, len);
+                    if !run.joinable {
+                        continue;
+                    }
                     // Written together or as initials, a run keeps its
                     // first letter and about its length (initials: one
-                    // byte a word): most fit no single query word.
-                    let first = parts[0].first;
+                    // byte a word): most fit no single query word, most
+                    // by their first letter alone.
+                    let first = run.first;
                     let lengths = if first.is_ascii() {
                         self.single_lengths[usize::from(first)]
                     } else {
                         u64::MAX
                     };
-                    // Most runs begin with a letter no query word begins with.
-                    if lengths == 0 {
+                    if lengths & run.lengths == 0 {
                         continue;
                     }
+                    let parts = &words[start..start + len];
                     let total: usize = parts.iter().map(|w| w.len as usize).sum();
                     // Every word begins with an ASCII byte: initials are one
                     // byte a word.
                     let plain = parts.iter().all(|w| w.first.is_ascii());
-                    if first.is_ascii() && lengths & run_lengths(total, len, plain) == 0 {
-                        continue;
-                    }
-                    if !parts
-                        .iter()
-                        .all(|w| joinable_class(w.class) && !w.exact_only)
-                    {
-                        continue;
-                    }
                     let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
                     let mut initials = 0u64;
                     let mut joinable = 0u64;
@@ -507,7 +502,7 @@ impl<'q> QueryBound<'q> {
                         }
                     }
                     let joined = if joinable != 0 {
-                        let kept = || index.run_text(sketch, start, len);
+                        let kept = || index.run_text(&run);
                         self.joins(index, parts, kept, joinable, memo)
                     } else {
                         0
@@ -627,25 +622,6 @@ impl<'q> QueryBound<'q> {
         }
         bound
     }
-}
-
-/// The byte lengths (as in `QueryBound::single_lengths`) a word could have
-/// to be a run of `words` words and `total` bytes written together
-/// (`could_join`) or, when every word begins with an ASCII byte, its
-/// initials; any length when one does not.
-fn run_lengths(total: usize, words: usize, plain: bool) -> u64 {
-    if !plain {
-        return u64::MAX;
-    }
-    let (lo, hi) = join_lengths(total).into_inner();
-    let joined = if lo > 63 {
-        0
-    } else {
-        span(lo, hi.min(63) - lo + 1)
-    };
-    // Bit 63 stands for every length from 63 on.
-    let long = if hi >= 63 { 1 << 63 } else { 0 };
-    joined | long | 1 << words.min(63)
 }
 
 /// One side's weight of words marked as pairable, the weight of the rest,
