@@ -146,10 +146,10 @@ fn add_letter(letters: &mut [u64; 4], b: u8) {
 
 /// Whether a query that met `candidates` names should look up the listed
 /// words it could pair with (`QueryBound::new`): a lookup costs about as
-/// much as comparing the words of a few hundred names with the query
-/// (measured on the full lists: fewest instructions from about 500).
+/// much as comparing the words of a hundred names or so with the query
+/// (measured on the full lists: fewest instructions from about 150).
 pub fn worth_looking_up(candidates: usize) -> bool {
-    candidates >= 500
+    candidates >= 150
 }
 
 /// The bits of `len` words from `start` (within 64 words).

@@ -34,15 +34,63 @@ pub(crate) struct Space {
     /// edit share one of these, so a probe allowed at most one edit at a
     /// length looks up its own instead of counting trigrams. Half a hash
     /// keeps 8 bytes an item; a collision only adds an entry to verify.
-    near: Vec<u64>,
-    /// Where each run of `near` with the same top `near_bits` bits of the
-    /// hash begins (one more at the end): a lookup reads a short run.
-    near_dir: Vec<u32>,
-    near_bits: u32,
+    near: NearTable,
     /// Some entry of at most `NEAR_MAX` bytes is missing from `near`
     /// (its id is too large to pack): probes count trigrams instead.
     pub(crate) near_partial: bool,
+    /// Where built (`Space::with_two_edits`), every key of at most
+    /// `TWO_MAX` bytes less two bytes, kept as in `near`: two keys within
+    /// two edits share a key less at most two bytes each, so lengths
+    /// allowed two edits are looked up too.
+    two: Option<NearTable>,
 }
+
+/// Hashes of keys less some bytes beside their entries (`pack_near`),
+/// sorted, with a directory by the top bits of the hash.
+#[derive(Default)]
+struct NearTable {
+    items: Vec<u64>,
+    /// Where each run of `items` with the same top `bits` bits of the
+    /// hash begins (one more at the end): a lookup reads a short run.
+    dir: Vec<u32>,
+    bits: u32,
+}
+
+impl NearTable {
+    fn freeze(&mut self) {
+        self.items.sort_unstable();
+        self.items.dedup();
+        self.items.shrink_to_fit();
+        // About two items a run.
+        self.bits = (self.items.len() / 2).max(1).ilog2().clamp(1, 31);
+        let runs = 1usize << self.bits;
+        self.dir = Vec::with_capacity(runs + 1);
+        let mut at = 0;
+        for run in 0..=runs as u64 {
+            while at < self.items.len() && self.items[at] >> (64 - self.bits) < run {
+                at += 1;
+            }
+            self.dir.push(at as u32);
+        }
+    }
+
+    /// The packed entries filed under the upper half of `hash`.
+    fn find(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let h = hash & HASH_HALF;
+        let run = (h >> (64 - self.bits)) as usize;
+        let items = match (self.dir.get(run), self.dir.get(run + 1)) {
+            (Some(&from), Some(&to)) => &self.items[from as usize..to as usize],
+            _ => &[],
+        };
+        items
+            .iter()
+            .filter(move |&&x| x & HASH_HALF == h)
+            .map(|&x| x as u32)
+    }
+}
+
+/// Keys longer than this have no two-byte deletions filed.
+const TWO_MAX: usize = 16;
 
 /// Keys longer than this are left to trigram counting.
 const NEAR_MAX: usize = 48;
@@ -57,13 +105,16 @@ fn pack_near(len: usize, entry: u32) -> u32 {
     (len as u32) << 24 | entry
 }
 
-/// FNV-1a over the bytes of `key` less the byte at `skip` (none when
-/// `skip` is out of range): a key and its one-byte deletions hashed alike.
-fn near_hash(key: &[u8], skip: usize) -> u64 {
+/// No byte skipped (see `near_hash`).
+const NONE: usize = usize::MAX;
+
+/// FNV-1a over the bytes of `key` less the bytes at `skip` (none where
+/// out of range): a key and its deletions hashed alike.
+fn near_hash(key: &[u8], skip: [usize; 2]) -> u64 {
     let h = key
         .iter()
         .enumerate()
-        .filter(|&(i, _)| i != skip)
+        .filter(|&(i, _)| i != skip[0] && i != skip[1])
         .fold(0xcbf2_9ce4_8422_2325, |h, (_, &b)| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
@@ -77,15 +128,33 @@ fn near_hash(key: &[u8], skip: usize) -> u64 {
 fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
     out.clear();
     out.reserve(key.len() + 1);
-    out.push(near_hash(key, usize::MAX));
+    out.push(near_hash(key, [NONE, NONE]));
     for i in 0..key.len() {
         if i == 0 || key[i] != key[i - 1] {
-            out.push(near_hash(key, i));
+            out.push(near_hash(key, [i, NONE]));
+        }
+    }
+}
+
+/// The hashes of `key` less two bytes, some perhaps more than once.
+fn two_deletion_hashes(key: &[u8], out: &mut Vec<u64>) {
+    for i in 0..key.len() {
+        for j in i + 1..key.len() {
+            out.push(near_hash(key, [i, j]));
         }
     }
 }
 
 impl Space {
+    /// A space that also files its keys less two bytes, for probes allowed
+    /// two edits (more memory: about `len²/2` items a key).
+    pub(crate) fn with_two_edits() -> Space {
+        Space {
+            two: Some(NearTable::default()),
+            ..Space::default()
+        }
+    }
+
     pub(crate) fn add(&mut self, key: &str, entry: u32) {
         let len = key_len(key);
         let mut grams = grams(key);
@@ -100,7 +169,14 @@ impl Space {
             near_hashes(key.as_bytes(), &mut hashes);
             let packed = u64::from(pack_near(key.len(), entry));
             self.near
-                .extend(hashes.into_iter().map(|h| h & HASH_HALF | packed));
+                .items
+                .extend(hashes.iter().map(|h| h & HASH_HALF | packed));
+            if let Some(two) = self.two.as_mut().filter(|_| key.len() <= TWO_MAX) {
+                hashes.clear();
+                two_deletion_hashes(key.as_bytes(), &mut hashes);
+                two.items
+                    .extend(hashes.iter().map(|h| h & HASH_HALF | packed));
+            }
         }
     }
 
@@ -118,19 +194,9 @@ impl Space {
             let n = self.lengths.len() as u32 - first;
             self.postings.insert(gram[0].0, (first, n));
         }
-        self.near.sort_unstable();
-        self.near.dedup();
-        self.near.shrink_to_fit();
-        // About two items a run.
-        self.near_bits = (self.near.len() / 2).max(1).ilog2().clamp(1, 31);
-        let runs = 1usize << self.near_bits;
-        self.near_dir = Vec::with_capacity(runs + 1);
-        let mut at = 0;
-        for run in 0..=runs as u64 {
-            while at < self.near.len() && self.near[at] >> (64 - self.near_bits) < run {
-                at += 1;
-            }
-            self.near_dir.push(at as u32);
+        self.near.freeze();
+        if let Some(two) = self.two.as_mut() {
+            two.freeze();
         }
     }
 
@@ -140,22 +206,38 @@ impl Space {
     pub(crate) fn near_entries(&self, key: &[u8], exact: bool, one: u64, out: &mut Vec<u32>) {
         let mut hashes = Vec::with_capacity(key.len() + 1);
         if one == 0 {
-            hashes.push(near_hash(key, usize::MAX));
+            hashes.push(near_hash(key, [NONE, NONE]));
         } else {
             near_hashes(key, &mut hashes);
         }
         for h in hashes {
-            let h = h & HASH_HALF;
-            let run = (h >> (64 - self.near_bits)) as usize;
-            let (Some(&from), Some(&to)) = (self.near_dir.get(run), self.near_dir.get(run + 1))
-            else {
-                continue;
-            };
-            let items = &self.near[from as usize..to as usize];
-            for &item in items.iter().filter(|&&x| x & HASH_HALF == h) {
-                let packed = item as u32;
+            for packed in self.near.find(h) {
                 let le = (packed >> 24) as usize;
                 if (exact && le == key.len()) || one & (1 << le) != 0 {
+                    out.push(packed & (NEAR_ENTRIES - 1));
+                }
+            }
+        }
+    }
+
+    /// Entries within two unit edits of `key` whose key length is a bit of
+    /// `two` (keys of at most `TWO_MAX` bytes, in a space built with two
+    /// edits), each perhaps more than once; a few others may slip in by
+    /// hash collision. Each edit deletes at most one byte from each side
+    /// (a substitution or transposition one from both), so the two keys
+    /// less at most two bytes each meet.
+    fn two_edit_entries(&self, key: &[u8], two: u64, out: &mut Vec<u32>) {
+        let Some(table) = self.two.as_ref() else {
+            return;
+        };
+        let mut hashes = Vec::with_capacity(key.len() * key.len());
+        near_hashes(key, &mut hashes);
+        two_deletion_hashes(key, &mut hashes);
+        hashes.sort_unstable();
+        hashes.dedup();
+        for &h in &hashes {
+            for packed in self.near.find(h).chain(table.find(h)) {
+                if two & (1 << (packed >> 24)) != 0 {
                     out.push(packed & (NEAR_ENTRIES - 1));
                 }
             }
@@ -188,9 +270,10 @@ impl Space {
         // some length is counted (most keys are short enough for none).
         let mut counting: Option<(Vec<GramLengths<'_>>, usize)> = None;
         let mut postings: Vec<&[u32]> = Vec::new();
-        // Lengths allowed no edit (only `len` can be) or one: looked up
-        // among the key's deletions, not counted.
-        let (mut exact, mut one) = (false, 0u64);
+        // Lengths allowed no edit (only `len` can be), one, or (where the
+        // space files them) two: looked up among the key's deletions, not
+        // counted.
+        let (mut exact, mut one, mut two) = (false, 0u64, 0u64);
         for le in shortest.max(1)..=longest {
             let k = budget(le);
             if le.abs_diff(len) > k {
@@ -202,6 +285,11 @@ impl Space {
                 } else {
                     one |= 1 << le;
                 }
+                continue;
+            }
+            let filed = len <= TWO_MAX && le <= TWO_MAX && !space.near_partial;
+            if k == 2 && filed && space.two.is_some() {
+                two |= 1 << le;
                 continue;
             }
             let Ok(le32) = u32::try_from(le) else { break };
@@ -235,6 +323,9 @@ impl Space {
         }
         if exact || one != 0 {
             space.near_entries(key.as_bytes(), exact, one, out);
+        }
+        if two != 0 {
+            space.two_edit_entries(key.as_bytes(), two, out);
         }
     }
 
@@ -398,6 +489,37 @@ mod tests {
                     assert!(found.contains(&e), "{probe} misses {k}");
                 }
                 assert_eq!(equal.contains(&e), d == 0, "{probe} / {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_deletions_find_every_key_within_two_edits() {
+        use crate::matching::sample::Rng;
+        let mut rng = Rng::new(12);
+        let word = |rng: &mut Rng| -> String {
+            let len = 1 + rng.below(9);
+            (0..len)
+                .map(|_| char::from(b"abcd"[rng.below(4)]))
+                .collect()
+        };
+        let mut keys: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
+        keys.sort();
+        keys.dedup();
+        let mut space = Space::with_two_edits();
+        for (e, k) in keys.iter().enumerate() {
+            space.add(k, e as u32);
+        }
+        space.freeze();
+        for _ in 0..2_000 {
+            let probe = word(&mut rng);
+            let mut found = Vec::new();
+            space.two_edit_entries(probe.as_bytes(), u64::MAX >> 1, &mut found);
+            for (e, k) in keys.iter().enumerate() {
+                let d = super::super::similarity::unit_distance(probe.as_bytes(), k.as_bytes());
+                if d <= 2 {
+                    assert!(found.contains(&(e as u32)), "{probe} misses {k}");
+                }
             }
         }
     }

@@ -92,7 +92,9 @@ impl WordLookup {
         }
         // The two key spaces file independently: one core each.
         let space = |key: fn(&Token) -> &str| {
-            let mut space = Space::default();
+            // Pairs need only 0.6: two edits reach most lengths, and
+            // looking those up beats counting the few trigrams they keep.
+            let mut space = Space::with_two_edits();
             for (v, w) in words.iter().enumerate().filter(|(_, w)| !is_special(w)) {
                 space.add(&fold(key(w)), v as u32);
             }
