@@ -453,37 +453,49 @@ fn count_shared(postings: &mut [&[u32]], need: usize, counting: &mut Counts, out
     }
     alive.clear();
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn deletions_find_every_key_within_one_edit() {
-        use crate::matching::sample::Rng;
-        let mut rng = Rng::new(11);
-        let word = |rng: &mut Rng| -> String {
-            let len = 1 + rng.below(7);
-            (0..len)
-                .map(|_| char::from(b"abcd"[rng.below(4)]))
-                .collect()
-        };
-        let mut keys: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
+    use crate::matching::sample::Rng;
+    use crate::matching::similarity::unit_distance;
+
+    /// A key of up to `longest` bytes over four letters: many lie within
+    /// an edit or two of each other.
+    fn random_key(rng: &mut Rng, longest: usize) -> String {
+        let len = 1 + rng.below(longest);
+        (0..len)
+            .map(|_| char::from(b"abcd"[rng.below(4)]))
+            .collect()
+    }
+
+    /// 400 random keys (less repeats) filed in `space`, frozen.
+    fn filed(rng: &mut Rng, longest: usize, space: &mut Space) -> Vec<String> {
+        let mut keys: Vec<String> = (0..400).map(|_| random_key(rng, longest)).collect();
         keys.sort();
         keys.dedup();
-        let mut space = Space::default();
         for (e, k) in keys.iter().enumerate() {
             space.add(k, e as u32);
         }
         space.freeze();
+        keys
+    }
+
+    #[test]
+    fn deletions_find_every_key_within_one_edit() {
+        let mut rng = Rng::new(11);
+        let mut space = Space::default();
+        let keys = filed(&mut rng, 7, &mut space);
         for _ in 0..2_000 {
-            let probe = word(&mut rng);
+            let probe = random_key(&mut rng, 7);
             let mut found = Vec::new();
             // Every length: one edit allowed; and the equal key alone.
             space.near_entries(probe.as_bytes(), false, u64::MAX >> 1, &mut found);
             let mut equal = Vec::new();
             space.near_entries(probe.as_bytes(), true, 0, &mut equal);
             for (e, k) in keys.iter().enumerate() {
-                let d = super::super::similarity::unit_distance(probe.as_bytes(), k.as_bytes());
+                let d = unit_distance(probe.as_bytes(), k.as_bytes());
                 let e = e as u32;
                 if d <= 1 {
                     assert!(found.contains(&e), "{probe} misses {k}");
@@ -495,29 +507,15 @@ mod tests {
 
     #[test]
     fn two_deletions_find_every_key_within_two_edits() {
-        use crate::matching::sample::Rng;
         let mut rng = Rng::new(12);
-        let word = |rng: &mut Rng| -> String {
-            let len = 1 + rng.below(9);
-            (0..len)
-                .map(|_| char::from(b"abcd"[rng.below(4)]))
-                .collect()
-        };
-        let mut keys: Vec<String> = (0..400).map(|_| word(&mut rng)).collect();
-        keys.sort();
-        keys.dedup();
         let mut space = Space::with_two_edits();
-        for (e, k) in keys.iter().enumerate() {
-            space.add(k, e as u32);
-        }
-        space.freeze();
+        let keys = filed(&mut rng, 9, &mut space);
         for _ in 0..2_000 {
-            let probe = word(&mut rng);
+            let probe = random_key(&mut rng, 9);
             let mut found = Vec::new();
             space.two_edit_entries(probe.as_bytes(), u64::MAX >> 1, &mut found);
             for (e, k) in keys.iter().enumerate() {
-                let d = super::super::similarity::unit_distance(probe.as_bytes(), k.as_bytes());
-                if d <= 2 {
+                if unit_distance(probe.as_bytes(), k.as_bytes()) <= 2 {
                     assert!(found.contains(&(e as u32)), "{probe} misses {k}");
                 }
             }
@@ -526,7 +524,6 @@ mod tests {
 
     #[test]
     fn edits_break_no_more_trigrams_than_counted() {
-        use crate::matching::sample::Rng;
         let distinct = |k: &[u8]| {
             let mut g = grams(std::str::from_utf8(k).unwrap());
             g.sort_unstable();
