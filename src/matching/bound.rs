@@ -178,9 +178,11 @@ impl<'q> QueryBound<'q> {
     ) -> Self {
         memo.start(index.words.len());
         let t = &query.tokens;
-        index.lookup.start(&mut memo.marks);
         let (mut initial_letters, mut name_letters) = ([0; 4], [0; 4]);
         let compares_all = !look_up || t.iter().any(|x| x.script.is_some() || x.abjad);
+        if !compares_all {
+            index.lookup.start(&mut memo.marks);
+        }
         for x in t.iter().filter(|_| !compares_all) {
             let lookup = &index.lookup;
             match x.class {
@@ -193,15 +195,14 @@ impl<'q> QueryBound<'q> {
                 TokenClass::Name => add_letter(&mut name_letters, x.first),
                 _ => {}
             }
-            lookup.exact(&x.text, &mut memo.marks);
             if x.exact_only || matches!(x.class, TokenClass::Number | TokenClass::Initial) {
-                continue; // beyond equal words: initials by their letters
+                // Equal words only (initials beyond that by their letters).
+                lookup.exact(&x.text, &mut memo.marks);
+                continue;
             }
-            if let Some(g) = x.group {
-                lookup.group(g, &mut memo.marks);
-            }
+            let word = (x.text.as_str(), x.phon.as_str(), x.group);
             let floor = (p.min_pair, p.curve);
-            lookup.spelled(&x.text, &x.phon, floor, &mut memo.lookups, &mut memo.marks);
+            lookup.similar(word, floor, &mut memo.lookups, &mut memo.marks);
         }
         let mut runs = Vec::new();
         for len in 2..=3 {
@@ -215,16 +216,14 @@ impl<'q> QueryBound<'q> {
                 }
                 let text: String = parts.iter().map(|w| w.text.as_str()).collect();
                 let phon = phonetic(&text);
+                let group = variant_group(&text);
                 let initials: String = parts.iter().filter_map(|w| w.text.chars().next()).collect();
                 let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
                 if !compares_all {
                     let lookup = &index.lookup;
-                    lookup.exact(&text, &mut memo.marks);
-                    if let Some(g) = variant_group(&text) {
-                        lookup.group(g, &mut memo.marks);
-                    }
                     let floor = (p.compound_min, p.curve);
-                    lookup.spelled(&text, &phon, floor, &mut memo.lookups, &mut memo.marks);
+                    let word = (text.as_str(), phon.as_str(), group);
+                    lookup.similar(word, floor, &mut memo.lookups, &mut memo.marks);
                     if no_particle {
                         lookup.exact(&initials, &mut memo.marks);
                     }
@@ -237,7 +236,7 @@ impl<'q> QueryBound<'q> {
                     word: PreparedWord::new(
                         &text,
                         &phon,
-                        variant_group(&text),
+                        group,
                         p.curve,
                         p.short_penalty,
                         p.compound_min,

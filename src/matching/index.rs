@@ -37,7 +37,7 @@ use super::similarity::{
     could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, PreparedWord, Reach, Shape,
 };
 use super::vocab::{variant_group, FastMap};
-use super::word_lookup::WordLookup;
+use super::word_lookup::{is_special, WordLookup};
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,10 +193,7 @@ impl WordKey {
             class: t.class,
             first: t.first,
             exact_only: t.exact_only,
-            special: t.exact_only
-                || t.script.is_some()
-                || t.abjad
-                || t.text.len() > usize::from(u16::MAX),
+            special: is_special(t) || t.text.len() > usize::from(u16::MAX),
         }
     }
 
@@ -389,7 +386,7 @@ impl Index {
             whole: Shelf::default(),
             stats: TokenStats::default(),
             shares: Shares::new(),
-            lookup: WordLookup::build(&[]),
+            lookup: WordLookup::default(),
         };
         let mut buf = Vec::new();
         for (entity, form, text, kind) in names {

@@ -37,7 +37,7 @@ pub(crate) struct Space {
     near: NearTable,
     /// Some entry of at most `NEAR_MAX` bytes is missing from `near`
     /// (its id is too large to pack): probes count trigrams instead.
-    pub(crate) near_partial: bool,
+    near_partial: bool,
     /// Where built (`Space::with_two_edits`), every key of at most
     /// `TWO_MAX` bytes less two bytes, kept as in `near`: two keys within
     /// two edits share a key less at most two bytes each, so lengths

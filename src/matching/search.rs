@@ -234,7 +234,9 @@ impl<'s> Matcher<'s> {
             } else {
                 self.index.candidates(qn, scratch);
             }
-            let look_up = super::bound::worth_looking_up(scratch.candidates.len());
+            // The reference scan aligns every name: its bounds go unread.
+            let look_up =
+                scan != Scan::Reference && super::bound::worth_looking_up(scratch.candidates.len());
             let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds, look_up);
             let memo = &mut scratch.pairs;
             memo.start(self.index.words.len());

@@ -18,6 +18,7 @@ use super::normalize::{Token, TokenClass};
 use super::similarity::reach_share;
 use super::vocab::FastMap;
 
+#[derive(Default)]
 pub(crate) struct WordLookup {
     /// Vocabulary ids by text (a text may have several classes).
     by_text: FastMap<String, Vec<u32>>,
@@ -48,7 +49,8 @@ pub(crate) type Marks = Vec<u64>;
 #[derive(Default)]
 pub(crate) struct LookupScratch {
     counts: Counts,
-    cache: FastMap<(String, u64), Vec<u32>>,
+    /// (spelling, floor bits, curve bits) → the words found.
+    cache: FastMap<(String, u64, u64), Vec<u32>>,
     /// Words found, summed over the cache.
     cached: usize,
 }
@@ -122,7 +124,7 @@ impl WordLookup {
     }
 
     /// Mark the words of variant group `group`.
-    pub(crate) fn group(&self, group: u32, marks: &mut Marks) {
+    fn group(&self, group: u32, marks: &mut Marks) {
         if let Some(ids) = self.by_group.get(&group) {
             mark(marks, ids);
         }
@@ -132,11 +134,29 @@ impl WordLookup {
         mark(marks, &self.legal_forms);
     }
 
-    /// Mark every searchable word whose spelling `spelled_similarity` with
-    /// `text` (phonetic key `phon`) could reach `floor` under `curve`: one
-    /// within the edit budget of `floor` on the spelling or on the
-    /// phonetic key (scale 0.9).
-    pub(crate) fn spelled(
+    /// Mark every word that `PreparedWord::reaches` could find reaching
+    /// `floor` under `curve` from `text` (phonetic key `phon`, variant
+    /// group `group`): the same text, the same group, or a spelling within
+    /// the edit budget of `floor` on the spelling or on the phonetic key
+    /// (scale 0.9).
+    pub(crate) fn similar(
+        &self,
+        (text, phon, group): (&str, &str, Option<u32>),
+        (floor, curve): (f64, f64),
+        scratch: &mut LookupScratch,
+        marks: &mut Marks,
+    ) {
+        self.exact(text, marks);
+        if let Some(g) = group {
+            self.group(g, marks);
+        }
+        self.spelled(text, phon, (floor, curve), scratch, marks);
+    }
+
+    /// Mark the words whose spelling lies within the edit budget of
+    /// `floor` of `text` (see `similar`); the phonetic key follows from
+    /// the text, so the finds are kept by text, floor and curve.
+    fn spelled(
         &self,
         text: &str,
         phon: &str,
@@ -144,12 +164,7 @@ impl WordLookup {
         scratch: &mut LookupScratch,
         marks: &mut Marks,
     ) {
-        // The phonetic key follows from the text, and the curve is the
-        // shipped one in every search; the floor differs by caller.
-        let key = (
-            text.to_owned(),
-            floor.to_bits() ^ curve.to_bits().rotate_left(1),
-        );
+        let key = (text.to_owned(), floor.to_bits(), curve.to_bits());
         if let Some(found) = scratch.cache.get(&key) {
             mark(marks, found);
             return;
@@ -176,12 +191,9 @@ impl WordLookup {
     /// Mark the words beginning with `prefix`, `words` being the vocabulary.
     pub(crate) fn prefixed(&self, prefix: &str, words: &[Token], marks: &mut Marks) {
         let text = |v: &u32| words[*v as usize].text.as_str();
+        // Sorted by text, the words beginning with `prefix` stand together.
         let from = self.sorted.partition_point(|v| text(v) < prefix);
-        let run = self.sorted[from..]
-            .iter()
-            .take_while(|v| text(v).starts_with(prefix));
-        for &v in run {
-            mark(marks, &[v]);
-        }
+        let run = self.sorted[from..].partition_point(|v| text(v).starts_with(prefix));
+        mark(marks, &self.sorted[from..from + run]);
     }
 }
