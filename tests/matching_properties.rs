@@ -132,6 +132,7 @@ proptest! {
         prop_assume!(!query.tokens.is_empty());
         let looked_up = bounds_of(&query, &index, true);
         let compared_all = bounds_of(&query, &index, false);
+        let rough = rough_bounds_of(&query, &index);
         for (id, listed) in index.names.iter().enumerate() {
             let score = align(&query, &listed.name, &PARAMS).score;
             let bound = looked_up[id];
@@ -141,6 +142,12 @@ proptest! {
             );
             // Looking up which listed words could pair only saves work.
             prop_assert_eq!(bound, compared_all[id], "{} / {}", a, listed.text);
+            // The rough bound rules out candidates first: it may only be
+            // looser.
+            prop_assert!(
+                rough[id] >= bound,
+                "{} / {}: rough bound {} below bound {}", a, listed.text, rough[id], bound
+            );
         }
     }
 }
@@ -157,6 +164,14 @@ fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Ve
     index.stats.apply(&mut q);
     let bounds = bounds_of(&q, &index, true);
     assert_eq!(bounds, bounds_of(&q, &index, false), "{query:?}");
+    let rough = rough_bounds_of(&q, &index);
+    for (id, n) in index.names.iter().enumerate() {
+        assert!(
+            rough[id] >= bounds[id],
+            "{query:?} / {}: rough bound",
+            n.text
+        );
+    }
     (0..index.names.len())
         .map(|id| (bounds[id], align(&q, &index.names[id].name, &PARAMS).score))
         .collect()
@@ -169,6 +184,16 @@ fn bounds_of(query: &Name, index: &Index, look_up: bool) -> Vec<f64> {
     let bounds = QueryBound::new(query, &PARAMS, index, &mut memo, look_up);
     (0..index.names.len())
         .map(|id| bounds.bound(index, id as u32, &mut memo))
+        .collect()
+}
+
+/// The rough bound (`QueryBound::rough`) of `query`, looked up, against
+/// every indexed name.
+fn rough_bounds_of(query: &Name, index: &Index) -> Vec<f64> {
+    let mut memo = BoundMemo::default();
+    let bounds = QueryBound::new(query, &PARAMS, index, &mut memo, true);
+    (0..index.names.len())
+        .map(|id| bounds.rough(index, id as u32, &memo))
         .collect()
 }
 
@@ -195,6 +220,9 @@ fn initials_bound_distinctively_only_between_organisations() {
             ("People's Liberation Army Trading", Person),
             false,
         ),
+        // A one-word query against the acronym of a whole listed name,
+        // longer than any run of listed words.
+        (("PLAF", Org), ("People's Liberation Army Front", Org), true),
     ];
     for (query, listed, distinctive) in cases {
         let mut names = vec![listed];

@@ -29,7 +29,7 @@ use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
-use super::word_lookup::{LookupScratch, Marks};
+use super::word_lookup::{Finds, LookupScratch};
 
 /// A run of 2-3 adjacent query words that could be written together or
 /// stand as initials.
@@ -84,6 +84,11 @@ pub struct QueryBound<'q> {
     single_lengths: [u64; 128],
     spelling: u64,
     org: bool,
+    /// Per query word, its weight paired and unpaired (see `finish`).
+    weights: Vec<(f64, f64)>,
+    /// Query words that left unpaired are conflicting name parts.
+    conflicting: u64,
+    classes: [ClassWeights; 7],
     /// Queries of more than 32 words are not bounded (the bound is 1).
     unbounded: bool,
     /// `compare::pair_reach(p)`.
@@ -92,11 +97,13 @@ pub struct QueryBound<'q> {
     /// compared by more than its spelling, which `word_lookup` cannot
     /// search by.
     compares_all: bool,
-    /// First bytes of the query's initials and of its name words, one bit
-    /// each: an initial pairs with any name it begins, which the lookup
+    /// Per first byte, the query's initials and its name words of that
+    /// letter: an initial pairs with any name it begins, which the lookup
     /// does not list, so listed words of those letters are compared.
-    initial_letters: [u64; 4],
-    name_letters: [u64; 4],
+    initials_of: [u64; 256],
+    names_of: [u64; 256],
+    /// Per first byte, the `singles` beginning with it.
+    singles_of: [u64; 256],
     /// Per query word, its spelling prepared to meet many listed words
     /// at `min_pair`, and (for `singles` only) to meet listed runs at
     /// `compound_min`.
@@ -116,9 +123,10 @@ pub struct BoundMemo {
     /// each run judged.
     run_text: String,
     run_phon: Vec<u8>,
-    /// Listed words that could pair with the query, one bit each (see
-    /// `word_lookup`): the rest pair with nothing and are not compared.
-    marks: Marks,
+    /// Per listed word, the query words and runs whose lookup found it
+    /// (see `word_lookup`): the rest pair with nothing and are not
+    /// compared.
+    finds: Finds,
     lookups: LookupScratch,
 }
 
@@ -134,14 +142,6 @@ impl BoundMemo {
         }
         self.runs.clear();
     }
-}
-
-fn has_letter(letters: &[u64; 4], b: u8) -> bool {
-    letters[usize::from(b / 64)] >> (b % 64) & 1 != 0
-}
-
-fn add_letter(letters: &mut [u64; 4], b: u8) {
-    letters[usize::from(b / 64)] |= 1 << (b % 64);
 }
 
 /// Whether a query that met `candidates` names should look up the listed
@@ -178,31 +178,35 @@ impl<'q> QueryBound<'q> {
     ) -> Self {
         memo.start(index.words.len());
         let t = &query.tokens;
-        let (mut initial_letters, mut name_letters) = ([0; 4], [0; 4]);
-        let compares_all = !look_up || t.iter().any(|x| x.script.is_some() || x.abjad);
+        let (mut initials_of, mut names_of) = ([0; 256], [0; 256]);
+        // Queries of more than 32 words are not bounded.
+        let compares_all =
+            !look_up || t.len() > 32 || t.iter().any(|x| x.script.is_some() || x.abjad);
+        let finds = &mut memo.finds;
         if !compares_all {
-            index.lookup.start(&mut memo.marks);
+            index.lookup.start(finds);
         }
-        for x in t.iter().filter(|_| !compares_all) {
+        for (i, x) in t.iter().enumerate().filter(|_| !compares_all) {
             let lookup = &index.lookup;
+            finds.by = 1 << i;
             match x.class {
                 TokenClass::Title => continue,
                 TokenClass::LegalForm => {
-                    lookup.legal_forms(&mut memo.marks);
+                    lookup.legal_forms(finds);
                     continue;
                 }
-                TokenClass::Initial => add_letter(&mut initial_letters, x.first),
-                TokenClass::Name => add_letter(&mut name_letters, x.first),
+                TokenClass::Initial => initials_of[usize::from(x.first)] |= 1 << i,
+                TokenClass::Name => names_of[usize::from(x.first)] |= 1 << i,
                 _ => {}
             }
             if x.exact_only || matches!(x.class, TokenClass::Number | TokenClass::Initial) {
                 // Equal words only (initials beyond that by their letters).
-                lookup.exact(&x.text, &mut memo.marks);
+                lookup.exact(&x.text, finds);
                 continue;
             }
             let word = (x.text.as_str(), x.phon.as_str(), x.group);
             let floor = (p.min_pair, p.curve);
-            lookup.similar(word, floor, &mut memo.lookups, &mut memo.marks);
+            lookup.similar(word, floor, &mut memo.lookups, finds);
         }
         let mut runs = Vec::new();
         for len in 2..=3 {
@@ -223,9 +227,10 @@ impl<'q> QueryBound<'q> {
                     let lookup = &index.lookup;
                     let floor = (p.compound_min, p.curve);
                     let word = (text.as_str(), phon.as_str(), group);
-                    lookup.similar(word, floor, &mut memo.lookups, &mut memo.marks);
+                    memo.finds.by = span(start, len);
+                    lookup.similar(word, floor, &mut memo.lookups, &mut memo.finds);
                     if no_particle {
-                        lookup.exact(&initials, &mut memo.marks);
+                        lookup.exact(&initials, &mut memo.finds);
                     }
                 }
                 runs.push(QueryRun {
@@ -248,18 +253,26 @@ impl<'q> QueryBound<'q> {
             }
         }
         let acronym = acronym(t).map(|(start, len, text)| (span(start, len), text));
-        if let Some((_, a)) = acronym.as_ref().filter(|_| !compares_all) {
-            index.lookup.exact(a, &mut memo.marks);
+        if let Some((run, a)) = acronym.as_ref().filter(|_| !compares_all) {
+            memo.finds.by = *run;
+            index.lookup.exact(a, &mut memo.finds);
         }
-        let singles: Vec<usize> = (0..t.len())
+        // Bit sets hold 64 words; longer queries are not bounded.
+        let singles: Vec<usize> = (0..t.len().min(64))
             .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
             .collect();
+        let classes = class_weights(p);
+        let singles_of = singles.iter().fold([0; 256], |mut m, &i| {
+            m[usize::from(t[i].first)] |= 1 << i;
+            m
+        });
         let stub = t
             .last()
             .filter(|w| may_be_stub(t.len(), w.class, w.exact_only, w.text.len()))
             .map(|w| w.text.as_str());
         if let Some(s) = stub.filter(|_| !compares_all) {
-            index.lookup.prefixed(s, &index.words, &mut memo.marks);
+            memo.finds.by = 1 << (t.len() - 1);
+            index.lookup.prefixed(s, &index.words, &mut memo.finds);
         }
         QueryBound {
             query,
@@ -281,11 +294,25 @@ impl<'q> QueryBound<'q> {
             singles,
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
+            weights: t
+                .iter()
+                .map(|x| {
+                    let class = &classes[x.class as usize];
+                    (class.paired.weigh(x.rarity), class.unpaired.weigh(x.rarity))
+                })
+                .collect(),
+            conflicting: t
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| classes[x.class as usize].conflicting)
+                .fold(0, |m, (i, _)| m | 1u64.checked_shl(i as u32).unwrap_or(0)),
+            classes,
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
             compares_all,
-            initial_letters,
-            name_letters,
+            initials_of,
+            names_of,
+            singles_of,
             reach: pair_reach(p).into_owned(),
             spellings: t
                 .iter()
@@ -358,12 +385,24 @@ impl<'q> QueryBound<'q> {
     /// Whether the listed word `w` could pair with the query at all: the
     /// lookup marked it, an initial could pair with it, or it lies outside
     /// the vocabulary (left to `memo_row`).
-    fn compares(&self, w: &WordSketch, marks: &Marks) -> bool {
+    fn compares(&self, index: &Index, w: &WordSketch, finds: &Finds) -> bool {
+        self.compares_all || self.finders(index, w, finds) != 0
+    }
+
+    /// The query words and runs the listed word `w` could pair with,
+    /// found by the lookup or by its first letter (all of them for a word
+    /// the lookup cannot search, or outside the vocabulary).
+    fn finders(&self, index: &Index, w: &WordSketch, finds: &Finds) -> u64 {
         let v = w.vocab as usize;
-        self.compares_all
-            || marks.get(v / 64).is_none_or(|m| m >> (v % 64) & 1 != 0)
-            || (w.class == TokenClass::Name && has_letter(&self.initial_letters, w.first))
-            || (w.class == TokenClass::Initial && has_letter(&self.name_letters, w.first))
+        let by_letter = match w.class {
+            TokenClass::Name => self.initials_of[usize::from(w.first)],
+            TokenClass::Initial => self.names_of[usize::from(w.first)],
+            _ => 0,
+        };
+        if index.lookup.is_special(v) {
+            return u64::MAX;
+        }
+        finds.get(v) | by_letter
     }
 
     /// The row of a listed word, or `None` for a word outside the index's
@@ -376,6 +415,88 @@ impl<'q> QueryBound<'q> {
             row.stamp = memo.generation;
         }
         Some(*row)
+    }
+
+    /// A looser upper bound than `bound`, read from what the lookup found
+    /// and from the name's sketch alone, comparing no word: most
+    /// candidates fall below a threshold here already. It takes each
+    /// listed word to pair with every query word that found it, and each
+    /// listed run with every query word of its first letter and length,
+    /// and assumes a distinctive pair. 1 when the query was not looked up.
+    pub fn rough(&self, index: &Index, id: u32, memo: &BoundMemo) -> f64 {
+        let sketch = &index.sketches[id as usize];
+        let words =
+            &index.sketch_words[sketch.start as usize..(sketch.start + sketch.len) as usize];
+        if self.compares_all || self.unbounded || words.len() > 64 {
+            return 1.0;
+        }
+        if sketch.spelling == self.spelling && words.len() == self.query.tokens.len() {
+            return 1.0;
+        }
+        let (mut ma, mut mb) = (0u64, 0u64);
+        for (j, w) in words.iter().enumerate() {
+            let found = self.finders(index, w, &memo.finds);
+            if found != 0 {
+                ma |= found;
+                mb |= 1 << j;
+            }
+        }
+        if words.len() >= 2 && !self.singles.is_empty() {
+            for len in 2..=3 {
+                for start in 0..words.len().saturating_sub(len - 1) {
+                    let run = index.run(sketch, start, len);
+                    if !run.joinable || self.run_lengths(&run) & run.lengths == 0 {
+                        continue;
+                    }
+                    // As `listed_runs` asks: the singles of the run's first
+                    // letter, or all where a first letter is not ASCII.
+                    let plain = words[start..start + len].iter().all(|w| w.first.is_ascii());
+                    ma |= if plain {
+                        self.singles_of[usize::from(run.first)]
+                    } else {
+                        u64::MAX
+                    };
+                    mb |= span(start, len);
+                }
+            }
+        }
+        // A stub is completed only by a name word of its first letter.
+        if let Some(stub) = words
+            .last()
+            .filter(|w| may_be_stub(words.len(), w.class, w.exact_only, w.len as usize))
+        {
+            let names = self.names_of[usize::from(stub.first)];
+            if names != 0 {
+                ma |= names;
+                mb |= 1 << (words.len() - 1);
+            }
+        }
+        if let Some(acronym) = self.listed_acronym(words, self.org && sketch.org) {
+            ma |= 1;
+            mb |= acronym;
+        }
+        self.finish(words, ma, mb, true)
+    }
+
+    /// The byte lengths of the `singles` that begin as `run` does (all
+    /// lengths where that is not ASCII).
+    fn run_lengths(&self, run: &super::index::RunSketch) -> u64 {
+        if run.first.is_ascii() {
+            self.single_lengths[usize::from(run.first)]
+        } else {
+            u64::MAX
+        }
+    }
+
+    /// The listed words a one-word query spells the acronym of, between
+    /// names that are not persons' (`org`).
+    fn listed_acronym(&self, words: &[WordSketch], org: bool) -> Option<u64> {
+        let ([only], true) = (self.query.tokens.as_slice(), org) else {
+            return None;
+        };
+        let (start, len) = acronym_span(words, |w| w.class)?;
+        let content = words.iter().filter(|w| is_acronym_content(w.class));
+        (spells(&only.text, content) && only.text.len() >= 2).then(|| span(start, len))
     }
 
     /// An upper bound of `compare::align(query, name).score` for the
@@ -394,7 +515,7 @@ impl<'q> QueryBound<'q> {
         let org = self.org && sketch.org;
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         for (j, w) in words.iter().enumerate() {
-            if !self.compares(w, &memo.marks) {
+            if !self.compares(index, w, &memo.finds) {
                 continue; // it pairs with nothing
             }
             let Some(row) = self.memo_row(index, w.vocab, memo) else {
@@ -471,12 +592,7 @@ impl<'q> QueryBound<'q> {
                     // byte a word): most fit no single query word, most
                     // by their first letter alone.
                     let first = run.first;
-                    let lengths = if first.is_ascii() {
-                        self.single_lengths[usize::from(first)]
-                    } else {
-                        u64::MAX
-                    };
-                    if lengths & run.lengths == 0 {
+                    if self.run_lengths(&run) & run.lengths == 0 {
                         continue;
                     }
                     let parts = &words[start..start + len];
@@ -529,15 +645,10 @@ impl<'q> QueryBound<'q> {
                 }
             }
         }
-        if let ([only], true) = (q.as_slice(), org) {
-            if let Some((start, len)) = acronym_span(words, |w| w.class) {
-                let content = words.iter().filter(|w| is_acronym_content(w.class));
-                if spells(&only.text, content) && only.text.len() >= 2 {
-                    ma |= 1;
-                    mb |= span(start, len);
-                    strong = true;
-                }
-            }
+        if let Some(acronym) = self.listed_acronym(words, org) {
+            ma |= 1;
+            mb |= acronym;
+            strong = true;
         }
         (ma, mb, strong)
     }
@@ -604,8 +715,25 @@ impl<'q> QueryBound<'q> {
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.
     fn finish(&self, words: &[WordSketch], ma: u64, mb: u64, strong: bool) -> f64 {
         let p = self.p;
-        let (pa, ua, ca) = sums(self.query.tokens.iter().map(|t| (t.class, t.rarity)), ma, p);
-        let (pb, ub, cb) = sums(words.iter().map(|w| (w.class, w.rarity)), mb, p);
+        let (mut pa, mut ua) = (0.0, 0.0);
+        for (i, (paired, unpaired)) in self.weights.iter().enumerate() {
+            if ma >> i & 1 != 0 {
+                pa += paired;
+            } else {
+                ua += unpaired;
+            }
+        }
+        let ca = (self.conflicting & !ma).count_ones();
+        let (mut pb, mut ub, mut cb) = (0.0, 0.0, 0);
+        for (j, w) in words.iter().enumerate() {
+            let class = &self.classes[w.class as usize];
+            if mb >> j & 1 != 0 {
+                pb += class.paired.weigh(w.rarity);
+            } else {
+                ub += class.unpaired.weigh(w.rarity);
+                cb += u32::from(class.conflicting);
+            }
+        }
         let paired = pa + pb;
         let total = if ua > 0.0 && ub > 0.0 {
             paired + ua + ub
@@ -623,23 +751,49 @@ impl<'q> QueryBound<'q> {
     }
 }
 
-/// One side's weight of words marked as pairable, the weight of the rest,
-/// and how many of the rest are conflicting name parts.
-fn sums(
-    words: impl Iterator<Item = (TokenClass, f64)>,
-    marks: u64,
-    p: &Params,
-) -> (f64, f64, usize) {
-    let (mut paired, mut left, mut conflicting) = (0.0, 0.0, 0);
-    for (i, (class, rarity)) in words.enumerate() {
-        if marks & (1 << i) != 0 {
-            paired += paired_weight(class, rarity);
-        } else if class != TokenClass::Title {
-            left += unpaired_weight(class, rarity, p);
-            conflicting += usize::from(is_conflicting(class));
+/// A word's weight as `scale * rarity + base`: one of the two is 0, so
+/// this is exactly `compare::paired_weight` (or `unpaired_weight`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    scale: f64,
+    base: f64,
+}
+
+impl Weight {
+    fn of(weight: impl Fn(f64) -> f64) -> Weight {
+        let base = weight(0.0);
+        Weight {
+            scale: weight(1.0) - base,
+            base,
         }
     }
-    (paired, left, conflicting)
+
+    fn weigh(self, rarity: f64) -> f64 {
+        self.scale * rarity + self.base
+    }
+}
+
+/// What a word of one class weighs paired and left unpaired (a title
+/// weighs nothing), and whether left unpaired on both sides it makes a
+/// conflicting name part.
+#[derive(Debug, Clone, Copy, Default)]
+struct ClassWeights {
+    paired: Weight,
+    unpaired: Weight,
+    conflicting: bool,
+}
+
+fn class_weights(p: &Params) -> [ClassWeights; 7] {
+    use TokenClass::*;
+    let mut table = [ClassWeights::default(); 7];
+    for class in [Name, Particle, LegalForm, Generic, Title, Number, Initial] {
+        table[class as usize] = ClassWeights {
+            paired: Weight::of(|r| paired_weight(class, r)),
+            unpaired: Weight::of(|r| unpaired_weight(class, r, p)),
+            conflicting: is_conflicting(class),
+        };
+    }
+    table
 }
 
 /// Whether `text` is the first letters of `parts`, one byte each. A word

@@ -245,10 +245,11 @@ impl<'s> Matcher<'s> {
                 // rules them out before aligning. Entities hit by an
                 // identifier keep their best name for the explanation.
                 let entity = self.index.sketches[id as usize].entity;
+                let below = |bound: f64| bound + BOUND_MARGIN < settings.threshold;
                 if scan != Scan::Reference
                     && !ids.contains_key(&entity)
-                    && bounds.bound(&self.index, id, &mut scratch.bounds) + BOUND_MARGIN
-                        < settings.threshold
+                    && (below(bounds.rough(&self.index, id, &scratch.bounds))
+                        || below(bounds.bound(&self.index, id, &mut scratch.bounds)))
                 {
                     continue;
                 }

@@ -40,8 +40,23 @@ pub(crate) fn is_special(t: &Token) -> bool {
     t.exact_only || t.script.is_some() || t.abjad
 }
 
-/// What a lookup marks: a bit per vocabulary id.
-pub(crate) type Marks = Vec<u64>;
+/// What a query's lookups found: per vocabulary id, the parts of the
+/// query (words, runs, the stub; one bit each) whose lookup found it.
+#[derive(Default)]
+pub(crate) struct Finds {
+    /// The bits of the query part being looked up now.
+    pub(crate) by: u64,
+    found: Vec<u64>,
+    /// Ids found since `start`, to clear them for the next query.
+    touched: Vec<u32>,
+}
+
+impl Finds {
+    /// The query parts that found the word `v` (0: none).
+    pub(crate) fn get(&self, v: usize) -> u64 {
+        self.found.get(v).copied().unwrap_or(0)
+    }
+}
 
 /// Reusable counters for looking up, and the words found per spelling:
 /// a lookup is a pure function of the spelling and its floor, and batches
@@ -59,10 +74,13 @@ pub(crate) struct LookupScratch {
 /// a spelling of seven letters can find thousands.
 const CACHE_LIMIT: usize = 1 << 21;
 
-fn mark(marks: &mut Marks, ids: &[u32]) {
+fn mark(finds: &mut Finds, ids: &[u32]) {
     for &v in ids {
-        if let Some(m) = marks.get_mut(v as usize / 64) {
-            *m |= 1 << (v % 64);
+        if let Some(f) = finds.found.get_mut(v as usize) {
+            if *f == 0 {
+                finds.touched.push(v);
+            }
+            *f |= finds.by;
         }
     }
 }
@@ -110,28 +128,39 @@ impl WordLookup {
         lookup
     }
 
-    /// Fresh marks holding the special words.
-    pub(crate) fn start(&self, marks: &mut Marks) {
-        marks.clear();
-        marks.extend_from_slice(&self.special);
+    /// Forget the last query's finds.
+    pub(crate) fn start(&self, finds: &mut Finds) {
+        for &v in &finds.touched {
+            finds.found[v as usize] = 0;
+        }
+        finds.touched.clear();
+        finds.found.resize(self.special.len() * 64, 0);
     }
 
-    /// Mark the words spelled `text`.
-    pub(crate) fn exact(&self, text: &str, marks: &mut Marks) {
+    /// Whether the word `v` is compared by more than its spelling (then
+    /// no lookup finds it, and it is compared with every query word).
+    pub(crate) fn is_special(&self, v: usize) -> bool {
+        self.special
+            .get(v / 64)
+            .is_none_or(|m| m >> (v % 64) & 1 != 0)
+    }
+
+    /// Find the words spelled `text`.
+    pub(crate) fn exact(&self, text: &str, finds: &mut Finds) {
         if let Some(ids) = self.by_text.get(text) {
-            mark(marks, ids);
+            mark(finds, ids);
         }
     }
 
     /// Mark the words of variant group `group`.
-    fn group(&self, group: u32, marks: &mut Marks) {
+    fn group(&self, group: u32, finds: &mut Finds) {
         if let Some(ids) = self.by_group.get(&group) {
-            mark(marks, ids);
+            mark(finds, ids);
         }
     }
 
-    pub(crate) fn legal_forms(&self, marks: &mut Marks) {
-        mark(marks, &self.legal_forms);
+    pub(crate) fn legal_forms(&self, finds: &mut Finds) {
+        mark(finds, &self.legal_forms);
     }
 
     /// Mark every word that `PreparedWord::reaches` could find reaching
@@ -144,13 +173,13 @@ impl WordLookup {
         (text, phon, group): (&str, &str, Option<u32>),
         (floor, curve): (f64, f64),
         scratch: &mut LookupScratch,
-        marks: &mut Marks,
+        finds: &mut Finds,
     ) {
-        self.exact(text, marks);
+        self.exact(text, finds);
         if let Some(g) = group {
-            self.group(g, marks);
+            self.group(g, finds);
         }
-        self.spelled(text, phon, (floor, curve), scratch, marks);
+        self.spelled(text, phon, (floor, curve), scratch, finds);
     }
 
     /// Mark the words whose spelling lies within the edit budget of
@@ -162,11 +191,11 @@ impl WordLookup {
         phon: &str,
         (floor, curve): (f64, f64),
         scratch: &mut LookupScratch,
-        marks: &mut Marks,
+        finds: &mut Finds,
     ) {
         let key = (text.to_owned(), floor.to_bits(), curve.to_bits());
         if let Some(found) = scratch.cache.get(&key) {
-            mark(marks, found);
+            mark(finds, found);
             return;
         }
         let counts = &mut scratch.counts;
@@ -179,7 +208,7 @@ impl WordLookup {
             .count_filter(&fold(phon), phon_share, counts, &mut found);
         found.sort_unstable();
         found.dedup();
-        mark(marks, &found);
+        mark(finds, &found);
         if scratch.cached + found.len() > CACHE_LIMIT {
             scratch.cache.clear();
             scratch.cached = 0;
@@ -189,11 +218,11 @@ impl WordLookup {
     }
 
     /// Mark the words beginning with `prefix`, `words` being the vocabulary.
-    pub(crate) fn prefixed(&self, prefix: &str, words: &[Token], marks: &mut Marks) {
+    pub(crate) fn prefixed(&self, prefix: &str, words: &[Token], finds: &mut Finds) {
         let text = |v: &u32| words[*v as usize].text.as_str();
         // Sorted by text, the words beginning with `prefix` stand together.
         let from = self.sorted.partition_point(|v| text(v) < prefix);
         let run = self.sorted[from..].partition_point(|v| text(v).starts_with(prefix));
-        mark(marks, &self.sorted[from..from + run]);
+        mark(finds, &self.sorted[from..from + run]);
     }
 }
