@@ -188,7 +188,7 @@ impl<'q> QueryBound<'q> {
         }
         for (i, x) in t.iter().enumerate().filter(|_| !compares_all) {
             let lookup = &index.lookup;
-            finds.by = 1 << i;
+            finds.by = 1 << i; // at most 32 words
             match x.class {
                 TokenClass::Title => continue,
                 TokenClass::LegalForm => {
@@ -227,7 +227,7 @@ impl<'q> QueryBound<'q> {
                     let lookup = &index.lookup;
                     let floor = (p.compound_min, p.curve);
                     let word = (text.as_str(), phon.as_str(), group);
-                    memo.finds.by = span(start, len);
+                    memo.finds.by = span(start, len) as u32;
                     lookup.similar(word, floor, &mut memo.lookups, &mut memo.finds);
                     if no_particle {
                         lookup.exact(&initials, &mut memo.finds);
@@ -254,7 +254,7 @@ impl<'q> QueryBound<'q> {
         }
         let acronym = acronym(t).map(|(start, len, text)| (span(start, len), text));
         if let Some((run, a)) = acronym.as_ref().filter(|_| !compares_all) {
-            memo.finds.by = *run;
+            memo.finds.by = *run as u32;
             index.lookup.exact(a, &mut memo.finds);
         }
         // Bit sets hold 64 words; longer queries are not bounded.
@@ -444,15 +444,14 @@ impl<'q> QueryBound<'q> {
         if words.len() >= 2 && !self.singles.is_empty() {
             for len in 2..=3 {
                 for start in 0..words.len().saturating_sub(len - 1) {
-                    let run = index.run(sketch, start, len);
-                    if !run.joinable || self.run_lengths(&run) & run.lengths == 0 {
+                    if !self.fits_run(index, sketch, words, start, len) {
                         continue;
                     }
                     // As `listed_runs` asks: the singles of the run's first
                     // letter, or all where a first letter is not ASCII.
                     let plain = words[start..start + len].iter().all(|w| w.first.is_ascii());
                     ma |= if plain {
-                        self.singles_of[usize::from(run.first)]
+                        self.singles_of[usize::from(words[start].first)]
                     } else {
                         u64::MAX
                     };
@@ -478,14 +477,27 @@ impl<'q> QueryBound<'q> {
         self.finish(words, ma, mb, true)
     }
 
-    /// The byte lengths of the `singles` that begin as `run` does (all
-    /// lengths where that is not ASCII).
-    fn run_lengths(&self, run: &super::index::RunSketch) -> u64 {
-        if run.first.is_ascii() {
-            self.single_lengths[usize::from(run.first)]
+    /// Whether the listed run of `len` words from `start` could be written
+    /// together or stand as initials, and some single query word begins as
+    /// it does and is of a length it could equal. Written together or as
+    /// initials, a run keeps its first letter and about its length
+    /// (initials: one byte a word): most fit no single query word, most by
+    /// their first letter alone, known before the run is read.
+    fn fits_run(
+        &self,
+        index: &Index,
+        sketch: &Sketch,
+        words: &[WordSketch],
+        start: usize,
+        len: usize,
+    ) -> bool {
+        let first = words[start].first;
+        let lengths = if first.is_ascii() {
+            self.single_lengths[usize::from(first)]
         } else {
             u64::MAX
-        }
+        };
+        lengths != 0 && lengths & index.run_lengths(sketch, start, len) != 0
     }
 
     /// The listed words a one-word query spells the acronym of, between
@@ -583,18 +595,10 @@ impl<'q> QueryBound<'q> {
         if words.len() >= 2 && !self.singles.is_empty() {
             for len in 2..=3 {
                 for start in 0..words.len().saturating_sub(len - 1) {
-                    let run = index.run(sketch, start, len);
-                    if !run.joinable {
+                    if !self.fits_run(index, sketch, words, start, len) {
                         continue;
                     }
-                    // Written together or as initials, a run keeps its
-                    // first letter and about its length (initials: one
-                    // byte a word): most fit no single query word, most
-                    // by their first letter alone.
-                    let first = run.first;
-                    if self.run_lengths(&run) & run.lengths == 0 {
-                        continue;
-                    }
+                    let first = words[start].first;
                     let parts = &words[start..start + len];
                     let total: usize = parts.iter().map(|w| w.len as usize).sum();
                     // Every word begins with an ASCII byte: initials are one
@@ -617,7 +621,7 @@ impl<'q> QueryBound<'q> {
                         }
                     }
                     let joined = if joinable != 0 {
-                        let kept = || index.run_text(&run);
+                        let kept = || index.run_text(sketch, start, len);
                         self.joins(index, parts, kept, joinable, memo)
                     } else {
                         0

@@ -138,30 +138,6 @@ pub struct WordSketch {
     pub first: u8,
 }
 
-/// One run of 2-3 adjacent words of a listed name, as the score bound
-/// reads it before its words: most runs fit no query word by their first
-/// letter and length.
-#[derive(Debug, Clone, Copy)]
-pub struct RunSketch {
-    /// The entry holding the run written together, or `NO_ENTRY`.
-    entry: u32,
-    /// First byte of the run.
-    pub first: u8,
-    /// Every word of it may be written together with others
-    /// (`compare::joinable_class`, not exact-only).
-    pub joinable: bool,
-    /// `compare::run_lengths` of the run.
-    pub lengths: u64,
-}
-
-/// The run slot of a name too short for it.
-const NO_RUN: RunSketch = RunSketch {
-    entry: NO_ENTRY,
-    first: 0,
-    joinable: false,
-    lengths: 0,
-};
-
 /// What the score bound reads of a vocabulary word before its full token:
 /// lengths, letter masks and flags in half a cache line. Most listed words
 /// pair with no query word, and these rule that out without following the
@@ -212,12 +188,17 @@ pub struct Index {
     /// Per name, what the score bound reads (same order as `names`).
     pub sketches: Vec<Sketch>,
     pub sketch_words: Vec<WordSketch>,
-    /// Per run of 2-3 words of each name, its sketch, with the entry
-    /// holding it written together (its text and phonetic key, made once
-    /// at build) where the index keeps one: two slots a word, from twice
-    /// the name's `start`, runs of two words by start, then runs of three
-    /// (a name of `n` words has `2n - 3`).
-    pub sketch_runs: Vec<RunSketch>,
+    /// Per run of 2-3 words of each name, the lengths a query word would
+    /// need to equal it written together or as initials
+    /// (`compare::run_lengths`; 0 when some word of it cannot be written
+    /// together with others, see `compare::joinable_class`): two slots a
+    /// word, from twice the name's `start`, runs of two words by start,
+    /// then runs of three (a name of `n` words has `2n - 3`). Eight bytes
+    /// a run: the score bound reads them for most candidates.
+    pub sketch_runs: Vec<u64>,
+    /// Per run slot, the entry holding the run written together (its text
+    /// and phonetic key, made once at build), or `NO_ENTRY`.
+    run_entries: Vec<u32>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
     org_names: Vec<u64>,
@@ -376,6 +357,7 @@ impl Index {
             sketches: Vec::new(),
             sketch_words: Vec::new(),
             sketch_runs: Vec::new(),
+            run_entries: Vec::new(),
             org_names: Vec::new(),
             words: Vec::new(),
             keys: Vec::new(),
@@ -477,17 +459,19 @@ impl Index {
                         .flatten();
                     let total = parts.iter().map(|p| p.text.len()).sum();
                     let plain = parts.iter().all(|p| p.first.is_ascii());
-                    self.sketch_runs.push(RunSketch {
-                        entry: entry.unwrap_or(NO_ENTRY),
-                        first: parts[0].first,
-                        joinable: parts
-                            .iter()
-                            .all(|p| super::compare::joinable_class(p.class) && !p.exact_only),
-                        lengths: super::compare::run_lengths(total, len, plain),
+                    let joinable = parts
+                        .iter()
+                        .all(|p| super::compare::joinable_class(p.class) && !p.exact_only);
+                    self.sketch_runs.push(if joinable {
+                        super::compare::run_lengths(total, len, plain)
+                    } else {
+                        0
                     });
+                    self.run_entries.push(entry.unwrap_or(NO_ENTRY));
                 }
             }
-            self.sketch_runs.resize(slots, NO_RUN);
+            self.sketch_runs.resize(slots, 0);
+            self.run_entries.resize(slots, NO_ENTRY);
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
@@ -566,25 +550,36 @@ impl Index {
         shelf.exact.insert(key, e);
     }
 
-    /// The run of `len` words (2 or 3) from word `start` of `sketch`'s
-    /// name (see `sketch_runs`).
-    pub(crate) fn run(&self, sketch: &Sketch, start: usize, len: usize) -> RunSketch {
+    /// The slot of the run of `len` words (2 or 3) from word `start` of
+    /// `sketch`'s name (see `sketch_runs`).
+    fn run_slot(sketch: &Sketch, start: usize, len: usize) -> usize {
         let slot = if len == 2 {
             start
         } else {
             sketch.len as usize - 1 + start
         };
-        self.sketch_runs
-            .get(2 * sketch.start as usize + slot)
-            .copied()
-            .unwrap_or(NO_RUN)
+        2 * sketch.start as usize + slot
     }
 
-    /// The text and phonetic key of `run` written together, where the
+    /// The lengths a query word would need to equal that run (see
+    /// `sketch_runs`; 0: none).
+    pub(crate) fn run_lengths(&self, sketch: &Sketch, start: usize, len: usize) -> u64 {
+        let slot = Index::run_slot(sketch, start, len);
+        self.sketch_runs.get(slot).copied().unwrap_or(0)
+    }
+
+    /// The text and phonetic key of that run written together, where the
     /// index keeps it.
-    pub(crate) fn run_text(&self, run: &RunSketch) -> Option<(&str, &str)> {
+    pub(crate) fn run_text(
+        &self,
+        sketch: &Sketch,
+        start: usize,
+        len: usize,
+    ) -> Option<(&str, &str)> {
+        let slot = Index::run_slot(sketch, start, len);
+        let entry = self.run_entries.get(slot)?;
         self.entries
-            .get(run.entry as usize)
+            .get(*entry as usize)
             .map(|x| (x.key.as_str(), x.phon.as_str()))
     }
 

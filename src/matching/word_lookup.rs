@@ -42,11 +42,12 @@ pub(crate) fn is_special(t: &Token) -> bool {
 
 /// What a query's lookups found: per vocabulary id, the parts of the
 /// query (words, runs, the stub; one bit each) whose lookup found it.
+/// Queries of more than 32 words are not looked up.
 #[derive(Default)]
 pub(crate) struct Finds {
     /// The bits of the query part being looked up now.
-    pub(crate) by: u64,
-    found: Vec<u64>,
+    pub(crate) by: u32,
+    found: Vec<u32>,
     /// Ids found since `start`, to clear them for the next query.
     touched: Vec<u32>,
 }
@@ -54,7 +55,7 @@ pub(crate) struct Finds {
 impl Finds {
     /// The query parts that found the word `v` (0: none).
     pub(crate) fn get(&self, v: usize) -> u64 {
-        self.found.get(v).copied().unwrap_or(0)
+        self.found.get(v).copied().map_or(0, u64::from)
     }
 }
 
