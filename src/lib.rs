@@ -20,13 +20,6 @@ pub mod verdict;
 
 pub use error::{Error, Result};
 
-/// Matching allocates many short strings and vectors per query, and
-/// screening runs it on every core: mimalloc serves those faster than the
-/// system allocator, with thread-local free lists. Declared here, it serves
-/// every binary built on the library (the CLI, tests, benchmarks).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// How a command ended, mapped to the documented exit codes by `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
