@@ -757,6 +757,15 @@ pub(crate) fn spelling_hash(tokens: &[Token]) -> u64 {
     h
 }
 
+/// Whether an acronym pair is evidence enough to make a hit: two letters
+/// match by chance too often (`Mohammed Ali` and the `MA` of `LLC MA
+/// TVERNEFTEPRODUCT`) unless the acronym is a whole name (`BP` for
+/// `British Petroleum`).
+fn telling_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
+    let (word, tokens) = if c.a.len == 1 { (c.a, ta) } else { (c.b, tb) };
+    tokens[word.start].text.len() >= 3 || tokens.len() == 1
+}
+
 fn is_org_pair(a: &Name, b: &Name) -> bool {
     a.kind != NameKind::Person && b.kind != NameKind::Person
 }
@@ -923,7 +932,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         if c.sim >= p.strong_pair
             && c.how != "initial"
             && c.how != "truncated"
-            && (c.how != "acronym" || is_org)
+            && (c.how != "acronym" || (is_org && telling_acronym(ta, tb, c)))
             && substantive(ta, c.a)
             && substantive(tb, c.b)
         {
@@ -1049,6 +1058,22 @@ mod tests {
         assert!(score("EMMA TRADING LLC", "ZETA TRADING LLC", org) < 0.5);
         assert!(score("George Bush", "George Habbash", NameKind::Person) < 0.7);
         assert!(score("Smith, John", "John Smith", NameKind::Person) == 1.0);
+    }
+
+    #[test]
+    fn two_letter_acronyms_make_a_hit_only_as_a_whole_name() {
+        let (any, org) = (NameKind::Any, NameKind::Organization);
+        let pair = |a: &str, b: &str| compare_names(&normalize(a, any), &normalize(b, org));
+        // Initials that happen to spell a short word of a longer name are
+        // chance, not evidence: they pair, but make no hit alone.
+        let chance = pair("Mohammed Ali", "LLC MA Tvernefteproduct");
+        assert_eq!(chance.pairs[0].how, "acronym");
+        assert!(chance.score <= 0.5, "{}", chance.score);
+        assert!(pair("MA Trading", "Mohammed Ali Trading").score <= 0.5);
+        // A whole name as its acronym, or three letters and more, do.
+        assert!(pair("BP", "British Petroleum").score >= 0.7);
+        assert!(pair("PLA Trading", "People's Liberation Army Trading").score >= 0.7);
+        assert!(pair("Hassan PLA", "Hassan People's Liberation Army").score >= 0.7);
     }
 
     #[test]
