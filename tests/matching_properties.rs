@@ -223,6 +223,14 @@ fn initials_bound_distinctively_only_between_organisations() {
         // A one-word query against the acronym of a whole listed name,
         // longer than any run of listed words.
         (("PLAF", Org), ("People's Liberation Army Front", Org), true),
+        // Two-letter initials are distinctive only as a whole name, each
+        // way round.
+        (
+            ("Mohammed Ali", Org),
+            ("LLC MA Tvernefteproduct", Org),
+            false,
+        ),
+        (("MA Trading", Org), ("Mohammed Ali Trading", Org), false),
     ];
     for (query, listed, distinctive) in cases {
         let mut names = vec![listed];

@@ -79,6 +79,10 @@ pub struct QueryBound<'q> {
     singles: Vec<usize>,
     /// Those of them that are substantive, as a bit set.
     substantive_singles: u64,
+    /// Query words that as initials could make a distinctive acronym
+    /// (`compare::telling_acronym`): of three letters or more, or the
+    /// whole query.
+    telling: u64,
     /// Per ASCII first byte, the byte lengths of the `singles` beginning
     /// with it, as a bit set (bit 63: 63 or more).
     single_lengths: [u64; 128],
@@ -290,6 +294,10 @@ impl<'q> QueryBound<'q> {
             substantive_singles: singles
                 .iter()
                 .filter(|&&i| is_substantive(t[i].class))
+                .fold(0, |m, &i| m | 1 << i),
+            telling: singles
+                .iter()
+                .filter(|&&i| t[i].text.len() >= 3 || t.len() == 1)
                 .fold(0, |m, &i| m | 1 << i),
             singles,
             spelling: spelling_hash(t),
@@ -540,11 +548,13 @@ impl<'q> QueryBound<'q> {
                 strong |= row.strong;
             }
             // `compare::align` counts initials as an acronym, distinctive
-            // only between names that are not persons'. A word written
-            // together is at least 4 bytes long (`join_lengths`), so a
-            // shorter one equals initials only; a longer one may be
-            // either, and is taken to be written together.
-            let distinctive = (w.len >= 4 || org) && is_substantive(w.class);
+            // only between names that are not persons', and of two letters
+            // only as a whole name. A word written together is at least 4
+            // bytes long (`join_lengths`), so a shorter one equals
+            // initials only; a longer one may be either, and is taken to
+            // be written together.
+            let telling = w.len >= 3 || words.len() == 1;
+            let distinctive = (w.len >= 4 || (org && telling)) && is_substantive(w.class);
             let mut runs = row.runs;
             while runs != 0 {
                 let run = &self.runs[runs.trailing_zeros() as usize];
@@ -578,8 +588,8 @@ impl<'q> QueryBound<'q> {
     /// Pairs whose several words are on the listed side: its runs written
     /// together or as initials, its last word cut short, its acronym; and
     /// whether one of them could be distinctive, as `compare::align`
-    /// judges it (initials only between names that are not persons', a
-    /// stub never). Where a first letter outside ASCII leaves initials
+    /// judges it (initials only between names that are not persons', and
+    /// of two letters only as a whole name; a stub never). Where a first letter outside ASCII leaves initials
     /// unclear, this claims the pair: a bound may err upward, never
     /// downward.
     fn listed_runs(
@@ -630,8 +640,8 @@ impl<'q> QueryBound<'q> {
                         ma |= joined | initials;
                         mb |= span(start, len);
                         let substantive = parts.iter().any(|w| is_substantive(w.class));
-                        let distinctive =
-                            (joined & self.substantive_singles != 0) || (initials != 0 && org);
+                        let distinctive = (joined & self.substantive_singles != 0)
+                            || (initials & self.telling != 0 && org);
                         strong |= substantive && distinctive;
                     }
                 }
