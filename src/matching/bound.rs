@@ -435,7 +435,7 @@ impl<'q> QueryBound<'q> {
         let sketch = &index.sketches[id as usize];
         let words =
             &index.sketch_words[sketch.start as usize..(sketch.start + sketch.len) as usize];
-        if self.compares_all || self.unbounded || words.len() > 64 {
+        if self.compares_all || self.unbounded || sketch.long || words.len() > 64 {
             return 1.0;
         }
         if sketch.spelling == self.spelling && words.len() == self.query.tokens.len() {
@@ -526,7 +526,7 @@ impl<'q> QueryBound<'q> {
         let words =
             &index.sketch_words[sketch.start as usize..(sketch.start + sketch.len) as usize];
         let q = &self.query.tokens;
-        if self.unbounded || words.len() > 64 {
+        if self.unbounded || sketch.long || words.len() > 64 {
             return 1.0;
         }
         if sketch.spelling == self.spelling && words.len() == q.len() {
@@ -742,9 +742,9 @@ impl<'q> QueryBound<'q> {
         for (j, w) in words.iter().enumerate() {
             let class = &self.classes[w.class as usize];
             if mb >> j & 1 != 0 {
-                pb += class.paired.weigh(w.rarity);
+                pb += class.paired.weigh(f64::from(w.rarity));
             } else {
-                ub += class.unpaired.weigh(w.rarity);
+                ub += class.unpaired.weigh(f64::from(w.rarity));
                 cb += u32::from(class.conflicting);
             }
         }

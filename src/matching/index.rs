@@ -33,6 +33,7 @@
 use super::compare::Rarity;
 use super::key_space::{fold, key_len, Counts, Space};
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
+use super::prefetch::prefetch;
 use super::similarity::{
     could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, PreparedWord, Reach, Shape,
 };
@@ -120,18 +121,23 @@ pub struct Sketch {
     pub len: u32,
     /// Not a person's name (acronyms apply).
     pub org: bool,
+    /// Some word is longer than `WordSketch::len` holds: not bounded.
+    pub long: bool,
     /// `compare::spelling_hash` of the name.
     pub spelling: u64,
 }
 
-/// One word of a `Sketch`.
+/// One word of a `Sketch`, in 16 bytes: four to a cache line, as the
+/// bound reads the words of every candidate.
 #[derive(Debug, Clone, Copy)]
 pub struct WordSketch {
     /// Vocabulary id: the full word is `Index::words[vocab]`.
     pub vocab: u32,
-    /// Length of the text in bytes.
-    pub len: u32,
-    pub rarity: f64,
+    /// Length of the text in bytes (saturated: see `Sketch::long`).
+    pub len: u16,
+    /// The token's rarity, to single precision: the bound's margin
+    /// (`search::BOUND_MARGIN`) is far wider than the rounding.
+    pub rarity: f32,
     pub class: TokenClass,
     pub exact_only: bool,
     /// First byte of the text.
@@ -441,8 +447,8 @@ impl Index {
             self.sketch_words
                 .extend(n.name.tokens.iter().map(|t| WordSketch {
                     vocab: t.vocab,
-                    len: key_len(&t.text),
-                    rarity: t.rarity,
+                    len: u16::try_from(key_len(&t.text)).unwrap_or(u16::MAX),
+                    rarity: t.rarity as f32,
                     class: t.class,
                     exact_only: t.exact_only,
                     first: t.first,
@@ -477,6 +483,7 @@ impl Index {
                 start,
                 len: n.name.tokens.len() as u32,
                 org: n.name.kind != NameKind::Person,
+                long: t.iter().any(|w| key_len(&w.text) >= u32::from(u16::MAX)),
                 spelling: super::compare::spelling_hash(&n.name.tokens),
             });
         }
@@ -559,6 +566,29 @@ impl Index {
             sketch.len as usize - 1 + start
         };
         2 * sketch.start as usize + slot
+    }
+
+    /// Ask the memory for what a bound of name `id` reads first, its
+    /// sketch: a search knows its candidates in advance, and reading their
+    /// sketches ahead hides most of the wait (a hint only, never a fault).
+    pub fn prefetch_sketch(&self, id: u32) {
+        if let Some(sketch) = self.sketches.get(id as usize) {
+            prefetch(sketch);
+        }
+    }
+
+    /// Ask the memory for the words and runs of name `id`, read once its
+    /// sketch is in cache (see `prefetch_sketch`).
+    pub fn prefetch_words(&self, id: u32) {
+        let Some(sketch) = self.sketches.get(id as usize) else {
+            return;
+        };
+        if let Some(word) = self.sketch_words.get(sketch.start as usize) {
+            prefetch(word);
+        }
+        if let Some(run) = self.sketch_runs.get(2 * sketch.start as usize) {
+            prefetch(run);
+        }
     }
 
     /// The lengths a query word would need to equal that run (see
@@ -741,7 +771,15 @@ impl Index {
                 continue;
             }
             let word = prepared(floor);
-            for e in fuzzy {
+            for (k, &e) in fuzzy.iter().enumerate() {
+                // Entries and their strings lie scattered: ask ahead.
+                if let Some(ahead) = fuzzy.get(k + 4).and_then(|&a| self.entries.get(a as usize)) {
+                    prefetch(ahead);
+                }
+                if let Some(ahead) = fuzzy.get(k + 2).and_then(|&a| self.entries.get(a as usize)) {
+                    prefetch(ahead.key.as_bytes());
+                    prefetch(ahead.phon.as_bytes());
+                }
                 if std::mem::replace(&mut scratch.seen_entry[e as usize], true) {
                     continue;
                 }

@@ -14,6 +14,7 @@ pub mod countries;
 pub mod identifiers;
 pub mod index;
 mod key_space;
+mod prefetch;
 pub mod sample;
 pub mod search;
 mod word_lookup;

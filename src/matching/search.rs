@@ -21,6 +21,11 @@ use crate::lists::Snapshot;
 /// far below the threshold cannot round up to it.
 const BOUND_MARGIN: f64 = 1e-4;
 
+/// How many candidates ahead a search asks for a sketch, and for the words
+/// of a sketch it asked for before.
+const SKETCH_AHEAD: usize = 8;
+const WORDS_AHEAD: usize = 4;
+
 /// What is known about the party being screened.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Query {
@@ -240,7 +245,16 @@ impl<'s> Matcher<'s> {
             let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds, look_up);
             let memo = &mut scratch.pairs;
             memo.start(self.index.words.len());
-            for &id in &scratch.candidates {
+            let candidates = &scratch.candidates;
+            for (k, &id) in candidates.iter().enumerate() {
+                // Bounds read sketches scattered over the index: ask for
+                // them a few candidates ahead.
+                if let Some(&ahead) = candidates.get(k + SKETCH_AHEAD) {
+                    self.index.prefetch_sketch(ahead);
+                }
+                if let Some(&ahead) = candidates.get(k + WORDS_AHEAD) {
+                    self.index.prefetch_words(ahead);
+                }
                 // Most candidates share one common word: a cheap bound
                 // rules them out before aligning. Entities hit by an
                 // identifier keep their best name for the explanation.
