@@ -26,6 +26,7 @@ use super::compare::{
 };
 use super::index::{Index, Sketch, WordSketch};
 use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
+use super::prefetch::prefetch;
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
@@ -423,6 +424,29 @@ impl<'q> QueryBound<'q> {
             row.stamp = memo.generation;
         }
         Some(*row)
+    }
+
+    /// Whether `rough` bounds anything (the query was looked up).
+    pub fn is_rough(&self) -> bool {
+        !self.compares_all && !self.unbounded
+    }
+
+    /// Ask for what `bound` reads of name `id` beyond its sketch: the row
+    /// and key of each of its words.
+    pub fn prefetch_rows(&self, index: &Index, id: u32, memo: &BoundMemo) {
+        let Some(sketch) = index.sketches.get(id as usize) else {
+            return;
+        };
+        let (start, len) = (sketch.start as usize, sketch.len as usize);
+        for w in index.sketch_words.get(start..start + len).unwrap_or(&[]) {
+            let v = w.vocab as usize;
+            if let Some(row) = memo.rows.get(v) {
+                prefetch(row);
+            }
+            if let Some(key) = index.keys.get(v) {
+                prefetch(key);
+            }
+        }
     }
 
     /// A looser upper bound than `bound`, read from what the lookup found

@@ -773,10 +773,10 @@ impl Index {
             let word = prepared(floor);
             for (k, &e) in fuzzy.iter().enumerate() {
                 // Entries and their strings lie scattered: ask ahead.
-                if let Some(ahead) = fuzzy.get(k + 4).and_then(|&a| self.entries.get(a as usize)) {
+                if let Some(ahead) = fuzzy.get(k + 8).and_then(|&a| self.entries.get(a as usize)) {
                     prefetch(ahead);
                 }
-                if let Some(ahead) = fuzzy.get(k + 2).and_then(|&a| self.entries.get(a as usize)) {
+                if let Some(ahead) = fuzzy.get(k + 4).and_then(|&a| self.entries.get(a as usize)) {
                     prefetch(ahead.key.as_bytes());
                     prefetch(ahead.phon.as_bytes());
                 }

@@ -25,6 +25,7 @@ const BOUND_MARGIN: f64 = 1e-4;
 /// of a sketch it asked for before.
 const SKETCH_AHEAD: usize = 8;
 const WORDS_AHEAD: usize = 4;
+const ROWS_AHEAD: usize = 2;
 
 /// What is known about the party being screened.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -245,26 +246,47 @@ impl<'s> Matcher<'s> {
             let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds, look_up);
             let memo = &mut scratch.pairs;
             memo.start(self.index.words.len());
+            // Entities hit by an identifier keep their best name for the
+            // explanation; the reference scan aligns every name.
+            let below = |bound: f64| bound + BOUND_MARGIN < settings.threshold;
+            let bounded = |id: u32| {
+                scan != Scan::Reference
+                    && !ids.contains_key(&self.index.sketches[id as usize].entity)
+            };
+            // Bounds read sketches scattered over the index: each pass asks
+            // for them a few candidates ahead.
+            if bounds.is_rough() && scan != Scan::Reference {
+                // Most candidates share one common word: the rough bound
+                // rules most out before any word is compared.
+                let candidates = &mut scratch.candidates;
+                let mut kept = 0;
+                for k in 0..candidates.len() {
+                    if let Some(&ahead) = candidates.get(k + SKETCH_AHEAD) {
+                        self.index.prefetch_sketch(ahead);
+                    }
+                    if let Some(&ahead) = candidates.get(k + WORDS_AHEAD) {
+                        self.index.prefetch_words(ahead);
+                    }
+                    let id = candidates[k];
+                    if !bounded(id) || !below(bounds.rough(&self.index, id, &scratch.bounds)) {
+                        candidates[kept] = id;
+                        kept += 1;
+                    }
+                }
+                candidates.truncate(kept);
+            }
             let candidates = &scratch.candidates;
             for (k, &id) in candidates.iter().enumerate() {
-                // Bounds read sketches scattered over the index: ask for
-                // them a few candidates ahead.
                 if let Some(&ahead) = candidates.get(k + SKETCH_AHEAD) {
                     self.index.prefetch_sketch(ahead);
                 }
                 if let Some(&ahead) = candidates.get(k + WORDS_AHEAD) {
                     self.index.prefetch_words(ahead);
                 }
-                // Most candidates share one common word: a cheap bound
-                // rules them out before aligning. Entities hit by an
-                // identifier keep their best name for the explanation.
-                let entity = self.index.sketches[id as usize].entity;
-                let below = |bound: f64| bound + BOUND_MARGIN < settings.threshold;
-                if scan != Scan::Reference
-                    && !ids.contains_key(&entity)
-                    && (below(bounds.rough(&self.index, id, &scratch.bounds))
-                        || below(bounds.bound(&self.index, id, &mut scratch.bounds)))
-                {
+                if let Some(&ahead) = candidates.get(k + ROWS_AHEAD) {
+                    bounds.prefetch_rows(&self.index, ahead, &scratch.bounds);
+                }
+                if bounded(id) && below(bounds.bound(&self.index, id, &mut scratch.bounds)) {
                     continue;
                 }
                 let n = &self.index.names[id as usize];
