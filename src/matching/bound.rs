@@ -437,6 +437,7 @@ impl<'q> QueryBound<'q> {
         let Some(sketch) = index.sketches.get(id as usize) else {
             return;
         };
+        index.prefetch_run_slots(sketch);
         let (start, len) = (sketch.start as usize, sketch.len as usize);
         for w in index.sketch_words.get(start..start + len).unwrap_or(&[]) {
             let v = w.vocab as usize;
@@ -557,6 +558,17 @@ impl<'q> QueryBound<'q> {
             return 1.0; // the same name (or a hash collision: no harm)
         }
         let org = self.org && sketch.org;
+        // The runs that will be read written together: ask for them
+        // before the words are judged.
+        if words.len() >= 2 && !self.singles.is_empty() {
+            for len in 2..=3 {
+                for start in 0..words.len().saturating_sub(len - 1) {
+                    if self.fits_run(index, sketch, words, start, len) {
+                        index.prefetch_run_entry(sketch, start, len);
+                    }
+                }
+            }
+        }
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         for (j, w) in words.iter().enumerate() {
             if !self.compares(index, w, &memo.finds) {

@@ -591,6 +591,26 @@ impl Index {
         }
     }
 
+    /// Ask for the slots of name `id`'s runs in `run_entries`, and where
+    /// `sketch`'s run of `len` words from `start` is kept (for
+    /// `run_text`), once its slot is in cache.
+    pub(crate) fn prefetch_run_slots(&self, sketch: &Sketch) {
+        if let Some(slot) = self.run_entries.get(2 * sketch.start as usize) {
+            prefetch(slot);
+        }
+    }
+
+    pub(crate) fn prefetch_run_entry(&self, sketch: &Sketch, start: usize, len: usize) {
+        let slot = Index::run_slot(sketch, start, len);
+        if let Some(entry) = self
+            .run_entries
+            .get(slot)
+            .and_then(|&e| self.entries.get(e as usize))
+        {
+            prefetch(entry);
+        }
+    }
+
     /// The lengths a query word would need to equal that run (see
     /// `sketch_runs`; 0: none).
     pub(crate) fn run_lengths(&self, sketch: &Sketch, start: usize, len: usize) -> u64 {

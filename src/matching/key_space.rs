@@ -4,6 +4,7 @@
 //! edits of a probe, and a few more for the caller to verify (see the
 //! index's module comment for why the counts hold).
 
+use super::prefetch::prefetch;
 use super::vocab::FastMap;
 
 type Gram = [u8; 3];
@@ -71,6 +72,27 @@ impl NearTable {
                 at += 1;
             }
             self.dir.push(at as u32);
+        }
+    }
+
+    /// Ask for the runs of many hashes before any is read: each lookup is
+    /// two reads at random places (the directory, then the run), and a
+    /// probe looks up dozens of hashes at once.
+    fn prefetch(&self, hashes: &[u64]) {
+        let run = |h: u64| ((h & HASH_HALF) >> (64 - self.bits)) as usize;
+        for &h in hashes {
+            if let Some(at) = self.dir.get(run(h)) {
+                prefetch(at);
+            }
+        }
+        for &h in hashes {
+            if let Some(item) = self
+                .dir
+                .get(run(h))
+                .and_then(|&at| self.items.get(at as usize))
+            {
+                prefetch(item);
+            }
         }
     }
 
@@ -210,6 +232,7 @@ impl Space {
         } else {
             near_hashes(key, &mut hashes);
         }
+        self.near.prefetch(&hashes);
         for h in hashes {
             for packed in self.near.find(h) {
                 let le = (packed >> 24) as usize;
@@ -235,6 +258,8 @@ impl Space {
         two_deletion_hashes(key, &mut hashes);
         hashes.sort_unstable();
         hashes.dedup();
+        self.near.prefetch(&hashes);
+        table.prefetch(&hashes);
         for &h in &hashes {
             for packed in self.near.find(h).chain(table.find(h)) {
                 if two & (1 << (packed >> 24)) != 0 {
