@@ -447,6 +447,12 @@ impl<'q> QueryBound<'q> {
             if let Some(key) = index.keys.get(v) {
                 prefetch(key);
             }
+            // A row not filled yet reads the word itself.
+            if self.compares(index, w, &memo.finds) {
+                if let Some(word) = index.words.get(v) {
+                    prefetch(word);
+                }
+            }
         }
     }
 
