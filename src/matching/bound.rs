@@ -133,6 +133,23 @@ pub struct BoundMemo {
     /// compared.
     finds: Finds,
     lookups: LookupScratch,
+    spare: Spare,
+}
+
+/// The vectors of a finished query's prepared words, kept for the next.
+#[derive(Default)]
+struct Spare {
+    runs: Vec<QueryRun>,
+    spellings: Vec<SpellingFilter>,
+    compounds: Vec<Option<PreparedWord>>,
+}
+
+/// `items` collected into `spare`'s buffer.
+fn reuse<T>(spare: &mut Vec<T>, items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out = std::mem::take(spare);
+    out.clear();
+    out.extend(items);
+    out
 }
 
 impl BoundMemo {
@@ -213,7 +230,10 @@ impl<'q> QueryBound<'q> {
             let floor = (p.min_pair, p.curve);
             lookup.similar(word, floor, &mut memo.lookups, finds);
         }
-        let mut runs = Vec::new();
+        // Prepared words are about a kilobyte each: their vectors are
+        // reused from query to query (see `recycle`).
+        let mut runs = std::mem::take(&mut memo.spare.runs);
+        runs.clear();
         for len in 2..=3 {
             for start in 0..t.len().saturating_sub(len - 1) {
                 let parts = &t[start..start + len];
@@ -323,13 +343,14 @@ impl<'q> QueryBound<'q> {
             names_of,
             singles_of,
             reach: pair_reach(p).into_owned(),
-            spellings: t
-                .iter()
-                .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair))
-                .collect(),
-            compounds: t
-                .iter()
-                .map(|x| {
+            spellings: reuse(
+                &mut memo.spare.spellings,
+                t.iter()
+                    .map(|x| SpellingFilter::new(&x.text, &x.phon, p.curve, p.min_pair)),
+            ),
+            compounds: reuse(
+                &mut memo.spare.compounds,
+                t.iter().map(|x| {
                     takes_compound(x.class, x.exact_only).then(|| {
                         PreparedWord::new(
                             &x.text,
@@ -340,9 +361,18 @@ impl<'q> QueryBound<'q> {
                             p.compound_min,
                         )
                     })
-                })
-                .collect(),
+                }),
+            ),
         }
+    }
+
+    /// Hand the query's prepared words back to `memo` for the next query.
+    pub fn recycle(self, memo: &mut BoundMemo) {
+        memo.spare = Spare {
+            runs: self.runs,
+            spellings: self.spellings,
+            compounds: self.compounds,
+        };
     }
 
     /// What the listed word `v` pairs with. Its key rules out most pairs;

@@ -306,6 +306,7 @@ impl<'s> Matcher<'s> {
                     *slot = (score, id);
                 }
             }
+            bounds.recycle(&mut scratch.bounds);
         }
 
         let mut hits = Vec::new();
