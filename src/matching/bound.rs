@@ -144,10 +144,16 @@ struct Spare {
     compounds: Vec<Option<PreparedWord>>,
 }
 
-/// `items` collected into `spare`'s buffer.
-fn reuse<T>(spare: &mut Vec<T>, items: impl Iterator<Item = T>) -> Vec<T> {
+/// `spare`'s buffer, emptied.
+fn emptied<T>(spare: &mut Vec<T>) -> Vec<T> {
     let mut out = std::mem::take(spare);
     out.clear();
+    out
+}
+
+/// `items` collected into `spare`'s buffer.
+fn reuse<T>(spare: &mut Vec<T>, items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out = emptied(spare);
     out.extend(items);
     out
 }
@@ -232,8 +238,7 @@ impl<'q> QueryBound<'q> {
         }
         // Prepared words are about a kilobyte each: their vectors are
         // reused from query to query (see `recycle`).
-        let mut runs = std::mem::take(&mut memo.spare.runs);
-        runs.clear();
+        let mut runs = emptied(&mut memo.spare.runs);
         for len in 2..=3 {
             for start in 0..t.len().saturating_sub(len - 1) {
                 let parts = &t[start..start + len];
@@ -510,29 +515,19 @@ impl<'q> QueryBound<'q> {
                 mb |= 1 << j;
             }
         }
-        if words.len() >= 2 && !self.singles.is_empty() {
-            for len in 2..=3 {
-                for start in 0..words.len().saturating_sub(len - 1) {
-                    if !self.fits_run(index, sketch, words, start, len) {
-                        continue;
-                    }
-                    // As `listed_runs` asks: the singles of the run's first
-                    // letter, or all where a first letter is not ASCII.
-                    let plain = words[start..start + len].iter().all(|w| w.first.is_ascii());
-                    ma |= if plain {
-                        self.singles_of[usize::from(words[start].first)]
-                    } else {
-                        u64::MAX
-                    };
-                    mb |= span(start, len);
-                }
-            }
-        }
+        self.fitting_runs(index, sketch, words, |start, len| {
+            // As `listed_runs` asks: the singles of the run's first letter,
+            // or all where a first letter is not ASCII.
+            let plain = words[start..start + len].iter().all(|w| w.first.is_ascii());
+            ma |= if plain {
+                self.singles_of[usize::from(words[start].first)]
+            } else {
+                u64::MAX
+            };
+            mb |= span(start, len);
+        });
         // A stub is completed only by a name word of its first letter.
-        if let Some(stub) = words
-            .last()
-            .filter(|w| may_be_stub(words.len(), w.class, w.exact_only, w.len as usize))
-        {
+        if let Some(stub) = Self::listed_stub(words) {
             let names = self.names_of[usize::from(stub.first)];
             if names != 0 {
                 ma |= names;
@@ -546,27 +541,43 @@ impl<'q> QueryBound<'q> {
         self.finish(words, ma, mb, true)
     }
 
-    /// Whether the listed run of `len` words from `start` could be written
-    /// together or stand as initials, and some single query word begins as
-    /// it does and is of a length it could equal. Written together or as
-    /// initials, a run keeps its first letter and about its length
-    /// (initials: one byte a word): most fit no single query word, most by
-    /// their first letter alone, known before the run is read.
-    fn fits_run(
+    /// Call `each` with the (start, length) of every listed run that could
+    /// be written together or stand as initials, and that some single
+    /// query word begins as and is of a length it could equal. Written
+    /// together or as initials, a run keeps its first letter and about its
+    /// length (initials: one byte a word): most fit no single query word,
+    /// most by their first letter alone, known before the run is read.
+    fn fitting_runs(
         &self,
         index: &Index,
         sketch: &Sketch,
         words: &[WordSketch],
-        start: usize,
-        len: usize,
-    ) -> bool {
-        let first = words[start].first;
-        let lengths = if first.is_ascii() {
-            self.single_lengths[usize::from(first)]
-        } else {
-            u64::MAX
-        };
-        lengths != 0 && lengths & index.run_lengths(sketch, start, len) != 0
+        mut each: impl FnMut(usize, usize),
+    ) {
+        if words.len() < 2 || self.singles.is_empty() {
+            return;
+        }
+        for len in 2..=3 {
+            let starts = words.len().saturating_sub(len - 1);
+            for (start, w) in words.iter().enumerate().take(starts) {
+                let first = w.first;
+                let lengths = if first.is_ascii() {
+                    self.single_lengths[usize::from(first)]
+                } else {
+                    u64::MAX
+                };
+                if lengths != 0 && lengths & index.run_lengths(sketch, start, len) != 0 {
+                    each(start, len);
+                }
+            }
+        }
+    }
+
+    /// The last listed word, where it may be a name cut short.
+    fn listed_stub(words: &[WordSketch]) -> Option<&WordSketch> {
+        words
+            .last()
+            .filter(|w| may_be_stub(words.len(), w.class, w.exact_only, w.len as usize))
     }
 
     /// The listed words a one-word query spells the acronym of, between
@@ -596,15 +607,9 @@ impl<'q> QueryBound<'q> {
         let org = self.org && sketch.org;
         // The runs that will be read written together: ask for them
         // before the words are judged.
-        if words.len() >= 2 && !self.singles.is_empty() {
-            for len in 2..=3 {
-                for start in 0..words.len().saturating_sub(len - 1) {
-                    if self.fits_run(index, sketch, words, start, len) {
-                        index.prefetch_run_entry(sketch, start, len);
-                    }
-                }
-            }
-        }
+        self.fitting_runs(index, sketch, words, |start, len| {
+            index.prefetch_run_entry(sketch, start, len);
+        });
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
         for (j, w) in words.iter().enumerate() {
             if !self.compares(index, w, &memo.finds) {
@@ -674,55 +679,45 @@ impl<'q> QueryBound<'q> {
     ) -> (u64, u64, bool) {
         let q = &self.query.tokens;
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
-        if words.len() >= 2 && !self.singles.is_empty() {
-            for len in 2..=3 {
-                for start in 0..words.len().saturating_sub(len - 1) {
-                    if !self.fits_run(index, sketch, words, start, len) {
-                        continue;
-                    }
-                    let first = words[start].first;
-                    let parts = &words[start..start + len];
-                    let total: usize = parts.iter().map(|w| w.len as usize).sum();
-                    // Every word begins with an ASCII byte: initials are one
-                    // byte a word.
-                    let plain = parts.iter().all(|w| w.first.is_ascii());
-                    let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
-                    let mut initials = 0u64;
-                    let mut joinable = 0u64;
-                    for &i in &self.singles {
-                        let t = &q[i];
-                        // Written together or as plain initials, the run
-                        // begins as the word does.
-                        if plain && t.first != first {
-                            continue;
-                        }
-                        if could_join(t.text.len(), t.first, total, first) {
-                            joinable |= 1 << i;
-                        } else if no_particle && spells(&t.text, parts.iter()) {
-                            initials |= 1 << i;
-                        }
-                    }
-                    let joined = if joinable != 0 {
-                        let kept = || index.run_text(sketch, start, len);
-                        self.joins(index, parts, kept, joinable, memo)
-                    } else {
-                        0
-                    };
-                    if joined | initials != 0 {
-                        ma |= joined | initials;
-                        mb |= span(start, len);
-                        let substantive = parts.iter().any(|w| is_substantive(w.class));
-                        let distinctive = (joined & self.substantive_singles != 0)
-                            || (initials & self.telling != 0 && org);
-                        strong |= substantive && distinctive;
-                    }
+        self.fitting_runs(index, sketch, words, |start, len| {
+            let first = words[start].first;
+            let parts = &words[start..start + len];
+            let total: usize = parts.iter().map(|w| w.len as usize).sum();
+            // Every word begins with an ASCII byte: initials are one
+            // byte a word.
+            let plain = parts.iter().all(|w| w.first.is_ascii());
+            let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
+            let mut initials = 0u64;
+            let mut joinable = 0u64;
+            for &i in &self.singles {
+                let t = &q[i];
+                // Written together or as plain initials, the run
+                // begins as the word does.
+                if plain && t.first != first {
+                    continue;
+                }
+                if could_join(t.text.len(), t.first, total, first) {
+                    joinable |= 1 << i;
+                } else if no_particle && spells(&t.text, parts.iter()) {
+                    initials |= 1 << i;
                 }
             }
-        }
-        let stub = words
-            .last()
-            .filter(|w| may_be_stub(words.len(), w.class, w.exact_only, w.len as usize))
-            .and_then(|w| index.words.get(w.vocab as usize));
+            let joined = if joinable != 0 {
+                let kept = || index.run_text(sketch, start, len);
+                self.joins(index, parts, kept, joinable, memo)
+            } else {
+                0
+            };
+            if joined | initials != 0 {
+                ma |= joined | initials;
+                mb |= span(start, len);
+                let substantive = parts.iter().any(|w| is_substantive(w.class));
+                let distinctive = (joined & self.substantive_singles != 0)
+                    || (initials & self.telling != 0 && org);
+                strong |= substantive && distinctive;
+            }
+        });
+        let stub = Self::listed_stub(words).and_then(|w| index.words.get(w.vocab as usize));
         if let Some(stub) = stub {
             for (i, t) in q.iter().enumerate() {
                 if completes_stub(t.class, &t.text, &stub.text) {

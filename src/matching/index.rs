@@ -83,6 +83,11 @@ impl Entry {
 /// No entry (see `Index::sketch_runs`).
 const NO_ENTRY: u32 = u32::MAX;
 
+/// How many candidates ahead a search asks for a sketch, and for the words
+/// and runs of a sketch it asked for before (`Index::read_ahead`).
+const SKETCH_AHEAD: usize = 8;
+const WORDS_AHEAD: usize = 4;
+
 /// How often each token occurs across the indexed names: rare tokens are
 /// strong evidence, common ones (`mohammed`, `trading`) weak.
 #[derive(Default)]
@@ -568,19 +573,22 @@ impl Index {
         2 * sketch.start as usize + slot
     }
 
-    /// Ask the memory for what a bound of name `id` reads first, its
-    /// sketch: a search knows its candidates in advance, and reading their
-    /// sketches ahead hides most of the wait (a hint only, never a fault).
-    pub fn prefetch_sketch(&self, id: u32) {
-        if let Some(sketch) = self.sketches.get(id as usize) {
+    /// While at candidate `k` of `candidates`, ask for the sketch of the
+    /// one `SKETCH_AHEAD` on, and the words and runs of the one
+    /// `WORDS_AHEAD` on (whose sketch was asked for before): a search knows
+    /// its candidates in advance, and reading ahead hides most of the wait
+    /// for memory (a hint only, never a fault).
+    pub fn read_ahead(&self, candidates: &[u32], k: usize) {
+        if let Some(sketch) = candidates
+            .get(k + SKETCH_AHEAD)
+            .and_then(|&id| self.sketches.get(id as usize))
+        {
             prefetch(sketch);
         }
-    }
-
-    /// Ask the memory for the words and runs of name `id`, read once its
-    /// sketch is in cache (see `prefetch_sketch`).
-    pub fn prefetch_words(&self, id: u32) {
-        let Some(sketch) = self.sketches.get(id as usize) else {
+        let Some(sketch) = candidates
+            .get(k + WORDS_AHEAD)
+            .and_then(|&id| self.sketches.get(id as usize))
+        else {
             return;
         };
         if let Some(word) = self.sketch_words.get(sketch.start as usize) {
@@ -591,15 +599,15 @@ impl Index {
         }
     }
 
-    /// Ask for the slots of name `id`'s runs in `run_entries`, and where
-    /// `sketch`'s run of `len` words from `start` is kept (for
-    /// `run_text`), once its slot is in cache.
+    /// Ask for the slots of `sketch`'s runs in `run_entries`.
     pub(crate) fn prefetch_run_slots(&self, sketch: &Sketch) {
         if let Some(slot) = self.run_entries.get(2 * sketch.start as usize) {
             prefetch(slot);
         }
     }
 
+    /// Ask for the entry keeping `sketch`'s run of `len` words from
+    /// `start` written together (`run_text`), once its slot is in cache.
     pub(crate) fn prefetch_run_entry(&self, sketch: &Sketch, start: usize, len: usize) {
         let slot = Index::run_slot(sketch, start, len);
         if let Some(entry) = self

@@ -79,16 +79,15 @@ impl NearTable {
     /// two reads at random places (the directory, then the run), and a
     /// probe looks up dozens of hashes at once.
     fn prefetch(&self, hashes: &[u64]) {
-        let run = |h: u64| ((h & HASH_HALF) >> (64 - self.bits)) as usize;
         for &h in hashes {
-            if let Some(at) = self.dir.get(run(h)) {
+            if let Some(at) = self.dir.get(self.run_of(h)) {
                 prefetch(at);
             }
         }
         for &h in hashes {
             if let Some(item) = self
                 .dir
-                .get(run(h))
+                .get(self.run_of(h))
                 .and_then(|&at| self.items.get(at as usize))
             {
                 prefetch(item);
@@ -96,10 +95,15 @@ impl NearTable {
         }
     }
 
+    /// The run of `items` (its index in `dir`) that `hash` is filed in.
+    fn run_of(&self, hash: u64) -> usize {
+        ((hash & HASH_HALF) >> (64 - self.bits)) as usize
+    }
+
     /// The packed entries filed under the upper half of `hash`.
     fn find(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
         let h = hash & HASH_HALF;
-        let run = (h >> (64 - self.bits)) as usize;
+        let run = self.run_of(hash);
         let items = match (self.dir.get(run), self.dir.get(run + 1)) {
             (Some(&from), Some(&to)) => &self.items[from as usize..to as usize],
             _ => &[],

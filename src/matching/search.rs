@@ -21,10 +21,8 @@ use crate::lists::Snapshot;
 /// far below the threshold cannot round up to it.
 const BOUND_MARGIN: f64 = 1e-4;
 
-/// How many candidates ahead a search asks for a sketch, and for the words
-/// of a sketch it asked for before.
-const SKETCH_AHEAD: usize = 8;
-const WORDS_AHEAD: usize = 4;
+/// How many candidates ahead a search asks for what its bound reads of
+/// words beyond their sketch (see `Index::read_ahead` for the sketch).
 const ROWS_AHEAD: usize = 2;
 
 /// What is known about the party being screened.
@@ -261,12 +259,7 @@ impl<'s> Matcher<'s> {
                 let candidates = &mut scratch.candidates;
                 let mut kept = 0;
                 for k in 0..candidates.len() {
-                    if let Some(&ahead) = candidates.get(k + SKETCH_AHEAD) {
-                        self.index.prefetch_sketch(ahead);
-                    }
-                    if let Some(&ahead) = candidates.get(k + WORDS_AHEAD) {
-                        self.index.prefetch_words(ahead);
-                    }
+                    self.index.read_ahead(candidates, k);
                     let id = candidates[k];
                     if !bounded(id) || !below(bounds.rough(&self.index, id, &scratch.bounds)) {
                         candidates[kept] = id;
@@ -277,12 +270,7 @@ impl<'s> Matcher<'s> {
             }
             let candidates = &scratch.candidates;
             for (k, &id) in candidates.iter().enumerate() {
-                if let Some(&ahead) = candidates.get(k + SKETCH_AHEAD) {
-                    self.index.prefetch_sketch(ahead);
-                }
-                if let Some(&ahead) = candidates.get(k + WORDS_AHEAD) {
-                    self.index.prefetch_words(ahead);
-                }
+                self.index.read_ahead(candidates, k);
                 if let Some(&ahead) = candidates.get(k + ROWS_AHEAD) {
                     bounds.prefetch_rows(&self.index, ahead, &scratch.bounds);
                 }
