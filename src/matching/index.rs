@@ -30,6 +30,8 @@
 //! names without a distinctive pair are capped at exactly 0.5, so at or
 //! below 0.5 the search scores every name).
 
+use rayon::prelude::*;
+
 use super::compare::Rarity;
 use super::key_space::{fold, key_len, Counts, Space};
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
@@ -80,6 +82,27 @@ impl Entry {
     }
 }
 
+/// Which key of an entry a key space files.
+#[derive(Clone, Copy)]
+enum KeyOf {
+    Spelling,
+    Phonetic,
+    Skeleton,
+    /// The skeleton, of entries written in an abjad only.
+    AbjadSkeleton,
+}
+
+impl KeyOf {
+    fn key(self, entry: &Entry) -> Option<String> {
+        match self {
+            KeyOf::Spelling => Some(fold(&entry.key)),
+            KeyOf::Phonetic => Some(fold(&entry.phon)),
+            KeyOf::Skeleton => Some(skeleton(&entry.key)),
+            KeyOf::AbjadSkeleton => entry.abjad.then(|| skeleton(&entry.key)),
+        }
+    }
+}
+
 /// No entry (see `Index::sketch_runs`).
 const NO_ENTRY: u32 = u32::MAX;
 
@@ -108,6 +131,8 @@ impl Rarity for TokenStats {
 #[derive(Default)]
 struct Shelf {
     exact: FastMap<String, u32>,
+    /// The shelf's entries, in the order they were made.
+    entries: Vec<u32>,
     raw: Space,
     phon: Space,
     skel: Space,
@@ -227,6 +252,10 @@ pub struct Index {
     shares: Shares,
     /// The vocabulary, searchable from a query (see `word_lookup`).
     pub(crate) lookup: WordLookup,
+    /// Per listed word (token entry), the entries its probe finds, made at
+    /// build (`partners`): most query words are listed words.
+    partners: FastMap<u32, (u32, u32)>,
+    partner_ids: Vec<u32>,
 }
 
 /// Reusable per-thread buffers for probing.
@@ -283,7 +312,11 @@ enum Unit {
 }
 
 /// Everything of a name that can take part in a strong pair.
-fn units(name: &Name, out: &mut Vec<(String, bool, Unit)>) {
+/// A query's or a listed name's unit to look up: key, written in an
+/// abjad, kind.
+type Probe = (String, bool, Unit);
+
+fn units(name: &Name, out: &mut Vec<Probe>) {
     out.clear();
     let t = &name.tokens;
     out.push((name.key(), false, Unit::Whole));
@@ -380,14 +413,30 @@ impl Index {
             stats: TokenStats::default(),
             shares: Shares::new(),
             lookup: WordLookup::default(),
+            partners: FastMap::default(),
+            partner_ids: Vec::new(),
         };
-        let mut buf = Vec::new();
-        for (entity, form, text, kind) in names {
-            for variant in super::compare::variants(text) {
-                let name = normalize(variant, kind);
-                if name.tokens.is_empty() {
-                    continue;
-                }
+        // Normalising is the costly part and pure: every core takes a share.
+        let listed: Vec<(u32, Form, &str, NameKind)> = names.into_iter().collect();
+        let prepared: Vec<Vec<(&str, Name, Vec<Probe>)>> = listed
+            .par_iter()
+            .map(|&(_, _, text, kind)| {
+                super::compare::variants(text)
+                    .into_iter()
+                    .map(|variant| {
+                        let name = normalize(variant, kind);
+                        let mut found = Vec::new();
+                        if !name.tokens.is_empty() {
+                            units(&name, &mut found);
+                        }
+                        (variant, name, found)
+                    })
+                    .filter(|(_, name, _)| !name.tokens.is_empty())
+                    .collect()
+            })
+            .collect();
+        for (&(entity, form, _, _), variants) in listed.iter().zip(prepared) {
+            for (variant, name, found) in variants {
                 let id = index.names.len() as u32;
                 if !matches!(form, Form::Weak(_)) {
                     index.stats.names += 1;
@@ -396,11 +445,15 @@ impl Index {
                     distinct.sort_unstable();
                     distinct.dedup();
                     for t in distinct {
-                        *index.stats.df.entry(t.to_owned()).or_default() += 1;
+                        match index.stats.df.get_mut(t) {
+                            Some(df) => *df += 1,
+                            None => {
+                                index.stats.df.insert(t.to_owned(), 1);
+                            }
+                        }
                     }
                 }
-                units(&name, &mut buf);
-                for (key, abjad, unit) in buf.drain(..) {
+                for (key, abjad, unit) in found {
                     index.add_entry(key, abjad, unit, id);
                 }
                 index.names.push(IndexedName {
@@ -414,32 +467,90 @@ impl Index {
         for e in &mut index.entries {
             e.names.dedup();
         }
-        let mut spaces: Vec<&mut Space> = Vec::new();
-        for shelf in [
-            &mut index.tokens,
-            &mut index.joined,
-            &mut index.initials,
-            &mut index.whole,
-        ] {
-            for space in [
-                &mut shelf.raw,
-                &mut shelf.phon,
-                &mut shelf.skel,
-                &mut shelf.skel_abjad,
-            ] {
-                spaces.push(space);
-            }
-        }
-        // Filing is independent per key space: use every core.
-        rayon::scope(|scope| {
-            for space in spaces {
-                scope.spawn(move |_| space.freeze());
-            }
-        });
-        index.number_words();
-        index.lookup = WordLookup::build(&index.words);
-        index.sketch();
+        index.file_entries_and_sketch();
+        index.find_partners();
         index
+    }
+
+    /// Probe every listed word once, on all cores: most words of a query
+    /// are listed words, and a word met for the first time costs a probe
+    /// (trigram counts and verification) as dear as the rest of a search.
+    fn find_partners(&mut self) {
+        let mut words: Vec<u32> = self.tokens.exact.values().copied().collect();
+        words.sort_unstable();
+        let found: Vec<Vec<u32>> = words
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &e| {
+                self.ready(scratch);
+                let entry = &self.entries[e as usize];
+                self.probe(&entry.key, entry.abjad, Unit::Token, scratch)
+            })
+            .collect();
+        for (e, ids) in words.into_iter().zip(found) {
+            let start = self.partner_ids.len() as u32;
+            self.partner_ids.extend(ids);
+            let n = self.partner_ids.len() as u32 - start;
+            self.partners.insert(e, (start, n));
+        }
+        self.partner_ids.shrink_to_fit();
+    }
+
+    /// The rest of the build, with each shelf's entries filed in its key
+    /// spaces (spelling and phonetic key for words and runs, consonant
+    /// skeletons for words) meanwhile: filing reads only the entries and
+    /// is independent per space, one task each.
+    fn file_entries_and_sketch(&mut self) {
+        let entries = std::mem::take(&mut self.entries);
+        let mut shelves: Vec<(Unit, Vec<u32>, [Space; 4])> = Vec::new();
+        for unit in [Unit::Token, Unit::Joined, Unit::Initials, Unit::Whole] {
+            let shelf = self.shelf_mut(unit);
+            let spaces = [
+                std::mem::take(&mut shelf.raw),
+                std::mem::take(&mut shelf.phon),
+                std::mem::take(&mut shelf.skel),
+                std::mem::take(&mut shelf.skel_abjad),
+            ];
+            shelves.push((unit, std::mem::take(&mut shelf.entries), spaces));
+        }
+        rayon::join(
+            || {
+                rayon::scope(|scope| {
+                    for (unit, ids, spaces) in &mut shelves {
+                        let spelled = matches!(unit, Unit::Token | Unit::Joined);
+                        let token = *unit == Unit::Token;
+                        let keys = [
+                            spelled.then_some(KeyOf::Spelling),
+                            spelled.then_some(KeyOf::Phonetic),
+                            token.then_some(KeyOf::Skeleton),
+                            token.then_some(KeyOf::AbjadSkeleton),
+                        ];
+                        for (space, key_of) in spaces.iter_mut().zip(keys) {
+                            let (ids, entries) = (&ids[..], &entries[..]);
+                            scope.spawn(move |_| {
+                                for &e in ids.iter().filter(|_| key_of.is_some()) {
+                                    if let Some(key) =
+                                        key_of.and_then(|k| k.key(&entries[e as usize]))
+                                    {
+                                        space.add(&key, e);
+                                    }
+                                }
+                                space.freeze();
+                            });
+                        }
+                    }
+                });
+            },
+            || {
+                self.number_words();
+                self.lookup = WordLookup::build(&self.words);
+                self.sketch();
+            },
+        );
+        self.entries = entries;
+        for (unit, _, [raw, phon, skel, skel_abjad]) in shelves {
+            let shelf = self.shelf_mut(unit);
+            (shelf.raw, shelf.phon, shelf.skel, shelf.skel_abjad) = (raw, phon, skel, skel_abjad);
+        }
     }
 
     fn sketch(&mut self) {
@@ -524,14 +635,17 @@ impl Index {
         }
     }
 
-    fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
-        let shelf = match unit {
+    fn shelf_mut(&mut self, unit: Unit) -> &mut Shelf {
+        match unit {
             Unit::Token => &mut self.tokens,
             Unit::Joined => &mut self.joined,
             Unit::Initials => &mut self.initials,
             Unit::Whole => &mut self.whole,
-        };
-        if let Some(&e) = shelf.exact.get(&key) {
+        }
+    }
+
+    fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
+        if let Some(&e) = self.shelf_mut(unit).exact.get(&key) {
             let names = &mut self.entries[e as usize].names;
             if names.last() != Some(&name) {
                 names.push(name);
@@ -539,17 +653,6 @@ impl Index {
             return;
         }
         let e = self.entries.len() as u32;
-        if matches!(unit, Unit::Token | Unit::Joined) {
-            shelf.raw.add(&fold(&key), e);
-            shelf.phon.add(&fold(&phonetic(&key)), e);
-        }
-        if unit == Unit::Token {
-            let sk = skeleton(&key);
-            shelf.skel.add(&sk, e);
-            if abjad {
-                shelf.skel_abjad.add(&sk, e);
-            }
-        }
         let phon = phonetic(&key);
         self.entries.push(Entry {
             letters: letter_mask(&key),
@@ -559,6 +662,8 @@ impl Index {
             abjad,
             names: vec![name],
         });
+        let shelf = self.shelf_mut(unit);
+        shelf.entries.push(e);
         shelf.exact.insert(key, e);
     }
 
@@ -649,30 +754,24 @@ impl Index {
         if scratch.seen_names.len() < words {
             scratch.seen_names.resize(words, 0);
         }
-        scratch.counting.ready(self.entries.len());
-        if scratch.seen_entry.len() < self.entries.len() {
-            scratch.seen_entry.resize(self.entries.len(), false);
-        }
+        self.ready(scratch);
         let mut probes = Vec::new();
         units(query, &mut probes);
         for (key, abjad, unit) in probes {
+            // A query's initials pair distinctively only with names that
+            // are not persons'.
+            let only_orgs = unit == Unit::Initials;
+            if let Some(found) = self.listed_partners(&key, abjad, unit) {
+                self.mark(found, only_orgs, &mut scratch.seen_names);
+                continue;
+            }
             let tag = unit as u8 | (u8::from(abjad) << 2);
             let cache_key = (key, tag);
             let entries = match scratch.cache.remove(&cache_key) {
                 Some(v) => v,
                 None => self.probe(&cache_key.0, abjad, unit, scratch),
             };
-            // A query's initials pair distinctively only with names that
-            // are not persons'.
-            let only_orgs = unit == Unit::Initials;
-            for &e in &entries {
-                for &n in &self.entries[e as usize].names {
-                    let (word, bit) = (n as usize / 64, 1 << (n % 64));
-                    if !only_orgs || self.org_names[word] & bit != 0 {
-                        scratch.seen_names[word] |= bit;
-                    }
-                }
-            }
+            self.mark(&entries, only_orgs, &mut scratch.seen_names);
             if scratch.cache.len() >= CACHE_LIMIT {
                 scratch.cache.clear();
             }
@@ -685,6 +784,41 @@ impl Index {
                     .candidates
                     .push((w * 64) as u32 + left.trailing_zeros());
                 left &= left - 1;
+            }
+        }
+    }
+
+    /// Make `scratch`'s per-entry buffers room for every entry.
+    fn ready(&self, scratch: &mut Scratch) {
+        scratch.counting.ready(self.entries.len());
+        if scratch.seen_entry.len() < self.entries.len() {
+            scratch.seen_entry.resize(self.entries.len(), false);
+        }
+    }
+
+    /// What the probe of a query word finds, where it is a listed word
+    /// probed at build (`find_partners`).
+    fn listed_partners(&self, key: &str, abjad: bool, unit: Unit) -> Option<&[u32]> {
+        if unit != Unit::Token {
+            return None;
+        }
+        let e = *self.tokens.exact.get(key)?;
+        if self.entries[e as usize].abjad != abjad {
+            return None;
+        }
+        let &(start, n) = self.partners.get(&e)?;
+        self.partner_ids.get(start as usize..(start + n) as usize)
+    }
+
+    /// Mark the names of `entries` (only those not persons' with
+    /// `only_orgs`) in `seen`, one bit a name.
+    fn mark(&self, entries: &[u32], only_orgs: bool, seen: &mut [u64]) {
+        for &e in entries {
+            for &n in &self.entries[e as usize].names {
+                let (word, bit) = (n as usize / 64, 1 << (n % 64));
+                if !only_orgs || self.org_names[word] & bit != 0 {
+                    seen[word] |= bit;
+                }
             }
         }
     }

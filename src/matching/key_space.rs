@@ -149,6 +149,36 @@ fn near_hash(key: &[u8], skip: [usize; 2]) -> u64 {
     h ^ h >> 33
 }
 
+/// Sort (trigram, key length, entry) triples; packed into integers where
+/// they fit, which sort in a fraction of the time tuples take.
+fn sort_pending(pending: &mut Vec<(Gram, u32, u32)>) {
+    if !pending
+        .iter()
+        .all(|&(_, len, e)| len < 1 << 16 && e < 1 << 24)
+    {
+        pending.sort_unstable();
+        return;
+    }
+    let mut packed: Vec<u64> = pending
+        .iter()
+        .map(|&(g, len, e)| {
+            u64::from(u32::from_be_bytes([0, g[0], g[1], g[2]])) << 40
+                | u64::from(len) << 24
+                | u64::from(e)
+        })
+        .collect();
+    packed.sort_unstable();
+    pending.clear();
+    pending.extend(packed.into_iter().map(|x| {
+        let g = ((x >> 40) as u32).to_be_bytes();
+        (
+            [g[1], g[2], g[3]],
+            (x >> 24) as u32 & 0xffff,
+            x as u32 & 0xff_ffff,
+        )
+    }));
+}
+
 /// The hashes of `key` and of its distinct one-byte deletions (deleting
 /// any byte of a run of equal bytes gives the same key).
 fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
@@ -208,7 +238,7 @@ impl Space {
 
     pub(crate) fn freeze(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable();
+        sort_pending(&mut pending);
         self.ids = Vec::with_capacity(pending.len());
         for gram in pending.chunk_by(|x, y| x.0 == y.0) {
             let first = self.lengths.len() as u32;
