@@ -284,3 +284,28 @@ fn looking_up_listed_words_finds_variants_and_acronyms() {
         );
     }
 }
+
+#[test]
+fn runs_written_together_are_bounded() {
+    use NameKind::Organization as Org;
+    let filler = [("Hassan Trading", Org), ("Xyzzy Holdings", Org)];
+    // A query run against a listed name's word (`alqaida`) and against a
+    // listed generic word (`international`).
+    let cases = [
+        (("Al Qaida Network", Org), ("Alqaida Network", Org)),
+        (
+            ("Inter National Bank Xyzzy", Org),
+            ("International Bank Xyzzy", Org),
+        ),
+    ];
+    for (query, listed) in cases {
+        let mut names = vec![listed];
+        names.extend(filler);
+        let (bound, score) = bounds_and_scores(query, &names)[0];
+        assert!(score > 0.7, "{query:?} / {listed:?} scores {score}");
+        assert!(
+            bound + 1e-4 >= score,
+            "{query:?} / {listed:?}: bound {bound} below {score}"
+        );
+    }
+}
