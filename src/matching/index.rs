@@ -131,13 +131,20 @@ impl Rarity for TokenStats {
 #[derive(Default)]
 struct Shelf {
     exact: FastMap<String, u32>,
-    /// The shelf's entries, in the order they were made.
-    entries: Vec<u32>,
     raw: Space,
     phon: Space,
     skel: Space,
     /// Skeletons of entries written in an abjad, for Latin probes.
     skel_abjad: Space,
+}
+
+impl Shelf {
+    /// The shelf's entries, in the order they were made.
+    fn entry_ids(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = self.exact.values().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
 }
 
 /// What a search's score bound reads of a listed name (see `bound`),
@@ -252,8 +259,9 @@ pub struct Index {
     shares: Shares,
     /// The vocabulary, searchable from a query (see `word_lookup`).
     pub(crate) lookup: WordLookup,
-    /// Per listed word (token entry), the entries its probe finds, made at
-    /// build (`partners`): most query words are listed words.
+    /// Per listed word (token entry), the span of `partner_ids` holding
+    /// the entries its probe finds, made at build (`find_partners`): most
+    /// query words are listed words.
     partners: FastMap<u32, (u32, u32)>,
     partner_ids: Vec<u32>,
 }
@@ -423,15 +431,15 @@ impl Index {
             .map(|&(_, _, text, kind)| {
                 super::compare::variants(text)
                     .into_iter()
-                    .map(|variant| {
+                    .filter_map(|variant| {
                         let name = normalize(variant, kind);
-                        let mut found = Vec::new();
-                        if !name.tokens.is_empty() {
-                            units(&name, &mut found);
+                        if name.tokens.is_empty() {
+                            return None;
                         }
-                        (variant, name, found)
+                        let mut found = Vec::new();
+                        units(&name, &mut found);
+                        Some((variant, name, found))
                     })
-                    .filter(|(_, name, _)| !name.tokens.is_empty())
                     .collect()
             })
             .collect();
@@ -476,8 +484,7 @@ impl Index {
     /// are listed words, and a word met for the first time costs a probe
     /// (trigram counts and verification) as dear as the rest of a search.
     fn find_partners(&mut self) {
-        let mut words: Vec<u32> = self.tokens.exact.values().copied().collect();
-        words.sort_unstable();
+        let words = self.tokens.entry_ids();
         let found: Vec<Vec<u32>> = words
             .par_iter()
             .map_init(Scratch::default, |scratch, &e| {
@@ -510,7 +517,7 @@ impl Index {
                 std::mem::take(&mut shelf.skel),
                 std::mem::take(&mut shelf.skel_abjad),
             ];
-            shelves.push((unit, std::mem::take(&mut shelf.entries), spaces));
+            shelves.push((unit, shelf.entry_ids(), spaces));
         }
         rayon::join(
             || {
@@ -527,11 +534,11 @@ impl Index {
                         for (space, key_of) in spaces.iter_mut().zip(keys) {
                             let (ids, entries) = (&ids[..], &entries[..]);
                             scope.spawn(move |_| {
-                                for &e in ids.iter().filter(|_| key_of.is_some()) {
-                                    if let Some(key) =
-                                        key_of.and_then(|k| k.key(&entries[e as usize]))
-                                    {
-                                        space.add(&key, e);
+                                if let Some(key_of) = key_of {
+                                    for &e in ids {
+                                        if let Some(key) = key_of.key(&entries[e as usize]) {
+                                            space.add(&key, e);
+                                        }
                                     }
                                 }
                                 space.freeze();
@@ -662,9 +669,7 @@ impl Index {
             abjad,
             names: vec![name],
         });
-        let shelf = self.shelf_mut(unit);
-        shelf.entries.push(e);
-        shelf.exact.insert(key, e);
+        self.shelf_mut(unit).exact.insert(key, e);
     }
 
     /// The slot of the run of `len` words (2 or 3) from word `start` of

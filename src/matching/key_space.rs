@@ -573,12 +573,11 @@ mod tests {
                 (g, rng.below(70_000) as u32, rng.below(1 << 24) as u32)
             })
             .collect();
+        triples.retain(|&(g, l, e)| pack_gram(g, l, e).is_some());
         let mut packed: Vec<u64> = triples
             .iter()
-            .map(|&(g, l, e)| pack_gram(g, l, e).unwrap_or(u64::MAX))
-            .filter(|&x| x != u64::MAX)
+            .filter_map(|&(g, l, e)| pack_gram(g, l, e))
             .collect();
-        triples.retain(|&(g, l, e)| pack_gram(g, l, e).is_some());
         assert!(triples.len() > 500);
         triples.sort_unstable();
         packed.sort_unstable();
