@@ -121,18 +121,20 @@ proptest! {
     ) {
         // Several listed names make the word weights uneven, as list
         // statistics do.
-        let index = Index::build(
-            listed
-                .iter()
-                .enumerate()
-                .map(|(i, (text, kind))| (i as u32, Form::Primary, text.as_str(), *kind)),
-        );
+        let listed: Vec<(&str, NameKind)> = listed.iter().map(|(t, k)| (t.as_str(), *k)).collect();
+        let index = index_of(&listed);
         let mut query = normalize(&a, k);
         index.stats.apply(&mut query);
         prop_assume!(!query.tokens.is_empty());
         let looked_up = bounds_of(&query, &index, true);
         let compared_all = bounds_of(&query, &index, false);
         let rough = rough_bounds_of(&query, &index);
+        // Pairs judged at build give the bounds comparing them would.
+        let mut tabled = index_of(&listed);
+        tabled.table_every_word();
+        let tabled_looked_up = bounds_of(&query, &tabled, true);
+        let tabled_compared_all = bounds_of(&query, &tabled, false);
+        let tabled_rough = rough_bounds_of(&query, &tabled);
         for (id, listed) in index.names.iter().enumerate() {
             let score = align(&query, &listed.name, &PARAMS).score;
             let bound = looked_up[id];
@@ -140,8 +142,15 @@ proptest! {
                 bound + 1e-4 >= score,
                 "{} / {}: bound {} below score {}", a, listed.text, bound, score
             );
-            // Looking up which listed words could pair only saves work.
+            // Looking up which listed words could pair only saves work,
+            // and so does reading their pairs from the table.
             prop_assert_eq!(bound, compared_all[id], "{} / {}", a, listed.text);
+            prop_assert_eq!(bound, tabled_looked_up[id], "{} / {}: tabled", a, listed.text);
+            prop_assert_eq!(bound, tabled_compared_all[id], "{} / {}: tabled", a, listed.text);
+            prop_assert!(
+                tabled_rough[id] >= bound,
+                "{} / {}: tabled rough bound {} below bound {}", a, listed.text, tabled_rough[id], bound
+            );
             // The rough bound rules out candidates first: it may only be
             // looser.
             prop_assert!(
@@ -154,16 +163,15 @@ proptest! {
 
 /// The bound of `query` against each listed name, beside its score.
 fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Vec<(f64, f64)> {
-    let index = Index::build(
-        listed
-            .iter()
-            .enumerate()
-            .map(|(i, (text, kind))| (i as u32, Form::Primary, *text, *kind)),
-    );
+    let index = index_of(listed);
     let mut q = normalize(query.0, query.1);
     index.stats.apply(&mut q);
     let bounds = bounds_of(&q, &index, true);
     assert_eq!(bounds, bounds_of(&q, &index, false), "{query:?}");
+    let mut tabled = index_of(listed);
+    tabled.table_every_word();
+    assert_eq!(bounds, bounds_of(&q, &tabled, true), "{query:?}: tabled");
+    assert_eq!(bounds, bounds_of(&q, &tabled, false), "{query:?}: tabled");
     let rough = rough_bounds_of(&q, &index);
     for (id, n) in index.names.iter().enumerate() {
         assert!(
@@ -175,6 +183,16 @@ fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Ve
     (0..index.names.len())
         .map(|id| (bounds[id], align(&q, &index.names[id].name, &PARAMS).score))
         .collect()
+}
+
+/// An index of the names `listed`, in order.
+fn index_of(listed: &[(&str, NameKind)]) -> Index {
+    Index::build(
+        listed
+            .iter()
+            .enumerate()
+            .map(|(i, (text, kind))| (i as u32, Form::Primary, *text, *kind)),
+    )
 }
 
 /// The bound of `query` against every indexed name, with or without

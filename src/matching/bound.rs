@@ -24,8 +24,8 @@ use super::compare::{
     is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
     single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
-use super::index::{Index, Sketch, WordSketch};
-use super::normalize::{Name, NameKind, TokenClass, NO_VOCAB};
+use super::index::{Index, Sketch, WordKey, WordSketch};
+use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
 use super::prefetch::prefetch;
 use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
@@ -113,7 +113,33 @@ pub struct QueryBound<'q> {
     /// at `min_pair`, and (for `singles` only) to meet listed runs at
     /// `compound_min`.
     spellings: Vec<SpellingFilter>,
+    /// Query words that are listed words whose pairs the index has
+    /// judged (`word_pairs`): `BoundMemo::known` says what they pair with,
+    /// and they are compared only with words the table leaves out.
+    tabled: u64,
     compounds: Vec<Option<PreparedWord>>,
+}
+
+/// Whether the query word `x` (its spelling prepared as `spelling`) pairs
+/// with the listed word `w` of key `key`, reaching `p.min_pair`, and if so
+/// whether the pair is distinctive: both words substantive and at least
+/// `p.strong_pair`. The key rules out most pairs before `w` is read.
+pub(crate) fn word_pair(
+    x: &Token,
+    spelling: &SpellingFilter,
+    key: &WordKey,
+    w: &Token,
+    p: &Params,
+    reach: &Reach,
+) -> Option<bool> {
+    if !may_pair(x, key, reach) {
+        return None;
+    }
+    let (sim, _) = single_sim_by(x, w, p, |x, y| {
+        spelling.could_reach(&y.text, &y.phon, x.phon == y.phon)
+    });
+    (sim >= p.min_pair)
+        .then(|| sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class))
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -133,7 +159,44 @@ pub struct BoundMemo {
     /// compared.
     finds: Finds,
     lookups: LookupScratch,
+    known: Known,
     spare: Spare,
+}
+
+/// Per listed word, the query words the index's pair table says it pairs
+/// with (low 32 bits) and pairs with distinctively (high 32 bits).
+#[derive(Default)]
+struct Known {
+    bits: Vec<u64>,
+    /// Words marked since `clear`.
+    touched: Vec<u32>,
+}
+
+impl Known {
+    fn clear(&mut self, vocabulary: usize) {
+        for &v in &self.touched {
+            self.bits[v as usize] = 0;
+        }
+        self.touched.clear();
+        if self.bits.len() < vocabulary {
+            self.bits.resize(vocabulary, 0);
+        }
+    }
+
+    fn mark(&mut self, ids: &[u32], bits: u64) {
+        for &v in ids {
+            if let Some(b) = self.bits.get_mut(v as usize) {
+                if *b == 0 {
+                    self.touched.push(v);
+                }
+                *b |= bits;
+            }
+        }
+    }
+
+    fn get(&self, v: usize) -> u64 {
+        self.bits.get(v).copied().unwrap_or(0)
+    }
 }
 
 /// The vectors of a finished query's prepared words, kept for the next.
@@ -169,6 +232,7 @@ impl BoundMemo {
             self.generation = 1;
         }
         self.runs.clear();
+        self.known.clear(vocabulary);
     }
 }
 
@@ -214,6 +278,23 @@ impl<'q> QueryBound<'q> {
         if !compares_all {
             index.lookup.start(finds);
         }
+        // Query words that are listed words read their pairs from the
+        // index: what the lookup would find, already judged.
+        let mut tabled = 0u64;
+        for (i, x) in t.iter().enumerate().filter(|_| t.len() <= 32) {
+            let Some(found) = index.pairs.of(x, &index.lookup, &index.words, p) else {
+                continue;
+            };
+            let bit = 1u64 << i;
+            memo.known.mark(found.strong, bit | bit << 32);
+            memo.known.mark(found.other, bit);
+            if !compares_all {
+                finds.by = bit as u32;
+                finds.mark(found.strong);
+                finds.mark(found.other);
+            }
+            tabled |= bit;
+        }
         for (i, x) in t.iter().enumerate().filter(|_| !compares_all) {
             let lookup = &index.lookup;
             finds.by = 1 << i; // at most 32 words
@@ -226,6 +307,9 @@ impl<'q> QueryBound<'q> {
                 TokenClass::Initial => initials_of[usize::from(x.first)] |= 1 << i,
                 TokenClass::Name => names_of[usize::from(x.first)] |= 1 << i,
                 _ => {}
+            }
+            if tabled >> i & 1 != 0 {
+                continue;
             }
             if x.exact_only || matches!(x.class, TokenClass::Number | TokenClass::Initial) {
                 // Equal words only (initials beyond that by their letters).
@@ -344,6 +428,7 @@ impl<'q> QueryBound<'q> {
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
             compares_all,
+            tabled,
             initials_of,
             names_of,
             singles_of,
@@ -380,26 +465,31 @@ impl<'q> QueryBound<'q> {
         };
     }
 
-    /// What the listed word `v` pairs with. Its key rules out most pairs;
-    /// the full word is read only for the rest.
-    fn row(&self, index: &Index, v: usize) -> Row {
+    /// What the listed word `v` pairs with, `known` being what the pair
+    /// table says (`Known`). Its key rules out most other pairs; the full
+    /// word is read only for the rest.
+    fn row(&self, index: &Index, v: usize, known: u64) -> Row {
         let p = self.p;
         let key = &index.keys[v];
         let w = &index.words[v];
-        let mut row = Row::default();
+        let mut row = Row {
+            pair: known & u64::from(u32::MAX),
+            strong: known >> 32 != 0,
+            ..Row::default()
+        };
+        // The table leaves out the words compared by more than spelling.
+        let judged = if index.lookup.is_special(v) {
+            0
+        } else {
+            self.tabled
+        };
         for (i, x) in self.query.tokens.iter().enumerate() {
-            if !may_pair(x, key, &self.reach) {
+            if judged >> i & 1 != 0 {
                 continue;
             }
-            let spelling = &self.spellings[i];
-            let (sim, _) = single_sim_by(x, w, p, |x, y| {
-                spelling.could_reach(&y.text, &y.phon, x.phon == y.phon)
-            });
-            if sim >= p.min_pair {
+            if let Some(strong) = word_pair(x, &self.spellings[i], key, w, p, &self.reach) {
                 row.pair |= 1 << i;
-                if sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class) {
-                    row.strong = true;
-                }
+                row.strong |= strong;
             }
         }
         let len = usize::from(key.len);
@@ -455,7 +545,7 @@ impl<'q> QueryBound<'q> {
         let v = vocab as usize;
         let row = memo.rows.get_mut(v).filter(|_| v < index.keys.len())?;
         if row.stamp != memo.generation {
-            *row = self.row(index, v);
+            *row = self.row(index, v, memo.known.get(v));
             row.stamp = memo.generation;
         }
         Some(*row)

@@ -42,7 +42,7 @@ impl Rarity for Uniform {
 }
 
 /// The tunable constants of the scorer, in one place.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     pub min_pair: f64,
     pub extra_factor: f64,

@@ -32,7 +32,7 @@
 
 use rayon::prelude::*;
 
-use super::compare::Rarity;
+use super::compare::{Rarity, PARAMS};
 use super::key_space::{fold, key_len, Counts, Space};
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::prefetch::prefetch;
@@ -41,6 +41,7 @@ use super::similarity::{
 };
 use super::vocab::{variant_group, FastMap};
 use super::word_lookup::{is_special, WordLookup};
+use super::word_pairs::WordPairs;
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +265,8 @@ pub struct Index {
     /// query words are listed words.
     partners: FastMap<u32, (u32, u32)>,
     partner_ids: Vec<u32>,
+    /// Which listed words pair with which (see `word_pairs`).
+    pub(crate) pairs: WordPairs,
 }
 
 /// Reusable per-thread buffers for probing.
@@ -423,6 +426,7 @@ impl Index {
             lookup: WordLookup::default(),
             partners: FastMap::default(),
             partner_ids: Vec::new(),
+            pairs: WordPairs::default(),
         };
         // Normalising is the costly part and pure: every core takes a share.
         let listed: Vec<(u32, Form, &str, NameKind)> = names.into_iter().collect();
@@ -476,14 +480,38 @@ impl Index {
             e.names.dedup();
         }
         index.file_entries_and_sketch();
-        index.find_partners();
+        // Both read the vocabulary only; each runs on all cores.
+        let (partners, pairs) = rayon::join(
+            || index.find_partners(),
+            || {
+                let names_with = |t: &str| index.stats.df.get(t).copied().unwrap_or(0);
+                WordPairs::build(
+                    &index.words,
+                    &index.keys,
+                    &index.lookup,
+                    &PARAMS,
+                    names_with,
+                )
+            },
+        );
+        (index.partners, index.partner_ids) = partners;
+        index.pairs = pairs;
         index
     }
 
     /// Probe every listed word once, on all cores: most words of a query
     /// are listed words, and a word met for the first time costs a probe
     /// (trigram counts and verification) as dear as the rest of a search.
-    fn find_partners(&mut self) {
+    /// Judge the pairs of every word the pair table could hold, not only
+    /// the common ones (`word_pairs`): a longer build, the same bounds
+    /// (tests compare the two).
+    pub fn table_every_word(&mut self) {
+        self.pairs =
+            WordPairs::build_from(&self.words, &self.keys, &self.lookup, &PARAMS, |_| true);
+    }
+
+    /// Returns `partners` and `partner_ids`.
+    fn find_partners(&self) -> (FastMap<u32, (u32, u32)>, Vec<u32>) {
         let words = self.tokens.entry_ids();
         let found: Vec<Vec<u32>> = words
             .par_iter()
@@ -493,13 +521,15 @@ impl Index {
                 self.probe(&entry.key, entry.abjad, Unit::Token, scratch)
             })
             .collect();
+        let (mut partners, mut partner_ids) = (FastMap::default(), Vec::new());
         for (e, ids) in words.into_iter().zip(found) {
-            let start = self.partner_ids.len() as u32;
-            self.partner_ids.extend(ids);
-            let n = self.partner_ids.len() as u32 - start;
-            self.partners.insert(e, (start, n));
+            let start = partner_ids.len() as u32;
+            partner_ids.extend(ids);
+            let n = partner_ids.len() as u32 - start;
+            partners.insert(e, (start, n));
         }
-        self.partner_ids.shrink_to_fit();
+        partner_ids.shrink_to_fit();
+        (partners, partner_ids)
     }
 
     /// The rest of the build, with each shelf's entries filed in its key

@@ -18,3 +18,4 @@ mod prefetch;
 pub mod sample;
 pub mod search;
 mod word_lookup;
+mod word_pairs;

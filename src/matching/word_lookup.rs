@@ -75,13 +75,16 @@ pub(crate) struct LookupScratch {
 /// a spelling of seven letters can find thousands.
 const CACHE_LIMIT: usize = 1 << 21;
 
-fn mark(finds: &mut Finds, ids: &[u32]) {
-    for &v in ids {
-        if let Some(f) = finds.found.get_mut(v as usize) {
-            if *f == 0 {
-                finds.touched.push(v);
+impl Finds {
+    /// Mark `ids` as found by the query part `by`.
+    pub(crate) fn mark(&mut self, ids: &[u32]) {
+        for &v in ids {
+            if let Some(f) = self.found.get_mut(v as usize) {
+                if *f == 0 {
+                    self.touched.push(v);
+                }
+                *f |= self.by;
             }
-            *f |= finds.by;
         }
     }
 }
@@ -149,19 +152,19 @@ impl WordLookup {
     /// Find the words spelled `text`.
     pub(crate) fn exact(&self, text: &str, finds: &mut Finds) {
         if let Some(ids) = self.by_text.get(text) {
-            mark(finds, ids);
+            finds.mark(ids);
         }
     }
 
     /// Mark the words of variant group `group`.
     fn group(&self, group: u32, finds: &mut Finds) {
         if let Some(ids) = self.by_group.get(&group) {
-            mark(finds, ids);
+            finds.mark(ids);
         }
     }
 
     pub(crate) fn legal_forms(&self, finds: &mut Finds) {
-        mark(finds, &self.legal_forms);
+        finds.mark(&self.legal_forms);
     }
 
     /// Mark every word that `PreparedWord::reaches` could find reaching
@@ -196,20 +199,14 @@ impl WordLookup {
     ) {
         let key = (text.to_owned(), floor.to_bits(), curve.to_bits());
         if let Some(found) = scratch.cache.get(&key) {
-            mark(finds, found);
+            finds.mark(found);
             return;
         }
-        let counts = &mut scratch.counts;
-        counts.ready(self.sorted.len());
         let mut found = Vec::new();
-        let raw = reach_share(floor, 1.0, curve);
-        self.raw.count_filter(&fold(text), raw, counts, &mut found);
-        let phon_share = reach_share(floor, 0.9, curve);
-        self.phon
-            .count_filter(&fold(phon), phon_share, counts, &mut found);
+        self.spelled_into(text, phon, (floor, curve), &mut scratch.counts, &mut found);
         found.sort_unstable();
         found.dedup();
-        mark(finds, &found);
+        finds.mark(&found);
         if scratch.cached + found.len() > CACHE_LIMIT {
             scratch.cache.clear();
             scratch.cached = 0;
@@ -218,12 +215,58 @@ impl WordLookup {
         scratch.cache.insert(key, found);
     }
 
+    /// Add to `found` the words whose spelling lies within the edit budget
+    /// of `floor` of `text` or whose phonetic key lies within it of `phon`
+    /// (some twice).
+    fn spelled_into(
+        &self,
+        text: &str,
+        phon: &str,
+        (floor, curve): (f64, f64),
+        counts: &mut Counts,
+        found: &mut Vec<u32>,
+    ) {
+        counts.ready(self.sorted.len());
+        let raw = reach_share(floor, 1.0, curve);
+        self.raw.count_filter(&fold(text), raw, counts, found);
+        let phon_share = reach_share(floor, 0.9, curve);
+        self.phon
+            .count_filter(&fold(phon), phon_share, counts, found);
+    }
+
+    /// The words `similar` would find for the word `t` reaching `floor`,
+    /// added to `found` (some twice): its text, its variant group and its
+    /// spelling's neighbours, without the cache a search keeps.
+    pub(crate) fn similar_into(
+        &self,
+        t: &Token,
+        floor: (f64, f64),
+        counts: &mut Counts,
+        found: &mut Vec<u32>,
+    ) {
+        found.extend(self.by_text.get(&t.text).into_iter().flatten());
+        if let Some(ids) = t.group.and_then(|g| self.by_group.get(&g)) {
+            found.extend(ids);
+        }
+        self.spelled_into(&t.text, &t.phon, floor, counts, found);
+    }
+
+    /// The vocabulary id of the word `t` (same text, class and script),
+    /// `words` being the vocabulary: a query word that is a listed word.
+    pub(crate) fn vocab_of(&self, t: &Token, words: &[Token]) -> Option<u32> {
+        let ids = self.by_text.get(&t.text)?;
+        ids.iter().copied().find(|&v| {
+            let w = &words[v as usize];
+            w.class == t.class && w.abjad == t.abjad && w.script == t.script
+        })
+    }
+
     /// Mark the words beginning with `prefix`, `words` being the vocabulary.
     pub(crate) fn prefixed(&self, prefix: &str, words: &[Token], finds: &mut Finds) {
         let text = |v: &u32| words[*v as usize].text.as_str();
         // Sorted by text, the words beginning with `prefix` stand together.
         let from = self.sorted.partition_point(|v| text(v) < prefix);
         let run = self.sorted[from..].partition_point(|v| text(v).starts_with(prefix));
-        mark(finds, &self.sorted[from..from + run]);
+        finds.mark(&self.sorted[from..from + run]);
     }
 }
