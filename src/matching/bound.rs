@@ -238,10 +238,12 @@ impl BoundMemo {
 
 /// Whether a query that met `candidates` names should look up the listed
 /// words it could pair with (`QueryBound::new`): a lookup costs about as
-/// much as comparing the words of a hundred names or so with the query
-/// (measured on the full lists: fewest instructions from about 150).
+/// much as comparing the words of some fifty names with the query, less
+/// since common words read their pairs from the index (measured on the
+/// full lists: fewest instructions from about 80; 150 before the pair
+/// table).
 pub fn worth_looking_up(candidates: usize) -> bool {
-    candidates >= 150
+    candidates >= 80
 }
 
 /// The bits of `len` words from `start` (within 64 words).
