@@ -91,6 +91,10 @@ pub struct QueryBound<'q> {
     org: bool,
     /// Per query word, its weight paired and unpaired (see `finish`).
     weights: Vec<(f64, f64)>,
+    /// For a query of at most `SUMMED` words, `query_sums` of every set
+    /// of its words (empty for longer ones): `finish` runs for every
+    /// candidate.
+    sums: Vec<(f64, f64)>,
     /// Query words that left unpaired are conflicting name parts.
     conflicting: u64,
     classes: [ClassWeights; 7],
@@ -203,6 +207,7 @@ impl Known {
 #[derive(Default)]
 struct Spare {
     runs: Vec<QueryRun>,
+    sums: Vec<(f64, f64)>,
     spellings: Vec<SpellingFilter>,
     compounds: Vec<Option<PreparedWord>>,
 }
@@ -244,6 +249,23 @@ impl BoundMemo {
 /// table).
 pub fn worth_looking_up(candidates: usize) -> bool {
     candidates >= 80
+}
+
+/// Queries of at most this many words have their weight sums tabled.
+const SUMMED: usize = 6;
+
+/// The weights of the query words in `paired` paired and of the others
+/// unpaired, `weights` giving each word's (see `finish`).
+fn query_sums(weights: &[(f64, f64)], paired: u64) -> (f64, f64) {
+    let (mut pa, mut ua) = (0.0, 0.0);
+    for (i, (p, u)) in weights.iter().enumerate() {
+        if paired >> i & 1 != 0 {
+            pa += p;
+        } else {
+            ua += u;
+        }
+    }
+    (pa, ua)
 }
 
 /// The bits of `len` words from `start` (within 64 words).
@@ -378,6 +400,22 @@ impl<'q> QueryBound<'q> {
             .filter(|&i| takes_compound(t[i].class, t[i].exact_only))
             .collect();
         let classes = class_weights(p);
+        let weights: Vec<(f64, f64)> = t
+            .iter()
+            .map(|x| {
+                let class = &classes[x.class as usize];
+                (class.paired.weigh(x.rarity), class.unpaired.weigh(x.rarity))
+            })
+            .collect();
+        let sets = if weights.len() <= SUMMED {
+            1 << SUMMED
+        } else {
+            0
+        };
+        let sums = reuse(
+            &mut memo.spare.sums,
+            (0..sets).map(|set| query_sums(&weights, set)),
+        );
         let singles_of = singles.iter().fold([0; 256], |mut m, &i| {
             m[usize::from(t[i].first)] |= 1 << i;
             m
@@ -414,13 +452,8 @@ impl<'q> QueryBound<'q> {
             singles,
             spelling: spelling_hash(t),
             org: query.kind != NameKind::Person,
-            weights: t
-                .iter()
-                .map(|x| {
-                    let class = &classes[x.class as usize];
-                    (class.paired.weigh(x.rarity), class.unpaired.weigh(x.rarity))
-                })
-                .collect(),
+            weights,
+            sums,
             conflicting: t
                 .iter()
                 .enumerate()
@@ -462,6 +495,7 @@ impl<'q> QueryBound<'q> {
     pub fn recycle(self, memo: &mut BoundMemo) {
         memo.spare = Spare {
             runs: self.runs,
+            sums: self.sums,
             spellings: self.spellings,
             compounds: self.compounds,
         };
@@ -888,14 +922,11 @@ impl<'q> QueryBound<'q> {
     /// `P / (P + U)` and the conflict factor, as in `compare::align`.
     fn finish(&self, words: &[WordSketch], ma: u64, mb: u64, strong: bool) -> f64 {
         let p = self.p;
-        let (mut pa, mut ua) = (0.0, 0.0);
-        for (i, (paired, unpaired)) in self.weights.iter().enumerate() {
-            if ma >> i & 1 != 0 {
-                pa += paired;
-            } else {
-                ua += unpaired;
-            }
-        }
+        // Bits beyond the query's words count for nothing either way.
+        let (pa, ua) = match self.sums.get((ma & ((1 << SUMMED) - 1)) as usize) {
+            Some(&sums) => sums,
+            None => query_sums(&self.weights, ma),
+        };
         let ca = (self.conflicting & !ma).count_ones();
         let (mut pb, mut ub, mut cb) = (0.0, 0.0, 0);
         for (j, w) in words.iter().enumerate() {
@@ -914,8 +945,9 @@ impl<'q> QueryBound<'q> {
             paired + p.extra_factor.min(1.0) * (ua + ub)
         };
         let mut bound = if total > 0.0 { paired / total } else { 0.0 };
-        if p.conflict_factor <= 1.0 {
-            bound *= p.conflict_factor.powi(ca.min(cb) as i32);
+        let conflicts = ca.min(cb);
+        if p.conflict_factor <= 1.0 && conflicts > 0 {
+            bound *= p.conflict_factor.powi(conflicts as i32);
         }
         if !strong {
             bound = bound.min(0.5);
