@@ -53,3 +53,42 @@ fn indexed_search_equals_exhaustive_scoring() {
         );
     }
 }
+
+/// A hit's name explanation is the comparison of the query with the name
+/// that matched, as `compare_with` makes it from scratch, and its score is
+/// the hit's (these queries give no qualifiers).
+#[test]
+fn a_hit_explains_the_name_it_matched() {
+    use vetter::matching::compare::{compare_with, PARAMS};
+    use vetter::matching::normalize::normalize;
+    use vetter::matching::Rarity;
+    let dir = common::shared_lists().join("2021-06-29");
+    let snapshot = Snapshot::load(&[dir], &LoadOptions::default()).expect("real SDN list");
+    let matcher = Matcher::new(&snapshot);
+    let mut scratch = Scratch::default();
+    let mut explained = 0;
+    for name in sample::queries(&snapshot, 300, 9) {
+        let q = Query {
+            name: Some(name.clone()),
+            ..Query::default()
+        };
+        let mut query = normalize(&name, q.kind);
+        matcher.index.stats.apply(&mut query);
+        for h in matcher.search(&q, &Settings::default(), &mut scratch) {
+            if !matches!(h.matched_field, "name" | "alias") {
+                continue;
+            }
+            let why = h.why.name.as_ref().expect("a name hit explains its name");
+            let listed = matcher
+                .index
+                .names
+                .iter()
+                .find(|n| n.entity as usize == h.entity_index && n.text == h.matched)
+                .expect("the matched name is indexed");
+            assert_eq!(*why, compare_with(&query, &listed.name, &PARAMS), "{name}");
+            assert_eq!(why.score, h.score, "{name}");
+            explained += 1;
+        }
+    }
+    assert!(explained > 200, "only {explained} hits explained");
+}

@@ -680,7 +680,8 @@ pub struct Alignment {
 }
 
 impl Alignment {
-    fn explain(&self, a: &Name, b: &Name) -> NameComparison {
+    /// The alignment of `a` with `b` in words.
+    pub fn explain(&self, a: &Name, b: &Name) -> NameComparison {
         let (ta, tb) = (&a.tokens, &b.tokens);
         let pairs = self
             .chosen

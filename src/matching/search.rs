@@ -3,13 +3,14 @@
 //!
 //! Pure: (query, matcher, settings) → hits. No IO, no clock.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::bound::QueryBound;
-use super::compare::{NameComparison, Rarity, PARAMS};
+use super::compare::{Alignment, NameComparison, Rarity, PARAMS};
 use super::countries;
 use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
 use super::index::{Form, Index, Scratch};
@@ -221,8 +222,8 @@ impl<'s> Matcher<'s> {
         scratch: &mut Scratch,
         scan: Scan,
     ) -> Vec<Hit> {
-        // entity index → best name alignment (score, name id)
-        let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+        // entity index → best name alignment (score, name id, alignment)
+        let mut best: BTreeMap<u32, (f64, u32, Alignment)> = BTreeMap::new();
         let mut weak: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         let mut ids: BTreeMap<u32, Vec<IdentifierMatch>> = BTreeMap::new();
         self.identifier_hits(query, &mut ids);
@@ -279,7 +280,8 @@ impl<'s> Matcher<'s> {
                 }
                 let n = &self.index.names[id as usize];
                 let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
-                let score = super::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim).score;
+                let alignment = super::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim);
+                let score = alignment.score;
                 if score < settings.threshold.min(0.5) {
                     continue;
                 }
@@ -289,9 +291,15 @@ impl<'s> Matcher<'s> {
                     }
                     continue;
                 }
-                let slot = best.entry(n.entity).or_insert((score, id));
-                if score > slot.0 {
-                    *slot = (score, id);
+                // The first of equal scores stays, as the explanation's name.
+                match best.entry(n.entity) {
+                    Entry::Vacant(slot) => {
+                        slot.insert((score, id, alignment));
+                    }
+                    Entry::Occupied(mut slot) if score > slot.get().0 => {
+                        slot.insert((score, id, alignment));
+                    }
+                    Entry::Occupied(_) => {}
                 }
             }
             bounds.recycle(&mut scratch.bounds);
@@ -304,7 +312,7 @@ impl<'s> Matcher<'s> {
             let entity = &self.snapshot.entities[ent as usize];
             let (mut score, mut matched, mut field, mut name_id) =
                 (0.0, String::new(), "name", None);
-            if let Some((s, id)) = best.get(&ent) {
+            if let Some((s, id, _)) = best.get(&ent) {
                 let n = &self.index.names[*id as usize];
                 score = *s;
                 matched = n.text.clone();
@@ -380,12 +388,15 @@ impl<'s> Matcher<'s> {
         if settings.limit > 0 {
             hits.truncate(settings.limit);
         }
-        // Explaining a name means aligning it again: only for hits kept.
+        // Explaining an alignment costs more than making it: only for
+        // hits kept.
         if let Some(qn) = qname.as_ref() {
             for h in &mut hits {
-                if let Some(id) = h.name_id {
-                    let n = &self.index.names[id as usize].name;
-                    h.why.name = Some(super::compare::compare_with(qn, n, &PARAMS));
+                let ent = h.entity_index as u32;
+                if let Some((_, id, alignment)) = best.get(&ent).filter(|b| Some(b.1) == h.name_id)
+                {
+                    let n = &self.index.names[*id as usize].name;
+                    h.why.name = Some(alignment.explain(qn, n));
                 }
             }
         }
