@@ -707,14 +707,14 @@ impl<'q> QueryBound<'q> {
     }
 
     /// The listed words a one-word query spells the acronym of, between
-    /// names that are not persons' (`org`).
+    /// names that are not persons' (`org`). Inlined: the bounds ask for
+    /// every candidate, and most queries have more than one word.
+    #[inline]
     fn listed_acronym(&self, words: &[WordSketch], org: bool) -> Option<u64> {
         let ([only], true) = (self.query.tokens.as_slice(), org) else {
             return None;
         };
-        let (start, len) = acronym_span(words, |w| w.class)?;
-        let content = words.iter().filter(|w| is_acronym_content(w.class));
-        (spells(&only.text, content) && only.text.len() >= 2).then(|| span(start, len))
+        spelled_acronym(only, words)
     }
 
     /// An upper bound of `compare::align(query, name).score` for the
@@ -999,6 +999,13 @@ fn class_weights(p: &Params) -> [ClassWeights; 7] {
         };
     }
     table
+}
+
+/// The listed words the query word `only` spells the acronym of.
+fn spelled_acronym(only: &Token, words: &[WordSketch]) -> Option<u64> {
+    let (start, len) = acronym_span(words, |w| w.class)?;
+    let content = words.iter().filter(|w| is_acronym_content(w.class));
+    (spells(&only.text, content) && only.text.len() >= 2).then(|| span(start, len))
 }
 
 /// Whether `text` is the first letters of `parts`, one byte each. A word
