@@ -168,7 +168,8 @@ pub struct BoundMemo {
 }
 
 /// Per listed word, the query words the index's pair table says it pairs
-/// with (low 32 bits) and pairs with distinctively (high 32 bits).
+/// with (low 32 bits) and pairs with distinctively (high 32 bits): queries
+/// of more than 32 words read no table.
 #[derive(Default)]
 struct Known {
     bits: Vec<u64>,
@@ -187,7 +188,9 @@ impl Known {
         }
     }
 
-    fn mark(&mut self, ids: &[u32], bits: u64) {
+    /// Mark `ids` as pairing with query word `word`, distinctively or not.
+    fn mark(&mut self, ids: &[u32], word: usize, strong: bool) {
+        let bits = (1u64 << word) | if strong { 1 << (word + 32) } else { 0 };
         for &v in ids {
             if let Some(b) = self.bits.get_mut(v as usize) {
                 if *b == 0 {
@@ -198,8 +201,10 @@ impl Known {
         }
     }
 
-    fn get(&self, v: usize) -> u64 {
-        self.bits.get(v).copied().unwrap_or(0)
+    /// The query words `v` pairs with, and whether one pairs distinctively.
+    fn get(&self, v: usize) -> (u64, bool) {
+        let bits = self.bits.get(v).copied().unwrap_or(0);
+        (bits & u64::from(u32::MAX), bits >> 32 != 0)
     }
 }
 
@@ -309,15 +314,14 @@ impl<'q> QueryBound<'q> {
             let Some(found) = index.pairs.of(x, &index.lookup, &index.words, p) else {
                 continue;
             };
-            let bit = 1u64 << i;
-            memo.known.mark(found.strong, bit | bit << 32);
-            memo.known.mark(found.other, bit);
+            memo.known.mark(found.strong, i, true);
+            memo.known.mark(found.other, i, false);
             if !compares_all {
-                finds.by = bit as u32;
+                finds.by = 1 << i;
                 finds.mark(found.strong);
                 finds.mark(found.other);
             }
-            tabled |= bit;
+            tabled |= 1 << i;
         }
         for (i, x) in t.iter().enumerate().filter(|_| !compares_all) {
             let lookup = &index.lookup;
@@ -501,16 +505,16 @@ impl<'q> QueryBound<'q> {
         };
     }
 
-    /// What the listed word `v` pairs with, `known` being what the pair
-    /// table says (`Known`). Its key rules out most other pairs; the full
-    /// word is read only for the rest.
-    fn row(&self, index: &Index, v: usize, known: u64) -> Row {
+    /// What the listed word `v` pairs with, `(pair, strong)` being what
+    /// the pair table says (`Known::get`). Its key rules out most other
+    /// pairs; the full word is read only for the rest.
+    fn row(&self, index: &Index, v: usize, (pair, strong): (u64, bool)) -> Row {
         let p = self.p;
         let key = &index.keys[v];
         let w = &index.words[v];
         let mut row = Row {
-            pair: known & u64::from(u32::MAX),
-            strong: known >> 32 != 0,
+            pair,
+            strong,
             ..Row::default()
         };
         // The table leaves out the words compared by more than spelling.

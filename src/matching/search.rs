@@ -114,10 +114,6 @@ pub struct Hit {
     /// Index of the entity in the snapshot (not serialised).
     #[serde(skip)]
     pub entity_index: usize,
-    /// The indexed name behind the name score, explained once the hit is
-    /// known to be reported (not serialised).
-    #[serde(skip)]
-    name_id: Option<u32>,
 }
 
 /// Which names a search aligns with the query.
@@ -310,8 +306,7 @@ impl<'s> Matcher<'s> {
             best.keys().chain(ids.keys()).copied().collect();
         for ent in entities {
             let entity = &self.snapshot.entities[ent as usize];
-            let (mut score, mut matched, mut field, mut name_id) =
-                (0.0, String::new(), "name", None);
+            let (mut score, mut matched, mut field) = (0.0, String::new(), "name");
             if let Some((s, id, _)) = best.get(&ent) {
                 let n = &self.index.names[*id as usize];
                 score = *s;
@@ -321,7 +316,6 @@ impl<'s> Matcher<'s> {
                 } else {
                     "alias"
                 };
-                name_id = Some(*id);
             }
             let identifiers = ids.remove(&ent).unwrap_or_default();
             if let Some(top) = identifiers
@@ -375,7 +369,6 @@ impl<'s> Matcher<'s> {
                 },
                 also_listed_on: Vec::new(),
                 entity_index: ent as usize,
-                name_id,
             });
         }
         fold_duplicates(&mut hits, &self.snapshot.entities);
@@ -389,12 +382,10 @@ impl<'s> Matcher<'s> {
             hits.truncate(settings.limit);
         }
         // Explaining an alignment costs more than making it: only for
-        // hits kept.
+        // hits kept, each with its entity's best name.
         if let Some(qn) = qname.as_ref() {
             for h in &mut hits {
-                let ent = h.entity_index as u32;
-                if let Some((_, id, alignment)) = best.get(&ent).filter(|b| Some(b.1) == h.name_id)
-                {
+                if let Some((_, id, alignment)) = best.get(&(h.entity_index as u32)) {
                     let n = &self.index.names[*id as usize].name;
                     h.why.name = Some(alignment.explain(qn, n));
                 }
