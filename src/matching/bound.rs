@@ -98,6 +98,9 @@ pub struct QueryBound<'q> {
     /// Query words that left unpaired are conflicting name parts.
     conflicting: u64,
     classes: [ClassWeights; 7],
+    /// `p.conflict_factor` to the powers below `CONFLICT_POWERS`, as
+    /// `compare::align` takes them: `finish` runs for every candidate.
+    conflict_powers: [f64; CONFLICT_POWERS],
     /// Queries of more than 32 words are not bounded (the bound is 1).
     unbounded: bool,
     /// `compare::pair_reach(p)`.
@@ -255,6 +258,9 @@ impl BoundMemo {
 pub fn worth_looking_up(candidates: usize) -> bool {
     candidates >= 80
 }
+
+/// Conflicts up to this many have their factor tabled (`finish`).
+const CONFLICT_POWERS: usize = 8;
 
 /// Queries of at most this many words have their weight sums tabled.
 const SUMMED: usize = 6;
@@ -464,6 +470,7 @@ impl<'q> QueryBound<'q> {
                 .filter(|(_, x)| classes[x.class as usize].conflicting)
                 .fold(0, |m, (i, _)| m | 1u64.checked_shl(i as u32).unwrap_or(0)),
             classes,
+            conflict_powers: std::array::from_fn(|k| p.conflict_factor.powi(k as i32)),
             // Pairs are kept as bit sets of 64 words and 64 runs.
             unbounded: t.len() > 32,
             compares_all,
@@ -951,7 +958,10 @@ impl<'q> QueryBound<'q> {
         let mut bound = if total > 0.0 { paired / total } else { 0.0 };
         let conflicts = ca.min(cb);
         if p.conflict_factor <= 1.0 && conflicts > 0 {
-            bound *= p.conflict_factor.powi(conflicts as i32);
+            bound *= match self.conflict_powers.get(conflicts as usize) {
+                Some(&power) => power,
+                None => p.conflict_factor.powi(conflicts as i32),
+            };
         }
         if !strong {
             bound = bound.min(0.5);

@@ -126,7 +126,7 @@ const TWO_MAX: usize = 16;
 /// Keys longer than this are left to trigram counting.
 const NEAR_MAX: usize = 48;
 
-/// The upper half of a `near_hash`, as kept in `Space::near`.
+/// The upper half of a `Deletions` hash, as kept in `Space::near`.
 const HASH_HALF: u64 = !0 << 32;
 
 /// Entry ids that fit beside a key length in one `u32`.
@@ -136,20 +136,84 @@ fn pack_near(len: usize, entry: u32) -> u32 {
     (len as u32) << 24 | entry
 }
 
-/// No byte skipped (see `near_hash`).
-const NONE: usize = usize::MAX;
+/// The multiplier of `Deletions`' polynomial hash (odd, so that every
+/// power is too).
+const BASE: u64 = 0x0000_0100_0000_01b3;
 
-/// FNV-1a over the bytes of `key` less the bytes at `skip` (none where
-/// out of range): a key and its deletions hashed alike.
-fn near_hash(key: &[u8], skip: [usize; 2]) -> u64 {
-    let h = key
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != skip[0] && i != skip[1])
-        .fold(0xcbf2_9ce4_8422_2325, |h, (_, &b)| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        });
-    // Mix the last bytes into the top bits, which pick the run.
+/// `BASE` to the powers 0..=64.
+const POWERS: [u64; 65] = {
+    let mut p = [1u64; 65];
+    let mut i = 1;
+    while i < 65 {
+        p[i] = p[i - 1].wrapping_mul(BASE);
+        i += 1;
+    }
+    p
+};
+
+/// Hashes of a key of at most 64 bytes and of the keys it leaves with one
+/// or two bytes deleted, each in constant time: a polynomial hash over
+/// the bytes kept, from the key's prefix and suffix sums. The same bytes
+/// kept give the same hash whichever key they were deleted from.
+struct Deletions {
+    len: usize,
+    /// `prefix[i]`: the hash of the first `i` bytes.
+    prefix: [u64; 65],
+    /// `suffix[i]`: the bytes from `i` on, each at the power it holds in
+    /// the whole key.
+    suffix: [u64; 66],
+}
+
+impl Deletions {
+    fn new(key: &[u8]) -> Option<Deletions> {
+        let len = key.len();
+        if len > 64 {
+            return None;
+        }
+        let mut d = Deletions {
+            len,
+            prefix: [0; 65],
+            suffix: [0; 66],
+        };
+        for (i, &b) in key.iter().enumerate() {
+            d.prefix[i + 1] = d.prefix[i]
+                .wrapping_mul(BASE)
+                .wrapping_add(u64::from(b) + 1);
+        }
+        for (i, &b) in key.iter().enumerate().rev() {
+            let term = (u64::from(b) + 1).wrapping_mul(POWERS[len - 1 - i]);
+            d.suffix[i] = d.suffix[i + 1].wrapping_add(term);
+        }
+        Some(d)
+    }
+
+    /// The whole key.
+    fn whole(&self) -> u64 {
+        finish_hash(self.prefix[self.len])
+    }
+
+    /// The key less the byte at `i`.
+    fn less(&self, i: usize) -> u64 {
+        let before = self.prefix[i].wrapping_mul(POWERS[self.len - 1 - i]);
+        finish_hash(before.wrapping_add(self.suffix[i + 1]))
+    }
+
+    /// The key less the bytes at `i < j`.
+    fn less_two(&self, i: usize, j: usize) -> u64 {
+        let before = self.prefix[i].wrapping_mul(POWERS[self.len - 2 - i]);
+        let between = self.prefix[j]
+            .wrapping_sub(self.prefix[i + 1].wrapping_mul(POWERS[j - i - 1]))
+            .wrapping_mul(POWERS[self.len - 1 - j]);
+        finish_hash(
+            before
+                .wrapping_add(between)
+                .wrapping_add(self.suffix[j + 1]),
+        )
+    }
+}
+
+/// Mix every byte into the top bits, which pick the run.
+fn finish_hash(h: u64) -> u64 {
     let h = (h ^ h >> 33).wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^ h >> 33
 }
@@ -174,23 +238,31 @@ fn unpack_gram(x: u64) -> (Gram, u32, u32) {
 }
 
 /// The hashes of `key` and of its distinct one-byte deletions (deleting
-/// any byte of a run of equal bytes gives the same key).
+/// any byte of a run of equal bytes gives the same key). Keys are at most
+/// `NEAR_MAX` bytes.
 fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
     out.clear();
+    let Some(d) = Deletions::new(key) else {
+        return;
+    };
     out.reserve(key.len() + 1);
-    out.push(near_hash(key, [NONE, NONE]));
+    out.push(d.whole());
     for i in 0..key.len() {
         if i == 0 || key[i] != key[i - 1] {
-            out.push(near_hash(key, [i, NONE]));
+            out.push(d.less(i));
         }
     }
 }
 
-/// The hashes of `key` less two bytes, some perhaps more than once.
+/// The hashes of `key` less two bytes, some perhaps more than once. Keys
+/// are at most `TWO_MAX` bytes.
 fn two_deletion_hashes(key: &[u8], out: &mut Vec<u64>) {
+    let Some(d) = Deletions::new(key) else {
+        return;
+    };
     for i in 0..key.len() {
         for j in i + 1..key.len() {
-            out.push(near_hash(key, [i, j]));
+            out.push(d.less_two(i, j));
         }
     }
 }
@@ -285,7 +357,7 @@ impl Space {
     pub(crate) fn near_entries(&self, key: &[u8], exact: bool, one: u64, out: &mut Vec<u32>) {
         let mut hashes = Vec::with_capacity(key.len() + 1);
         if one == 0 {
-            hashes.push(near_hash(key, [NONE, NONE]));
+            hashes.extend(Deletions::new(key).map(|d| d.whole()));
         } else {
             near_hashes(key, &mut hashes);
         }
@@ -605,6 +677,28 @@ mod tests {
         let mut long = Vec::new();
         space.count_filter(&"q".repeat(70_000), 0.01, &mut counts, &mut long);
         assert!(long.contains(&1));
+    }
+
+    #[test]
+    fn a_deletion_hashes_as_the_key_it_leaves() {
+        let mut rng = Rng::new(3);
+        for _ in 0..300 {
+            let key = random_key(&mut rng, 20).into_bytes();
+            let d = Deletions::new(&key).unwrap();
+            let whole = |k: &[u8]| Deletions::new(k).unwrap().whole();
+            assert_eq!(d.whole(), whole(&key));
+            for i in 0..key.len() {
+                let mut less = key.clone();
+                less.remove(i);
+                assert_eq!(d.less(i), whole(&less));
+                for j in i + 1..key.len() {
+                    let mut less_two = less.clone();
+                    less_two.remove(j - 1);
+                    assert_eq!(d.less_two(i, j), whole(&less_two));
+                }
+            }
+        }
+        assert!(Deletions::new(&[b'a'; 65]).is_none());
     }
 
     #[test]

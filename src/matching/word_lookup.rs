@@ -202,10 +202,10 @@ impl WordLookup {
             finds.mark(found);
             return;
         }
+        // Some words are found twice (by spelling and by sound): marking
+        // twice costs less than sorting them out.
         let mut found = Vec::new();
         self.spelled_into(text, phon, (floor, curve), &mut scratch.counts, &mut found);
-        found.sort_unstable();
-        found.dedup();
         finds.mark(&found);
         if scratch.cached + found.len() > CACHE_LIMIT {
             scratch.cache.clear();
