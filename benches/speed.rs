@@ -14,6 +14,11 @@ use vetter::matching::normalize::NameKind;
 use vetter::matching::search::{Matcher, Query, Settings};
 use vetter::matching::{sample, Uniform};
 
+/// The allocator of the `vetter` binary (see there), so that the figures
+/// are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
