@@ -24,10 +24,12 @@ use super::compare::{
     is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
     single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
 };
-use super::index::{Index, Sketch, WordKey, WordSketch};
+use super::index::{fold_mask, Index, Sketch, WordKey, WordSketch};
 use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
 use super::prefetch::prefetch;
-use super::similarity::{phonetic, phonetic_into, PreparedWord, Reach, SpellingFilter};
+use super::similarity::{
+    phonetic, phonetic_into, reach_share, Outline, PreparedWord, Reach, SpellingFilter,
+};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
 use super::word_lookup::{Finds, LookupScratch};
@@ -116,6 +118,11 @@ pub struct QueryBound<'q> {
     names_of: [u64; 256],
     /// Per first byte, the `singles` beginning with it.
     singles_of: [u64; 256],
+    /// Per query word, its outline with letter masks folded as listed
+    /// runs' are (`index::fold_mask`), and what a run written together
+    /// must reach to pair with it: the rough bound's test of runs.
+    run_outlines: Vec<Outline>,
+    run_reach: Reach,
     /// Per query word, its spelling prepared to meet many listed words
     /// at `min_pair`, and (for `singles` only) to meet listed runs at
     /// `compound_min`.
@@ -215,6 +222,7 @@ impl Known {
 #[derive(Default)]
 struct Spare {
     runs: Vec<QueryRun>,
+    run_outlines: Vec<Outline>,
     sums: Vec<(f64, f64)>,
     spellings: Vec<SpellingFilter>,
     compounds: Vec<Option<PreparedWord>>,
@@ -479,6 +487,19 @@ impl<'q> QueryBound<'q> {
             names_of,
             singles_of,
             reach: pair_reach(p).into_owned(),
+            run_outlines: reuse(
+                &mut memo.spare.run_outlines,
+                t.iter().map(|x| Outline {
+                    len: x.text.len(),
+                    letters: u64::from(fold_mask(x.letters)),
+                    phon_len: x.phon.len(),
+                    phon_letters: u64::from(fold_mask(x.phon_letters)),
+                }),
+            ),
+            run_reach: Reach::new(
+                reach_share(p.compound_min, 1.0, p.curve),
+                reach_share(p.compound_min, 0.9, p.curve),
+            ),
             spellings: reuse(
                 &mut memo.spare.spellings,
                 t.iter()
@@ -506,6 +527,7 @@ impl<'q> QueryBound<'q> {
     pub fn recycle(self, memo: &mut BoundMemo) {
         memo.spare = Spare {
             runs: self.runs,
+            run_outlines: self.run_outlines,
             sums: self.sums,
             spellings: self.spellings,
             compounds: self.compounds,
@@ -653,15 +675,11 @@ impl<'q> QueryBound<'q> {
             }
         }
         self.fitting_runs(index, sketch, words, |start, len| {
-            // As `listed_runs` asks: the singles of the run's first letter,
-            // or all where a first letter is not ASCII.
-            let plain = words[start..start + len].iter().all(|w| w.first.is_ascii());
-            ma |= if plain {
-                self.singles_of[usize::from(words[start].first)]
-            } else {
-                u64::MAX
-            };
-            mb |= span(start, len);
+            let reached = self.rough_run(index, sketch, words, start, len);
+            if reached != 0 {
+                ma |= reached;
+                mb |= span(start, len);
+            }
         });
         // A stub is completed only by a name word of its first letter.
         if let Some(stub) = Self::listed_stub(words) {
@@ -676,6 +694,47 @@ impl<'q> QueryBound<'q> {
             mb |= acronym;
         }
         self.finish(words, ma, mb, true)
+    }
+
+    /// The single query words the listed run of `len` words from `start`
+    /// could equal, as `listed_runs` asks (all where a first letter is
+    /// not ASCII), judged without reading the run: written together by
+    /// its outline (`RunOutline`), as initials by its first letters.
+    fn rough_run(
+        &self,
+        index: &Index,
+        sketch: &Sketch,
+        words: &[WordSketch],
+        start: usize,
+        len: usize,
+    ) -> u64 {
+        let parts = &words[start..start + len];
+        if !parts.iter().all(|w| w.first.is_ascii()) {
+            return u64::MAX;
+        }
+        let first = parts[0].first;
+        let total: usize = parts.iter().map(|w| usize::from(w.len)).sum();
+        let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
+        let outline = index.run_outline(sketch, start, len);
+        let q = &self.query.tokens;
+        let mut reached = 0;
+        let mut left = self.singles_of[usize::from(first)];
+        while left != 0 {
+            let i = left.trailing_zeros() as usize;
+            left &= left - 1;
+            let t = &q[i];
+            let fits = if could_join(t.text.len(), t.first, total, first) {
+                // A word of a variant group may equal a run spelled
+                // otherwise.
+                t.group.is_some() || outline.could_reach(&self.run_outlines[i], &self.run_reach)
+            } else {
+                no_particle && spells(&t.text, parts.iter())
+            };
+            if fits {
+                reached |= 1 << i;
+            }
+        }
+        reached
     }
 
     /// Call `each` with the (start, length) of every listed run that could

@@ -37,7 +37,8 @@ use super::key_space::{fold, key_len, Counts, Space};
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::prefetch::prefetch;
 use super::similarity::{
-    could_reach, letter_mask, phonetic, reach_share, skeleton, Outline, PreparedWord, Reach, Shape,
+    could_reach, letter_mask, outline_could_reach, phonetic, reach_share, skeleton, Outline,
+    PreparedWord, Reach, Shape,
 };
 use super::vocab::{variant_group, FastMap};
 use super::word_lookup::{is_special, WordLookup};
@@ -182,6 +183,69 @@ pub struct WordSketch {
     pub first: u8,
 }
 
+/// A run of 2-3 words written together, as the rough bound reads it
+/// (`bound::QueryBound::rough`): the lengths and letter masks of its text
+/// and phonetic key, each mask folded to 32 bits (two letters a bit: a
+/// folded mask can only count fewer letters apart, so a test on it can
+/// only let more through). Most runs that begin as a query word does and
+/// are of a length it could equal are too far from it in letters.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOutline {
+    letters: u32,
+    phon_letters: u32,
+    len: u8,
+    /// `UNKNOWN_RUN` for a run not outlined (`RunOutline::UNKNOWN`).
+    phon_len: u8,
+}
+
+/// `RunOutline::phon_len` of a run not outlined.
+const UNKNOWN_RUN: u8 = u8::MAX;
+
+/// A 64-bit letter mask folded to 32 bits.
+pub(crate) fn fold_mask(m: u64) -> u32 {
+    m as u32 | (m >> 32) as u32
+}
+
+impl RunOutline {
+    /// A run not outlined: the rough bound takes it to reach any word.
+    const UNKNOWN: RunOutline = RunOutline {
+        letters: 0,
+        phon_letters: 0,
+        len: 0,
+        phon_len: UNKNOWN_RUN,
+    };
+
+    fn of(text: &str, phon: &str) -> RunOutline {
+        match (u8::try_from(text.len()), u8::try_from(phon.len())) {
+            (Ok(len), Ok(phon_len)) if phon_len != UNKNOWN_RUN => RunOutline {
+                letters: fold_mask(letter_mask(text)),
+                phon_letters: fold_mask(letter_mask(phon)),
+                len,
+                phon_len,
+            },
+            _ => RunOutline::UNKNOWN,
+        }
+    }
+
+    /// Whether the run written together could reach `reach` with a word
+    /// of `outline` (its masks folded by `fold_mask`), as
+    /// `similarity::could_reach` judges it: a run not outlined always can.
+    pub(crate) fn could_reach(&self, outline: &Outline, reach: &Reach) -> bool {
+        if self.phon_len == UNKNOWN_RUN {
+            return true;
+        }
+        let run = Outline {
+            len: usize::from(self.len),
+            letters: u64::from(self.letters),
+            phon_len: usize::from(self.phon_len),
+            phon_letters: u64::from(self.phon_letters),
+        };
+        // Equal phonetic keys always reach.
+        (run.phon_len == outline.phon_len && run.phon_letters == outline.phon_letters)
+            || outline_could_reach(outline, &run, reach)
+    }
+}
+
 /// What the score bound reads of a vocabulary word before its full token:
 /// lengths, letter masks and flags in half a cache line. Most listed words
 /// pair with no query word, and these rule that out without following the
@@ -243,6 +307,8 @@ pub struct Index {
     /// Per run slot, the entry holding the run written together (its text
     /// and phonetic key, made once at build), or `NO_ENTRY`.
     run_entries: Vec<u32>,
+    /// Per run slot, the run's outline (see `RunOutline`).
+    run_outlines: Vec<RunOutline>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
     org_names: Vec<u64>,
@@ -413,6 +479,7 @@ impl Index {
             sketch_words: Vec::new(),
             sketch_runs: Vec::new(),
             run_entries: Vec::new(),
+            run_outlines: Vec::new(),
             org_names: Vec::new(),
             words: Vec::new(),
             keys: Vec::new(),
@@ -627,10 +694,22 @@ impl Index {
                         0
                     });
                     self.run_entries.push(entry.unwrap_or(NO_ENTRY));
+                    // Runs filed written together have their keys made;
+                    // the others (no substantive word) are rare.
+                    let outline = match entry.and_then(|e| self.entries.get(e as usize)) {
+                        Some(e) => RunOutline::of(&e.key, &e.phon),
+                        None if joinable => {
+                            let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+                            RunOutline::of(&text, &phonetic(&text))
+                        }
+                        None => RunOutline::UNKNOWN,
+                    };
+                    self.run_outlines.push(outline);
                 }
             }
             self.sketch_runs.resize(slots, 0);
             self.run_entries.resize(slots, NO_ENTRY);
+            self.run_outlines.resize(slots, RunOutline::UNKNOWN);
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
@@ -737,6 +816,9 @@ impl Index {
         if let Some(run) = self.sketch_runs.get(2 * sketch.start as usize) {
             prefetch(run);
         }
+        if let Some(outline) = self.run_outlines.get(2 * sketch.start as usize) {
+            prefetch(outline);
+        }
     }
 
     /// Ask for the slots of `sketch`'s runs in `run_entries`.
@@ -764,6 +846,15 @@ impl Index {
     pub(crate) fn run_lengths(&self, sketch: &Sketch, start: usize, len: usize) -> u64 {
         let slot = Index::run_slot(sketch, start, len);
         self.sketch_runs.get(slot).copied().unwrap_or(0)
+    }
+
+    /// The outline of that run written together (see `RunOutline`).
+    pub(crate) fn run_outline(&self, sketch: &Sketch, start: usize, len: usize) -> RunOutline {
+        let slot = Index::run_slot(sketch, start, len);
+        self.run_outlines
+            .get(slot)
+            .copied()
+            .unwrap_or(RunOutline::UNKNOWN)
     }
 
     /// The text and phonetic key of that run written together, where the
