@@ -699,7 +699,7 @@ impl<'q> QueryBound<'q> {
     /// The single query words the listed run of `len` words from `start`
     /// could equal, as `listed_runs` asks (all where a first letter is
     /// not ASCII), judged without reading the run: written together by
-    /// its outline (`RunOutline`), as initials by its first letters.
+    /// its outline (`index::RunSketch`), as initials by its first letters.
     fn rough_run(
         &self,
         index: &Index,
@@ -715,7 +715,7 @@ impl<'q> QueryBound<'q> {
         let first = parts[0].first;
         let total: usize = parts.iter().map(|w| usize::from(w.len)).sum();
         let no_particle = parts.iter().all(|w| w.class != TokenClass::Particle);
-        let outline = index.run_outline(sketch, start, len);
+        let run = index.run(sketch, start, len);
         let q = &self.query.tokens;
         let mut reached = 0;
         let mut left = self.singles_of[usize::from(first)];
@@ -726,7 +726,7 @@ impl<'q> QueryBound<'q> {
             let fits = if could_join(t.text.len(), t.first, total, first) {
                 // A word of a variant group may equal a run spelled
                 // otherwise.
-                t.group.is_some() || outline.could_reach(&self.run_outlines[i], &self.run_reach)
+                t.group.is_some() || run.could_reach(&self.run_outlines[i], &self.run_reach)
             } else {
                 no_particle && spells(&t.text, parts.iter())
             };
@@ -762,7 +762,7 @@ impl<'q> QueryBound<'q> {
                 } else {
                     u64::MAX
                 };
-                if lengths != 0 && lengths & index.run_lengths(sketch, start, len) != 0 {
+                if lengths != 0 && lengths & index.run(sketch, start, len).lengths != 0 {
                     each(start, len);
                 }
             }

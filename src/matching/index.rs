@@ -183,22 +183,29 @@ pub struct WordSketch {
     pub first: u8,
 }
 
-/// A run of 2-3 words written together, as the rough bound reads it
-/// (`bound::QueryBound::rough`): the lengths and letter masks of its text
-/// and phonetic key, each mask folded to 32 bits (two letters a bit: a
-/// folded mask can only count fewer letters apart, so a test on it can
-/// only let more through). Most runs that begin as a query word does and
-/// are of a length it could equal are too far from it in letters.
+/// A run of 2-3 adjacent words of a listed name, as the bounds read it
+/// before the run itself: the lengths a single word would need to equal
+/// it, and the lengths and letter masks of its text and phonetic key
+/// written together (the rough bound's test, see
+/// `bound::QueryBound::rough`), each mask folded to 32 bits (two letters
+/// a bit: a folded mask can only count fewer letters apart, so a test on
+/// it can only let more through). The rough bound reads the runs of most
+/// candidates.
 #[derive(Debug, Clone, Copy)]
-pub struct RunOutline {
+pub struct RunSketch {
+    /// `compare::run_lengths` of the run (0 when its words cannot be
+    /// written together, see `compare::joinable_class`).
+    pub lengths: u64,
     letters: u32,
     phon_letters: u32,
+    /// Bytes of the run written together.
     len: u8,
-    /// `UNKNOWN_RUN` for a run not outlined (`RunOutline::UNKNOWN`).
+    /// `UNKNOWN_RUN` for a run not outlined: its masks and `len` mean
+    /// nothing.
     phon_len: u8,
 }
 
-/// `RunOutline::phon_len` of a run not outlined.
+/// `RunSketch::phon_len` of a run not outlined.
 const UNKNOWN_RUN: u8 = u8::MAX;
 
 /// A 64-bit letter mask folded to 32 bits.
@@ -206,24 +213,33 @@ pub(crate) fn fold_mask(m: u64) -> u32 {
     m as u32 | (m >> 32) as u32
 }
 
-impl RunOutline {
-    /// A run not outlined: the rough bound takes it to reach any word.
-    const UNKNOWN: RunOutline = RunOutline {
+impl RunSketch {
+    /// No run (the slots past a name's last run), or one whose words
+    /// cannot be written together.
+    const NONE: RunSketch = RunSketch {
+        lengths: 0,
         letters: 0,
         phon_letters: 0,
         len: 0,
         phon_len: UNKNOWN_RUN,
     };
 
-    fn of(text: &str, phon: &str) -> RunOutline {
+    /// A joinable run of `words` words written `text` (phonetic key
+    /// `phon`), `plain` when every word begins with an ASCII byte.
+    fn of(text: &str, phon: &str, words: usize, plain: bool) -> RunSketch {
+        let lengths = super::compare::run_lengths(text.len(), words, plain);
         match (u8::try_from(text.len()), u8::try_from(phon.len())) {
-            (Ok(len), Ok(phon_len)) if phon_len != UNKNOWN_RUN => RunOutline {
+            (Ok(len), Ok(phon_len)) if phon_len != UNKNOWN_RUN => RunSketch {
+                lengths,
                 letters: fold_mask(letter_mask(text)),
                 phon_letters: fold_mask(letter_mask(phon)),
                 len,
                 phon_len,
             },
-            _ => RunOutline::UNKNOWN,
+            _ => RunSketch {
+                lengths,
+                ..RunSketch::NONE
+            },
         }
     }
 
@@ -296,19 +312,14 @@ pub struct Index {
     /// Per name, what the score bound reads (same order as `names`).
     pub sketches: Vec<Sketch>,
     pub sketch_words: Vec<WordSketch>,
-    /// Per run of 2-3 words of each name, the lengths a query word would
-    /// need to equal it written together or as initials
-    /// (`compare::run_lengths`; 0 when some word of it cannot be written
-    /// together with others, see `compare::joinable_class`): two slots a
-    /// word, from twice the name's `start`, runs of two words by start,
-    /// then runs of three (a name of `n` words has `2n - 3`). Eight bytes
-    /// a run: the score bound reads them for most candidates.
-    pub sketch_runs: Vec<u64>,
+    /// Per run of 2-3 words of each name, what the bounds read of it
+    /// (`RunSketch`): two slots a word, from twice the name's `start`,
+    /// runs of two words by start, then runs of three (a name of `n`
+    /// words has `2n - 3`).
+    pub sketch_runs: Vec<RunSketch>,
     /// Per run slot, the entry holding the run written together (its text
     /// and phonetic key, made once at build), or `NO_ENTRY`.
     run_entries: Vec<u32>,
-    /// Per run slot, the run's outline (see `RunOutline`).
-    run_outlines: Vec<RunOutline>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
     org_names: Vec<u64>,
@@ -479,7 +490,6 @@ impl Index {
             sketch_words: Vec::new(),
             sketch_runs: Vec::new(),
             run_entries: Vec::new(),
-            run_outlines: Vec::new(),
             org_names: Vec::new(),
             words: Vec::new(),
             keys: Vec::new(),
@@ -683,33 +693,26 @@ impl Index {
                             self.joined.exact.get(&text).copied()
                         })
                         .flatten();
-                    let total = parts.iter().map(|p| p.text.len()).sum();
                     let plain = parts.iter().all(|p| p.first.is_ascii());
                     let joinable = parts
                         .iter()
                         .all(|p| super::compare::joinable_class(p.class) && !p.exact_only);
-                    self.sketch_runs.push(if joinable {
-                        super::compare::run_lengths(total, len, plain)
-                    } else {
-                        0
-                    });
-                    self.run_entries.push(entry.unwrap_or(NO_ENTRY));
                     // Runs filed written together have their keys made;
                     // the others (no substantive word) are rare.
-                    let outline = match entry.and_then(|e| self.entries.get(e as usize)) {
-                        Some(e) => RunOutline::of(&e.key, &e.phon),
-                        None if joinable => {
+                    let run = match entry.and_then(|e| self.entries.get(e as usize)) {
+                        _ if !joinable => RunSketch::NONE,
+                        Some(e) => RunSketch::of(&e.key, &e.phon, len, plain),
+                        None => {
                             let text: String = parts.iter().map(|p| p.text.as_str()).collect();
-                            RunOutline::of(&text, &phonetic(&text))
+                            RunSketch::of(&text, &phonetic(&text), len, plain)
                         }
-                        None => RunOutline::UNKNOWN,
                     };
-                    self.run_outlines.push(outline);
+                    self.sketch_runs.push(run);
+                    self.run_entries.push(entry.unwrap_or(NO_ENTRY));
                 }
             }
-            self.sketch_runs.resize(slots, 0);
+            self.sketch_runs.resize(slots, RunSketch::NONE);
             self.run_entries.resize(slots, NO_ENTRY);
-            self.run_outlines.resize(slots, RunOutline::UNKNOWN);
             self.sketches.push(Sketch {
                 entity: n.entity,
                 start,
@@ -816,9 +819,6 @@ impl Index {
         if let Some(run) = self.sketch_runs.get(2 * sketch.start as usize) {
             prefetch(run);
         }
-        if let Some(outline) = self.run_outlines.get(2 * sketch.start as usize) {
-            prefetch(outline);
-        }
     }
 
     /// Ask for the slots of `sketch`'s runs in `run_entries`.
@@ -841,20 +841,14 @@ impl Index {
         }
     }
 
-    /// The lengths a query word would need to equal that run (see
-    /// `sketch_runs`; 0: none).
-    pub(crate) fn run_lengths(&self, sketch: &Sketch, start: usize, len: usize) -> u64 {
+    /// What the bounds read of the run of `len` words from `start` of
+    /// `sketch`'s name (see `sketch_runs`).
+    pub(crate) fn run(&self, sketch: &Sketch, start: usize, len: usize) -> RunSketch {
         let slot = Index::run_slot(sketch, start, len);
-        self.sketch_runs.get(slot).copied().unwrap_or(0)
-    }
-
-    /// The outline of that run written together (see `RunOutline`).
-    pub(crate) fn run_outline(&self, sketch: &Sketch, start: usize, len: usize) -> RunOutline {
-        let slot = Index::run_slot(sketch, start, len);
-        self.run_outlines
+        self.sketch_runs
             .get(slot)
             .copied()
-            .unwrap_or(RunOutline::UNKNOWN)
+            .unwrap_or(RunSketch::NONE)
     }
 
     /// The text and phonetic key of that run written together, where the
