@@ -185,8 +185,10 @@ fn is_abjad(c: char) -> bool {
 /// Lower-case, transliterated, punctuation-free words with the kind of
 /// script each came from.
 fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
-    let mut words: Vec<(String, Origin)> = Vec::new();
-    let mut current = String::new();
+    let mut words: Vec<(String, Origin)> = Vec::with_capacity(8);
+    // One buffer for the word being read; each word is copied out at its
+    // length (most names are a few short words: no regrowing).
+    let mut current = String::with_capacity(32);
     let mut current_syllabic = Origin::Alphabet;
     let text: String = if name.is_ascii() {
         name.to_ascii_lowercase()
@@ -198,11 +200,17 @@ fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
     let (text, reordered) = reorder_comma(text);
     let flush = |current: &mut String, syl: &mut Origin, words: &mut Vec<(String, Origin)>| {
         if !current.is_empty() {
-            words.push((std::mem::take(current), *syl));
+            words.push((current.as_str().to_owned(), *syl));
+            current.clear();
         }
         *syl = Origin::Alphabet;
     };
     for c in text.chars() {
+        // Most names are ASCII: their letters go first.
+        if c.is_ascii_alphanumeric() {
+            current.push(c);
+            continue;
+        }
         if is_syllabic(c) {
             flush(&mut current, &mut current_syllabic, &mut words);
             let t = deunicode::deunicode_char(c)
