@@ -14,10 +14,10 @@ use vetter::matching::normalize::NameKind;
 use vetter::matching::search::{Matcher, Query, Settings};
 use vetter::matching::{sample, Uniform};
 
-/// The allocator of the `vetter` binary (see there), so that the figures
-/// are the binary's.
+/// The allocator of the `vetter` binary (see `vetter::allocator`), so
+/// that the figures are the binary's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: vetter::allocator::MiMalloc = vetter::allocator::MiMalloc;
 
 fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -29,7 +29,10 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+#[allow(unsafe_code)]
 fn main() {
+    // SAFETY: first thing in main, before any other thread exists.
+    unsafe { vetter::allocator::keep_freed_memory() };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     let pairs_path = root.join("bench/name_bench/cases.csv");
     if let Ok(mut r) = csv::Reader::from_path(&pairs_path) {

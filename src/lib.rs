@@ -3,6 +3,7 @@
 //! Lists are loaded into an immutable [`lists::Snapshot`]; the command
 //! layer in [`commands`] reads the clock and the files, the rest is pure.
 
+pub mod allocator;
 pub mod audit;
 pub mod cli;
 pub mod commands;

@@ -3,9 +3,10 @@
 //! them; it knows its candidates in advance, so it asks for their lines a
 //! few candidates ahead.
 //!
-//! The only `unsafe` in the crate: stable Rust offers a prefetch only as a
-//! target intrinsic, marked unsafe though it reads nothing. It takes a
-//! reference, so the line it names is always live memory.
+//! With the allocator's options (`allocator`), the only `unsafe` in the crate:
+//! stable Rust offers a prefetch only as a target intrinsic, marked unsafe
+//! though it reads nothing. It takes a reference, so the line it names is
+//! always live memory.
 
 /// Ask for the cache line holding `x`; a no-op on targets without a hint.
 #[inline(always)]
