@@ -27,9 +27,7 @@ use super::compare::{
 use super::index::{fold_mask, Index, Sketch, WordKey, WordSketch};
 use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
 use super::prefetch::prefetch;
-use super::similarity::{
-    phonetic, phonetic_into, reach_share, Outline, PreparedWord, Reach, SpellingFilter,
-};
+use super::similarity::{phonetic, phonetic_into, Outline, PreparedWord, Reach, SpellingFilter};
 use super::vocab::variant_group;
 use super::vocab::FastMap;
 use super::word_lookup::{Finds, LookupScratch};
@@ -496,10 +494,7 @@ impl<'q> QueryBound<'q> {
                     phon_letters: u64::from(fold_mask(x.phon_letters)),
                 }),
             ),
-            run_reach: Reach::new(
-                reach_share(p.compound_min, 1.0, p.curve),
-                reach_share(p.compound_min, 0.9, p.curve),
-            ),
+            run_reach: Reach::reaching(p.compound_min, p.curve),
             spellings: reuse(
                 &mut memo.spare.spellings,
                 t.iter()

@@ -342,14 +342,8 @@ pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
 /// words can still reach `p.min_pair`. The shipped parameters' budgets are
 /// tabled once per process.
 pub(crate) fn pair_reach(p: &Params) -> std::borrow::Cow<'static, Reach> {
-    use super::similarity::reach_share;
     static SHIPPED: std::sync::OnceLock<Reach> = std::sync::OnceLock::new();
-    let table = |p: &Params| {
-        Reach::new(
-            reach_share(p.min_pair, 1.0, p.curve),
-            reach_share(p.min_pair, 0.9, p.curve),
-        )
-    };
+    let table = |p: &Params| Reach::reaching(p.min_pair, p.curve);
     if p.min_pair == PARAMS.min_pair && p.curve == PARAMS.curve {
         std::borrow::Cow::Borrowed(SHIPPED.get_or_init(|| table(&PARAMS)))
     } else {

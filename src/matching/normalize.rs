@@ -234,11 +234,8 @@ fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
             continue;
         }
         if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                current.push(c);
-            } else {
-                flush(&mut current, &mut current_syllabic, &mut words);
-            }
+            // Not a letter or digit (those went first).
+            flush(&mut current, &mut current_syllabic, &mut words);
             continue;
         }
         if c.is_alphanumeric() || is_combining(c) {

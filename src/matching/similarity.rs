@@ -399,6 +399,16 @@ impl Reach {
             phon: Budget::new(phon_share),
         }
     }
+
+    /// The budgets within which two words can still reach `floor` under
+    /// `curve`, on the spelling and on the phonetic key (which scores 0.9
+    /// of its similarity).
+    pub fn reaching(floor: f64, curve: f64) -> Reach {
+        Reach::new(
+            reach_share(floor, 1.0, curve),
+            reach_share(floor, 0.9, curve),
+        )
+    }
 }
 
 /// Whether two words could lie within the raw budget of the longer length
