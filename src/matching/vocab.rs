@@ -285,34 +285,13 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
 ];
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-/// FNV-1a: these tables hold a few hundred short, fixed words, so a
-/// DoS-resistant hash buys nothing and costs a third of a lookup.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+/// foldhash with its fixed seed: the maps hold words and small integer
+/// keys of our own lists, so a DoS-resistant hash buys nothing, and a
+/// fixed seed keeps every run's iteration order, hence output, the same.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+pub type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 /// Everything the lists above say about one word, found with one lookup.
 #[derive(Debug, Default, Clone, Copy)]
