@@ -7,7 +7,7 @@
 //! `brigade 44`; `normalize("OAO Gazprom")` gives `ojsc gazprom`.
 
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::vocab;
 
@@ -192,6 +192,9 @@ fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
     let mut current_syllabic = Origin::Alphabet;
     let text: String = if name.is_ascii() {
         name.to_ascii_lowercase()
+    } else if unicode_normalization::is_nfkc_quick(name.chars()) == IsNormalized::Yes {
+        // Most names in other scripts are already in NFKC: only lower-case.
+        name.to_lowercase()
     } else {
         name.nfkc().collect::<String>().to_lowercase()
     };
@@ -600,6 +603,10 @@ mod tests {
         assert_eq!(n("Société Générale S.A."), "societe generale sa");
         assert_eq!(n("ＡＢＣ"), "abc"); // NFKC folds full-width letters
         assert_eq!(n("Erdoğan"), "erdogan");
+        // Composed and decomposed accents read the same: text already in
+        // NFKC skips the normaliser, the rest goes through it.
+        assert_eq!(n("Soci\u{e9}t\u{e9}"), n("Socie\u{301}te\u{301}"));
+        assert_eq!(n("\u{212b}ngstr\u{f6}m"), "angstrom"); // Angstrom sign
     }
 
     #[test]
