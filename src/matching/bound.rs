@@ -84,9 +84,6 @@ pub struct QueryBound<'q> {
     /// (`compare::telling_acronym`): of three letters or more, or the
     /// whole query.
     telling: u64,
-    /// Per ASCII first byte, the byte lengths of the `singles` beginning
-    /// with it, as a bit set (bit 63: 63 or more).
-    single_lengths: [u64; 128],
     spelling: u64,
     org: bool,
     /// Per query word, its weight paired and unpaired (see `finish`).
@@ -109,13 +106,8 @@ pub struct QueryBound<'q> {
     /// compared by more than its spelling, which `word_lookup` cannot
     /// search by.
     compares_all: bool,
-    /// Per first byte, the query's initials and its name words of that
-    /// letter: an initial pairs with any name it begins, which the lookup
-    /// does not list, so listed words of those letters are compared.
-    initials_of: [u64; 256],
-    names_of: [u64; 256],
-    /// Per first byte, the `singles` beginning with it.
-    singles_of: [u64; 256],
+    /// The query's words by their first letters.
+    letters: Box<Letters>,
     /// Per query word, its outline with letter masks folded as listed
     /// runs' are (`index::fold_mask`), and what a run written together
     /// must reach to pair with it: the rough bound's test of runs.
@@ -219,11 +211,57 @@ impl Known {
 /// The vectors of a finished query's prepared words, kept for the next.
 #[derive(Default)]
 struct Spare {
+    letters: Option<Box<Letters>>,
     runs: Vec<QueryRun>,
     run_outlines: Vec<Outline>,
     sums: Vec<(f64, f64)>,
     spellings: Vec<SpellingFilter>,
     compounds: Vec<Option<PreparedWord>>,
+}
+
+/// Per first byte of a word, bit sets of the query words beginning with
+/// it. Boxed and handed from query to query: 7 KB moved with the bound,
+/// or built anew, cost more than a search's smaller steps.
+#[derive(Clone)]
+struct Letters {
+    /// The query's initials and its name words: an initial pairs with any
+    /// name it begins, which the lookup does not list, so listed words of
+    /// those letters are compared.
+    initials: [u64; 256],
+    names: [u64; 256],
+    /// The `singles`.
+    singles: [u64; 256],
+    /// Per ASCII first byte, the byte lengths of the `singles` beginning
+    /// with it (bit 63: 63 or more).
+    single_lengths: [u64; 128],
+}
+
+impl Letters {
+    /// `spare`, left empty by `clear`, or a new table.
+    fn emptied(spare: Option<Box<Letters>>) -> Box<Letters> {
+        spare.unwrap_or_else(|| {
+            Box::new(Letters {
+                initials: [0; 256],
+                names: [0; 256],
+                singles: [0; 256],
+                single_lengths: [0; 128],
+            })
+        })
+    }
+
+    /// Empty every set `query`'s words filled: only the rows of their
+    /// first bytes, not the 7 KB.
+    fn clear(&mut self, query: &Name) {
+        for x in &query.tokens {
+            let first = usize::from(x.first);
+            self.initials[first] = 0;
+            self.names[first] = 0;
+            self.singles[first] = 0;
+            if let Some(lengths) = self.single_lengths.get_mut(first) {
+                *lengths = 0;
+            }
+        }
+    }
 }
 
 /// `spare`'s buffer, emptied.
@@ -311,7 +349,7 @@ impl<'q> QueryBound<'q> {
     ) -> Self {
         memo.start(index.words.len());
         let t = &query.tokens;
-        let (mut initials_of, mut names_of) = ([0; 256], [0; 256]);
+        let mut letters = Letters::emptied(memo.spare.letters.take());
         // Queries of more than 32 words are not bounded.
         let compares_all =
             !look_up || t.len() > 32 || t.iter().any(|x| x.script.is_some() || x.abjad);
@@ -344,8 +382,8 @@ impl<'q> QueryBound<'q> {
                     lookup.legal_forms(finds);
                     continue;
                 }
-                TokenClass::Initial => initials_of[usize::from(x.first)] |= 1 << i,
-                TokenClass::Name => names_of[usize::from(x.first)] |= 1 << i,
+                TokenClass::Initial => letters.initials[usize::from(x.first)] |= 1 << i,
+                TokenClass::Name => letters.names[usize::from(x.first)] |= 1 << i,
                 _ => {}
             }
             if tabled >> i & 1 != 0 {
@@ -432,10 +470,13 @@ impl<'q> QueryBound<'q> {
             &mut memo.spare.sums,
             (0..sets).map(|set| query_sums(&weights, set)),
         );
-        let singles_of = singles.iter().fold([0; 256], |mut m, &i| {
-            m[usize::from(t[i].first)] |= 1 << i;
-            m
-        });
+        for &i in &singles {
+            let first = t[i].first;
+            letters.singles[usize::from(first)] |= 1 << i;
+            if first.is_ascii() {
+                letters.single_lengths[usize::from(first)] |= 1 << t[i].text.len().min(63);
+            }
+        }
         let stub = t
             .last()
             .filter(|w| may_be_stub(t.len(), w.class, w.exact_only, w.text.len()))
@@ -450,13 +491,6 @@ impl<'q> QueryBound<'q> {
             runs,
             acronym,
             stub,
-            single_lengths: singles.iter().filter(|&&i| t[i].first.is_ascii()).fold(
-                [0; 128],
-                |mut m, &i| {
-                    m[usize::from(t[i].first)] |= 1 << t[i].text.len().min(63);
-                    m
-                },
-            ),
             substantive_singles: singles
                 .iter()
                 .filter(|&&i| is_substantive(t[i].class))
@@ -481,9 +515,7 @@ impl<'q> QueryBound<'q> {
             unbounded: t.len() > 32,
             compares_all,
             tabled,
-            initials_of,
-            names_of,
-            singles_of,
+            letters,
             reach: pair_reach(p).into_owned(),
             run_outlines: reuse(
                 &mut memo.spare.run_outlines,
@@ -520,7 +552,10 @@ impl<'q> QueryBound<'q> {
 
     /// Hand the query's prepared words back to `memo` for the next query.
     pub fn recycle(self, memo: &mut BoundMemo) {
+        let mut letters = self.letters;
+        letters.clear(self.query);
         memo.spare = Spare {
+            letters: Some(letters),
             runs: self.runs,
             run_outlines: self.run_outlines,
             sums: self.sums,
@@ -593,8 +628,8 @@ impl<'q> QueryBound<'q> {
     fn finders(&self, index: &Index, w: &WordSketch, finds: &Finds) -> u64 {
         let v = w.vocab as usize;
         let by_letter = match w.class {
-            TokenClass::Name => self.initials_of[usize::from(w.first)],
-            TokenClass::Initial => self.names_of[usize::from(w.first)],
+            TokenClass::Name => self.letters.initials[usize::from(w.first)],
+            TokenClass::Initial => self.letters.names[usize::from(w.first)],
             _ => 0,
         };
         if index.lookup.is_special(v) {
@@ -678,7 +713,7 @@ impl<'q> QueryBound<'q> {
         });
         // A stub is completed only by a name word of its first letter.
         if let Some(stub) = Self::listed_stub(words) {
-            let names = self.names_of[usize::from(stub.first)];
+            let names = self.letters.names[usize::from(stub.first)];
             if names != 0 {
                 ma |= names;
                 mb |= 1 << (words.len() - 1);
@@ -713,7 +748,7 @@ impl<'q> QueryBound<'q> {
         let run = index.run(sketch, start, len);
         let q = &self.query.tokens;
         let mut reached = 0;
-        let mut left = self.singles_of[usize::from(first)];
+        let mut left = self.letters.singles[usize::from(first)];
         while left != 0 {
             let i = left.trailing_zeros() as usize;
             left &= left - 1;
@@ -753,7 +788,7 @@ impl<'q> QueryBound<'q> {
             for (start, w) in words.iter().enumerate().take(starts) {
                 let first = w.first;
                 let lengths = if first.is_ascii() {
-                    self.single_lengths[usize::from(first)]
+                    self.letters.single_lengths[usize::from(first)]
                 } else {
                     u64::MAX
                 };
