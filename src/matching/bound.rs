@@ -234,6 +234,10 @@ struct Letters {
     /// Per ASCII first byte, the byte lengths of the `singles` beginning
     /// with it (bit 63: 63 or more).
     single_lengths: [u64; 128],
+    /// Per ASCII first byte, the byte lengths (bit 63: 63 or more) of
+    /// the runs written together that a single beginning with it could
+    /// be (`compare::join_lengths` turned around).
+    join_totals: [u64; 128],
 }
 
 impl Letters {
@@ -245,22 +249,69 @@ impl Letters {
                 names: [0; 256],
                 singles: [0; 256],
                 single_lengths: [0; 128],
+                join_totals: [0; 128],
             })
         })
+    }
+
+    /// File the single `i`, of `len` bytes beginning with `first`.
+    fn add_single(&mut self, i: usize, first: u8, len: usize) {
+        self.singles[usize::from(first)] |= 1 << i;
+        if first.is_ascii() {
+            self.single_lengths[usize::from(first)] |= 1 << len.min(63);
+            self.join_totals[usize::from(first)] |= join_totals(len);
+        }
+    }
+
+    /// Whether some single of `lengths` (those beginning as the listed
+    /// run of `len` words from `w` does) could be that run written together
+    /// or as initials, read off the word's sketch (`WordSketch::runs`): a
+    /// single fits where its length lies in `compare::join_lengths` of the
+    /// run's, or equals the run's words (initials), and any length fits a
+    /// run with a first letter outside ASCII.
+    fn fits_run(&self, w: &WordSketch, len: usize, lengths: u64) -> bool {
+        let total = w.runs[len - 2];
+        if total == 0 {
+            return false; // not joinable
+        }
+        // A run with a first letter outside ASCII fits any length.
+        w.runs_plain >> (len - 2) & 1 == 0
+            || lengths >> len & 1 != 0
+            || self.join_totals[usize::from(w.first)] >> total.min(63) & 1 != 0
     }
 
     /// Empty every set `query`'s words filled: only the rows of their
     /// first bytes, not the 7 KB.
     fn clear(&mut self, query: &Name) {
         for x in &query.tokens {
-            let first = usize::from(x.first);
-            self.initials[first] = 0;
-            self.names[first] = 0;
-            self.singles[first] = 0;
-            if let Some(lengths) = self.single_lengths.get_mut(first) {
-                *lengths = 0;
-            }
+            self.clear_single(x.first);
         }
+    }
+
+    /// Empty the rows of `first`.
+    fn clear_single(&mut self, first: u8) {
+        let first = usize::from(first);
+        self.initials[first] = 0;
+        self.names[first] = 0;
+        self.singles[first] = 0;
+        if let Some(lengths) = self.single_lengths.get_mut(first) {
+            *lengths = 0;
+            self.join_totals[first] = 0;
+        }
+    }
+}
+
+/// The byte lengths of runs a word of `len` bytes could be written
+/// together (bit 63: 63 or more): `len` lies in `compare::join_lengths`
+/// of the run's, that is within 3 of it and at least 4. Runs of 63 bytes
+/// or more all count as 63: a word of 60 bytes or more is taken to fit
+/// each, and the run's own test settles it.
+fn join_totals(len: usize) -> u64 {
+    let span = |lo: usize, hi: usize| (u64::MAX >> (63 - hi.min(63))) & (u64::MAX << lo.min(63));
+    if len < 4 {
+        0
+    } else {
+        span(len - 3, len + 3)
     }
 }
 
@@ -471,11 +522,7 @@ impl<'q> QueryBound<'q> {
             (0..sets).map(|set| query_sums(&weights, set)),
         );
         for &i in &singles {
-            let first = t[i].first;
-            letters.singles[usize::from(first)] |= 1 << i;
-            if first.is_ascii() {
-                letters.single_lengths[usize::from(first)] |= 1 << t[i].text.len().min(63);
-            }
+            letters.add_single(i, t[i].first, t[i].text.len());
         }
         let stub = t
             .last()
@@ -704,7 +751,7 @@ impl<'q> QueryBound<'q> {
                 mb |= 1 << j;
             }
         }
-        self.fitting_runs(index, sketch, words, |start, len| {
+        self.fitting_runs(words, |start, len| {
             let reached = self.rough_run(index, sketch, words, start, len);
             if reached != 0 {
                 ma |= reached;
@@ -772,27 +819,24 @@ impl<'q> QueryBound<'q> {
     /// query word begins as and is of a length it could equal. Written
     /// together or as initials, a run keeps its first letter and about its
     /// length (initials: one byte a word): most fit no single query word,
-    /// most by their first letter alone, known before the run is read.
-    fn fitting_runs(
-        &self,
-        index: &Index,
-        sketch: &Sketch,
-        words: &[WordSketch],
-        mut each: impl FnMut(usize, usize),
-    ) {
+    /// most by their first letter alone, and the rest by the lengths kept
+    /// in the first word's sketch, before the run is read.
+    fn fitting_runs(&self, words: &[WordSketch], mut each: impl FnMut(usize, usize)) {
         if words.len() < 2 || self.singles.is_empty() {
             return;
         }
-        for len in 2..=3 {
-            let starts = words.len().saturating_sub(len - 1);
-            for (start, w) in words.iter().enumerate().take(starts) {
-                let first = w.first;
-                let lengths = if first.is_ascii() {
-                    self.letters.single_lengths[usize::from(first)]
-                } else {
-                    u64::MAX
-                };
-                if lengths != 0 && lengths & index.run(sketch, start, len).lengths != 0 {
+        for (start, w) in words.iter().enumerate() {
+            let first = w.first;
+            let lengths = if first.is_ascii() {
+                self.letters.single_lengths[usize::from(first)]
+            } else {
+                u64::MAX
+            };
+            if lengths == 0 {
+                continue;
+            }
+            for len in 2..=3 {
+                if self.letters.fits_run(w, len, lengths) {
                     each(start, len);
                 }
             }
@@ -833,7 +877,7 @@ impl<'q> QueryBound<'q> {
         let org = self.org && sketch.org;
         // The runs that will be read written together: ask for them
         // before the words are judged.
-        self.fitting_runs(index, sketch, words, |start, len| {
+        self.fitting_runs(words, |start, len| {
             index.prefetch_run_entry(sketch, start, len);
         });
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
@@ -905,7 +949,7 @@ impl<'q> QueryBound<'q> {
     ) -> (u64, u64, bool) {
         let q = &self.query.tokens;
         let (mut ma, mut mb, mut strong) = (0u64, 0u64, false);
-        self.fitting_runs(index, sketch, words, |start, len| {
+        self.fitting_runs(words, |start, len| {
             let first = words[start].first;
             let parts = &words[start..start + len];
             let total: usize = parts.iter().map(|w| w.len as usize).sum();
@@ -1120,4 +1164,46 @@ fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -
     }
     let b = text.as_bytes();
     b.len() == parts.clone().count() && parts.zip(b).all(|(w, c)| w.first == *c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::compare::join_lengths;
+
+    /// `fits_run` lets through every run a single could be written as or
+    /// be the initials of, and exactly those below 60 bytes.
+    #[test]
+    fn a_run_fits_the_singles_its_lengths_allow() {
+        for single in 1..=80usize {
+            let mut letters = Letters::emptied(None);
+            letters.add_single(0, b'a', single);
+            let lengths = letters.single_lengths[usize::from(b'a')];
+            for total in 2..=300usize {
+                for len in 2..=3 {
+                    for plain in [true, false] {
+                        let mut runs = [0; 2];
+                        runs[len - 2] = u8::try_from(total).unwrap_or(u8::MAX);
+                        let w = WordSketch {
+                            vocab: 0,
+                            len: 1,
+                            rarity: 1.0,
+                            class: TokenClass::Name,
+                            exact_only: false,
+                            first: b'a',
+                            runs,
+                            runs_plain: u8::from(plain) << (len - 2),
+                        };
+                        let could =
+                            !plain || single == len || join_lengths(total).contains(&single);
+                        let fits = letters.fits_run(&w, len, lengths);
+                        assert!(fits || !could, "{single} bytes, run of {total}");
+                        if total < 60 && single < 60 {
+                            assert_eq!(fits, could, "{single} bytes, run of {total}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

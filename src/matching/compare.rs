@@ -387,28 +387,6 @@ pub(crate) fn join_lengths(total: usize) -> std::ops::RangeInclusive<usize> {
     total.saturating_sub(3).max(4)..=total + 3
 }
 
-/// The byte lengths a single word could have to be a run of `words` words
-/// and `total` bytes written together (`join_lengths`) or, when every word
-/// of the run begins with an ASCII byte (`plain`), its initials (one byte
-/// a word), as a bit set: bit `n` for `n` bytes, bit 63 for 63 or more.
-/// Any length when the run is not plain.
-pub(crate) fn run_lengths(total: usize, words: usize, plain: bool) -> u64 {
-    if !plain {
-        return u64::MAX;
-    }
-    let (lo, hi) = join_lengths(total).into_inner();
-    let upto = |n: usize| {
-        if n >= 63 {
-            u64::MAX
-        } else {
-            (1u64 << (n + 1)) - 1
-        }
-    };
-    let joined = if lo > 63 { 0 } else { upto(hi) & !upto(lo - 1) };
-    let long = if hi >= 63 { 1 << 63 } else { 0 };
-    joined | long | 1 << words.min(63)
-}
-
 /// Compounds of 2-3 adjacent tokens on `multi` that equal (nearly) one
 /// token on `single`, and acronyms of them.
 fn compound_candidates(

@@ -181,21 +181,28 @@ pub struct WordSketch {
     pub exact_only: bool,
     /// First byte of the text.
     pub first: u8,
+    /// Bytes of the runs of 2 and of 3 words from this one written
+    /// together (saturated at 255), 0 where the run would pass the name's
+    /// end or its words cannot be written together
+    /// (`compare::joinable_class`): what a single word would need to be
+    /// that run, read with the word (see `bound::QueryBound::fits_run`).
+    pub runs: [u8; 2],
+    /// Bit `len - 2`: every word of that run begins with an ASCII byte
+    /// (so its initials are one byte a word).
+    pub runs_plain: u8,
 }
 
 /// A run of 2-3 adjacent words of a listed name, as the bounds read it
-/// before the run itself: the lengths a single word would need to equal
-/// it, and the lengths and letter masks of its text and phonetic key
-/// written together (the rough bound's test, see
+/// before the run itself: the lengths and letter masks of its text and
+/// phonetic key written together (the rough bound's test, see
 /// `bound::QueryBound::rough`), each mask folded to 32 bits (two letters
 /// a bit: a folded mask can only count fewer letters apart, so a test on
-/// it can only let more through). The rough bound reads the runs of most
-/// candidates.
+/// it can only let more through). The lengths a single word would need
+/// to equal the run are not kept: they follow from the byte lengths kept
+/// in its first word's sketch (`WordSketch::runs`), already in cache, and
+/// most runs fail on them.
 #[derive(Debug, Clone, Copy)]
 pub struct RunSketch {
-    /// `compare::run_lengths` of the run (0 when its words cannot be
-    /// written together, see `compare::joinable_class`).
-    pub lengths: u64,
     letters: u32,
     phon_letters: u32,
     /// Bytes of the run written together.
@@ -208,6 +215,29 @@ pub struct RunSketch {
 /// `RunSketch::phon_len` of a run not outlined.
 const UNKNOWN_RUN: u8 = u8::MAX;
 
+/// `WordSketch::runs` and `runs_plain` of each word of `tokens`.
+fn run_outlines(tokens: &[Token]) -> impl Iterator<Item = ([u8; 2], u8)> + '_ {
+    (0..tokens.len()).map(|start| {
+        let (mut runs, mut plain) = ([0; 2], 0);
+        for len in 2..=3 {
+            let Some(parts) = tokens.get(start..start + len) else {
+                break;
+            };
+            if parts
+                .iter()
+                .all(|p| super::compare::joinable_class(p.class) && !p.exact_only)
+            {
+                let total: usize = parts.iter().map(|p| p.text.len()).sum();
+                runs[len - 2] = u8::try_from(total).unwrap_or(u8::MAX);
+            }
+            if parts.iter().all(|p| p.first.is_ascii()) {
+                plain |= 1 << (len - 2);
+            }
+        }
+        (runs, plain)
+    })
+}
+
 /// A 64-bit letter mask folded to 32 bits.
 pub(crate) fn fold_mask(m: u64) -> u32 {
     m as u32 | (m >> 32) as u32
@@ -217,29 +247,22 @@ impl RunSketch {
     /// No run (the slots past a name's last run), or one whose words
     /// cannot be written together.
     const NONE: RunSketch = RunSketch {
-        lengths: 0,
         letters: 0,
         phon_letters: 0,
         len: 0,
         phon_len: UNKNOWN_RUN,
     };
 
-    /// A joinable run of `words` words written `text` (phonetic key
-    /// `phon`), `plain` when every word begins with an ASCII byte.
-    fn of(text: &str, phon: &str, words: usize, plain: bool) -> RunSketch {
-        let lengths = super::compare::run_lengths(text.len(), words, plain);
+    /// A joinable run written `text` (phonetic key `phon`).
+    fn of(text: &str, phon: &str) -> RunSketch {
         match (u8::try_from(text.len()), u8::try_from(phon.len())) {
             (Ok(len), Ok(phon_len)) if phon_len != UNKNOWN_RUN => RunSketch {
-                lengths,
                 letters: fold_mask(letter_mask(text)),
                 phon_letters: fold_mask(letter_mask(phon)),
                 len,
                 phon_len,
             },
-            _ => RunSketch {
-                lengths,
-                ..RunSketch::NONE
-            },
+            _ => RunSketch::NONE,
         }
     }
 
@@ -675,14 +698,18 @@ impl Index {
             }
             let start = self.sketch_words.len() as u32;
             self.sketch_words
-                .extend(n.name.tokens.iter().map(|t| WordSketch {
-                    vocab: t.vocab,
-                    len: u16::try_from(key_len(&t.text)).unwrap_or(u16::MAX),
-                    rarity: t.rarity as f32,
-                    class: t.class,
-                    exact_only: t.exact_only,
-                    first: t.first,
-                }));
+                .extend(n.name.tokens.iter().zip(run_outlines(&n.name.tokens)).map(
+                    |(t, (runs, runs_plain))| WordSketch {
+                        vocab: t.vocab,
+                        len: u16::try_from(key_len(&t.text)).unwrap_or(u16::MAX),
+                        rarity: t.rarity as f32,
+                        class: t.class,
+                        exact_only: t.exact_only,
+                        first: t.first,
+                        runs,
+                        runs_plain,
+                    },
+                ));
             let t = &n.name.tokens;
             let slots = self.sketch_runs.len() + 2 * t.len();
             for len in 2..=3 {
@@ -693,7 +720,6 @@ impl Index {
                             self.joined.exact.get(&text).copied()
                         })
                         .flatten();
-                    let plain = parts.iter().all(|p| p.first.is_ascii());
                     let joinable = parts
                         .iter()
                         .all(|p| super::compare::joinable_class(p.class) && !p.exact_only);
@@ -701,10 +727,10 @@ impl Index {
                     // the others (no substantive word) are rare.
                     let run = match entry.and_then(|e| self.entries.get(e as usize)) {
                         _ if !joinable => RunSketch::NONE,
-                        Some(e) => RunSketch::of(&e.key, &e.phon, len, plain),
+                        Some(e) => RunSketch::of(&e.key, &e.phon),
                         None => {
                             let text: String = parts.iter().map(|p| p.text.as_str()).collect();
-                            RunSketch::of(&text, &phonetic(&text), len, plain)
+                            RunSketch::of(&text, &phonetic(&text))
                         }
                     };
                     self.sketch_runs.push(run);
