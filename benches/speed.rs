@@ -22,6 +22,17 @@ use vetter::matching::{sample, Uniform};
 #[global_allocator]
 static ALLOCATOR: vetter::allocator::MiMalloc = vetter::allocator::MiMalloc;
 
+/// `items` a second of each of `runs` runs of `run`.
+fn rates(runs: usize, items: usize, mut run: impl FnMut()) -> Vec<f64> {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            items as f64 / start.elapsed().as_secs_f64()
+        })
+        .collect()
+}
+
 /// The first, median and best of `rates` (higher is better), as text.
 fn spread(rates: &[f64], unit: &str) -> String {
     let mut sorted = rates.to_vec();
@@ -70,17 +81,13 @@ fn main() {
         }
         let cold = pairs.len() as f64 / start.elapsed().as_secs_f64();
         let passes = 4;
-        let warm: Vec<f64> = (0..7)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..passes {
-                    for (k, a, b) in &pairs {
-                        sink += score_strings(a, b, *k, &Uniform);
-                    }
+        let warm = rates(7, pairs.len() * passes, || {
+            for _ in 0..passes {
+                for (k, a, b) in &pairs {
+                    sink += score_strings(a, b, *k, &Uniform);
                 }
-                (pairs.len() * passes) as f64 / start.elapsed().as_secs_f64()
-            })
-            .collect();
+            }
+        });
         println!(
             "compare: {} pairs incl. normalisation, single thread: cold pass {cold:.0} pairs/s; {passes} warm passes a run: {} ({sink:.0})",
             pairs.len(),
@@ -139,34 +146,26 @@ fn main() {
     // its caches of looked-up words.
     let mut scratch = Scratch::default();
     let mut hits = 0;
-    let single: Vec<f64> = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            hits = queries
-                .iter()
-                .map(|q| matcher.search(q, &settings, &mut scratch).len())
-                .sum();
-            queries.len() as f64 / start.elapsed().as_secs_f64()
-        })
-        .collect();
+    let single = rates(5, queries.len(), || {
+        hits = queries
+            .iter()
+            .map(|q| matcher.search(q, &settings, &mut scratch).len())
+            .sum();
+    });
     println!(
         "match: {} queries, single thread: {} with explanations ({hits} hits)",
         queries.len(),
         spread(&single, "queries/s")
     );
     let mut total = 0;
-    let parallel: Vec<f64> = (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            total = queries
-                .par_iter()
-                .map_init(Scratch::default, |s, q| {
-                    matcher.search(q, &settings, s).len()
-                })
-                .sum();
-            queries.len() as f64 / start.elapsed().as_secs_f64()
-        })
-        .collect();
+    let parallel = rates(3, queries.len(), || {
+        total = queries
+            .par_iter()
+            .map_init(Scratch::default, |s, q| {
+                matcher.search(q, &settings, s).len()
+            })
+            .sum();
+    });
     println!(
         "match: all {} cores: {} ({total} hits)",
         rayon::current_num_threads(),
