@@ -277,7 +277,10 @@ impl Letters {
         // A run with a first letter outside ASCII fits any length.
         w.runs_plain >> (len - 2) & 1 == 0
             || lengths >> len & 1 != 0
-            || self.join_totals[usize::from(w.first)] >> total.min(63) & 1 != 0
+            || self
+                .join_totals
+                .get(usize::from(w.first))
+                .is_none_or(|totals| totals >> total.min(63) & 1 != 0)
     }
 
     /// Empty every set `query`'s words filled: only the rows of their
