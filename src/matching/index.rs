@@ -913,10 +913,11 @@ impl Index {
             }
             let tag = unit as u8 | (u8::from(abjad) << 2);
             let cache_key = (key, tag);
-            let entries = match scratch.cache.remove(&cache_key) {
-                Some(v) => v,
-                None => self.probe(&cache_key.0, abjad, unit, scratch),
-            };
+            if let Some(entries) = scratch.cache.get(&cache_key) {
+                self.mark(entries, only_orgs, &mut scratch.seen_names);
+                continue;
+            }
+            let entries = self.probe(&cache_key.0, abjad, unit, scratch);
             self.mark(&entries, only_orgs, &mut scratch.seen_names);
             if scratch.cache.len() >= CACHE_LIMIT {
                 scratch.cache.clear();
@@ -979,6 +980,18 @@ impl Index {
                 found.push(e);
             }
         };
+        // Initials and whole names are only looked up as they are: their
+        // keys need no phonetic or folded forms, and an exact find is not
+        // verified.
+        let exact_only = match unit {
+            Unit::Initials => Some(&self.tokens),
+            Unit::Whole => Some(&self.whole),
+            Unit::Token | Unit::Joined => None,
+        };
+        if let Some(shelf) = exact_only {
+            exact(shelf, &mut found);
+            return found;
+        }
         let key_phon = phonetic(key);
         let (raw, phon) = (fold(key), fold(&key_phon));
         let group = variant_group(key);
@@ -1050,8 +1063,7 @@ impl Index {
                     &mut fuzzy_joined,
                 );
             }
-            Unit::Initials => exact(&self.tokens, &mut found),
-            Unit::Whole => exact(&self.whole, &mut found),
+            Unit::Initials | Unit::Whole => {}
         }
         let p = &super::compare::PARAMS;
         // An entry can turn up in several key spaces and among the exact
