@@ -618,7 +618,13 @@ impl Index {
             .map_init(Scratch::default, |scratch, &e| {
                 self.ready(scratch);
                 let entry = &self.entries[e as usize];
-                self.probe(&entry.key, entry.abjad, Unit::Token, scratch)
+                self.probe(
+                    &entry.key,
+                    Some(&entry.phon),
+                    entry.abjad,
+                    Unit::Token,
+                    scratch,
+                )
             })
             .collect();
         let (mut partners, mut partner_ids) = (FastMap::default(), Vec::new());
@@ -917,7 +923,13 @@ impl Index {
                 self.mark(entries, only_orgs, &mut scratch.seen_names);
                 continue;
             }
-            let entries = self.probe(&cache_key.0, abjad, unit, scratch);
+            // A query word's phonetic key is made already.
+            let phon = query
+                .tokens
+                .iter()
+                .find(|t| unit == Unit::Token && t.text == cache_key.0)
+                .map(|t| t.phon.as_str());
+            let entries = self.probe(&cache_key.0, phon, abjad, unit, scratch);
             self.mark(&entries, only_orgs, &mut scratch.seen_names);
             if scratch.cache.len() >= CACHE_LIMIT {
                 scratch.cache.clear();
@@ -973,7 +985,15 @@ impl Index {
     /// Entries one probe can form a strong pair with: found by exact key,
     /// equivalents and trigram counts, then verified with the scorer's own
     /// similarity so that only real partners remain.
-    fn probe(&self, key: &str, abjad: bool, unit: Unit, scratch: &mut Scratch) -> Vec<u32> {
+    /// `phon`: the key's phonetic form, where the caller has it.
+    fn probe(
+        &self,
+        key: &str,
+        phon: Option<&str>,
+        abjad: bool,
+        unit: Unit,
+        scratch: &mut Scratch,
+    ) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::with_capacity(8);
         let exact = |shelf: &Shelf, found: &mut Vec<u32>| {
             if let Some(&e) = shelf.exact.get(key) {
@@ -992,7 +1012,7 @@ impl Index {
             exact(shelf, &mut found);
             return found;
         }
-        let key_phon = phonetic(key);
+        let key_phon = phon.map_or_else(|| std::borrow::Cow::Owned(phonetic(key)), Into::into);
         let (raw, phon) = (fold(key), fold(&key_phon));
         let group = variant_group(key);
         let mut fuzzy_tokens = Vec::with_capacity(64);

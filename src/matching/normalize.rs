@@ -134,21 +134,29 @@ pub struct Name {
 impl Name {
     /// The normalised form, tokens joined by single spaces.
     pub fn text(&self) -> String {
-        self.tokens
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.joined(|t, out| out.push_str(&t.text))
     }
 
     /// Identity key: the text, with syllabic-script tokens by their
     /// original characters. Equal keys mean the same name.
     pub fn key(&self) -> String {
-        self.tokens
-            .iter()
-            .map(|t| t.script.map_or_else(|| t.text.clone(), String::from))
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.joined(|t, out| match t.script {
+            Some(c) => out.push(c),
+            None => out.push_str(&t.text),
+        })
+    }
+
+    /// Each token as `write` spells it, single spaces between, into one
+    /// buffer: every query's key is made, and the lists' at build.
+    fn joined(&self, write: impl Fn(&Token, &mut String)) -> String {
+        let mut out = String::with_capacity(self.original.len());
+        for (i, t) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            write(t, &mut out);
+        }
+        out
     }
 }
 
