@@ -668,6 +668,10 @@ struct SlotBits {
 }
 
 impl SlotBits {
+    // Inlined, as are `Pattern::new` and `SpellingFilter::new`: a
+    // prepared word is a kilobyte, and built out of line it was copied
+    // at each step.
+    #[inline]
     fn new(word: &[u8], slot: impl Fn(u8) -> usize) -> Option<SlotBits> {
         if word.is_empty() || word.len() > 64 {
             return None;
@@ -699,6 +703,7 @@ pub struct Pattern {
 
 impl Pattern {
     /// `None` for an empty word or one over 64 bytes.
+    #[inline]
     pub fn new(word: &str, curve: f64, floor: f64) -> Option<Pattern> {
         let w = word.as_bytes();
         Some(Pattern {
@@ -738,6 +743,7 @@ pub struct SpellingFilter {
 }
 
 impl SpellingFilter {
+    #[inline]
     pub fn new(text: &str, phon: &str, curve: f64, floor: f64) -> SpellingFilter {
         SpellingFilter {
             text: Pattern::new(text, curve, floor),
