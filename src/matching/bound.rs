@@ -21,8 +21,8 @@
 
 use super::compare::{
     acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
-    is_substantive, joinable_class, may_be_stub, may_pair, pair_reach, paired_weight,
-    single_sim_by, spelling_hash, takes_compound, unpaired_weight, Params,
+    is_substantive, joins_runs, may_be_stub, may_pair, pair_reach, paired_weight, single_sim_by,
+    spelling_hash, takes_compound, unpaired_weight, Params,
 };
 use super::index::{fold_mask, Index, Sketch, WordKey, WordSketch};
 use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
@@ -222,7 +222,6 @@ struct Spare {
 /// Per first byte of a word, bit sets of the query words beginning with
 /// it. Boxed and handed from query to query: 7 KB moved with the bound,
 /// or built anew, cost more than a search's smaller steps.
-#[derive(Clone)]
 struct Letters {
     /// The query's initials and its name words: an initial pairs with any
     /// name it begins, which the lookup does not list, so listed words of
@@ -268,13 +267,14 @@ impl Letters {
     /// or as initials, read off the word's sketch (`WordSketch::runs`): a
     /// single fits where its length lies in `compare::join_lengths` of the
     /// run's, or equals the run's words (initials), and any length fits a
-    /// run with a first letter outside ASCII.
+    /// run with a word beginning outside ASCII (its initials are not one
+    /// byte a word).
     fn fits_run(&self, w: &WordSketch, len: usize, lengths: u64) -> bool {
         let total = w.runs[len - 2];
         if total == 0 {
             return false; // not joinable
         }
-        // A run with a first letter outside ASCII fits any length.
+        // A run with a word beginning outside ASCII fits any length.
         w.runs_plain >> (len - 2) & 1 == 0
             || lengths >> len & 1 != 0
             || self
@@ -458,10 +458,7 @@ impl<'q> QueryBound<'q> {
         for len in 2..=3 {
             for start in 0..t.len().saturating_sub(len - 1) {
                 let parts = &t[start..start + len];
-                if !parts
-                    .iter()
-                    .all(|w| joinable_class(w.class) && !w.exact_only)
-                {
+                if !parts.iter().all(|w| joins_runs(w.class, w.exact_only)) {
                     continue;
                 }
                 let text: String = parts.iter().map(|w| w.text.as_str()).collect();

@@ -365,6 +365,12 @@ pub(crate) fn joinable_class(class: TokenClass) -> bool {
     )
 }
 
+/// A word of a class that joins (`joinable_class`) and compared by more
+/// than equality: it can be part of a run written together.
+pub(crate) fn joins_runs(class: TokenClass, exact_only: bool) -> bool {
+    joinable_class(class) && !exact_only
+}
+
 fn is_joinable(t: &Token) -> bool {
     joinable_class(t.class)
 }

@@ -225,7 +225,7 @@ fn run_outlines(tokens: &[Token]) -> impl Iterator<Item = ([u8; 2], u8)> + '_ {
             };
             if parts
                 .iter()
-                .all(|p| super::compare::joinable_class(p.class) && !p.exact_only)
+                .all(|p| super::compare::joins_runs(p.class, p.exact_only))
             {
                 let total: usize = parts.iter().map(|p| p.text.len()).sum();
                 runs[len - 2] = u8::try_from(total).unwrap_or(u8::MAX);
@@ -717,18 +717,18 @@ impl Index {
                     },
                 ));
             let t = &n.name.tokens;
+            let words = &self.sketch_words[start as usize..];
             let slots = self.sketch_runs.len() + 2 * t.len();
             for len in 2..=3 {
-                for parts in t.windows(len) {
+                for (first, parts) in t.windows(len).enumerate() {
                     let entry = files_joined(parts)
                         .then(|| {
                             let text: String = parts.iter().map(|p| p.text.as_str()).collect();
                             self.joined.exact.get(&text).copied()
                         })
                         .flatten();
-                    let joinable = parts
-                        .iter()
-                        .all(|p| super::compare::joinable_class(p.class) && !p.exact_only);
+                    // The first word's sketch says whether the run joins.
+                    let joinable = words[first].runs[len - 2] != 0;
                     // Runs filed written together have their keys made;
                     // the others (no substantive word) are rare.
                     let run = match entry.and_then(|e| self.entries.get(e as usize)) {
@@ -924,10 +924,9 @@ impl Index {
                 continue;
             }
             // A query word's phonetic key is made already.
-            let phon = query
-                .tokens
-                .iter()
-                .find(|t| unit == Unit::Token && t.text == cache_key.0)
+            let phon = (unit == Unit::Token)
+                .then(|| query.tokens.iter().find(|t| t.text == cache_key.0))
+                .flatten()
                 .map(|t| t.phon.as_str());
             let entries = self.probe(&cache_key.0, phon, abjad, unit, scratch);
             self.mark(&entries, only_orgs, &mut scratch.seen_names);
@@ -1017,73 +1016,59 @@ impl Index {
         let group = variant_group(key);
         let mut fuzzy_tokens = Vec::with_capacity(64);
         let mut fuzzy_joined = Vec::with_capacity(16);
-        match unit {
-            Unit::Token => {
-                exact(&self.tokens, &mut found);
-                if let Some(group) = group {
-                    for w in super::vocab::NAME_EQUIVALENTS[group as usize] {
-                        if let Some(&e) = self.tokens.exact.get(*w) {
-                            found.push(e);
-                        }
+        // A shelf's entries equal to the key or within the budgets of
+        // words written together.
+        let mut as_joined = |shelf: &Shelf, found: &mut Vec<u32>, counting: &mut Counts| {
+            exact(shelf, found);
+            let shares = &self.shares;
+            shelf
+                .raw
+                .count_filter(&raw, shares.joined_raw, counting, &mut fuzzy_joined);
+            shelf
+                .phon
+                .count_filter(&phon, shares.joined_phon, counting, &mut fuzzy_joined);
+        };
+        // Initials and whole names were looked up above.
+        if unit == Unit::Token {
+            exact(&self.tokens, &mut found);
+            if let Some(group) = group {
+                for w in super::vocab::NAME_EQUIVALENTS[group as usize] {
+                    if let Some(&e) = self.tokens.exact.get(*w) {
+                        found.push(e);
                     }
                 }
-                self.tokens.raw.count_filter(
-                    &raw,
-                    self.shares.token_raw,
-                    &mut scratch.counting,
-                    &mut fuzzy_tokens,
-                );
-                self.tokens.phon.count_filter(
-                    &phon,
-                    self.shares.token_phon,
-                    &mut scratch.counting,
-                    &mut fuzzy_tokens,
-                );
-                let sk = skeleton(key);
-                let skel = if abjad {
-                    &self.tokens.skel
-                } else {
-                    &self.tokens.skel_abjad
-                };
-                skel.count_filter(
-                    &sk,
-                    self.shares.token_skel,
-                    &mut scratch.counting,
-                    &mut fuzzy_tokens,
-                );
-                // A single query token against listed words run together or
-                // a listed acronym.
-                exact(&self.joined, &mut found);
-                self.joined.raw.count_filter(
-                    &raw,
-                    self.shares.joined_raw,
-                    &mut scratch.counting,
-                    &mut fuzzy_joined,
-                );
-                self.joined.phon.count_filter(
-                    &phon,
-                    self.shares.joined_phon,
-                    &mut scratch.counting,
-                    &mut fuzzy_joined,
-                );
-                exact(&self.initials, &mut found);
             }
-            Unit::Joined => {
-                exact(&self.tokens, &mut found);
-                self.tokens.raw.count_filter(
-                    &raw,
-                    self.shares.joined_raw,
-                    &mut scratch.counting,
-                    &mut fuzzy_joined,
-                );
-                self.tokens.phon.count_filter(
-                    &phon,
-                    self.shares.joined_phon,
-                    &mut scratch.counting,
-                    &mut fuzzy_joined,
-                );
-            }
-            Unit::Initials | Unit::Whole => {}
+            self.tokens.raw.count_filter(
+                &raw,
+                self.shares.token_raw,
+                &mut scratch.counting,
+                &mut fuzzy_tokens,
+            );
+            self.tokens.phon.count_filter(
+                &phon,
+                self.shares.token_phon,
+                &mut scratch.counting,
+                &mut fuzzy_tokens,
+            );
+            let sk = skeleton(key);
+            let skel = if abjad {
+                &self.tokens.skel
+            } else {
+                &self.tokens.skel_abjad
+            };
+            skel.count_filter(
+                &sk,
+                self.shares.token_skel,
+                &mut scratch.counting,
+                &mut fuzzy_tokens,
+            );
+            // A single query token against listed words run together or
+            // a listed acronym.
+            as_joined(&self.joined, &mut found, &mut scratch.counting);
+            exact(&self.initials, &mut found);
+        } else {
+            // Query words written together, against single listed words.
+            as_joined(&self.tokens, &mut found, &mut scratch.counting);
         }
         let p = &super::compare::PARAMS;
         // An entry can turn up in several key spaces and among the exact
