@@ -49,6 +49,116 @@ pub(crate) struct Space {
     /// two edits share a key less at most two bytes each, so lengths
     /// allowed two edits are looked up too.
     two: Option<NearTable>,
+    /// What keys within one edit of a probe must share with it (see
+    /// `Screen`): a probe allowed at most one edit finds most keys missing
+    /// there, without a lookup in `near`.
+    screen: Screen,
+}
+
+/// Keys shorter than this are not screened: their parts are too common to
+/// tell much.
+const SCREENED_MIN: usize = 6;
+
+/// Nor are longer ones: keys of more than 64 bytes are not filed, and a
+/// probe of 63 could be an edit from one of 64.
+const SCREENED_MAX: usize = 63;
+
+/// Parts of the keys of a space as probes of about their length cut them,
+/// hashed into a bit set: for a probe of `len` bytes and its thirds cut at
+/// `len / 3` and `2 * len / 3`, its first two thirds, its last two (less
+/// the byte after the first cut), and its first third with its last (less
+/// the byte after the second cut). One edit (a transposition included)
+/// falls in one third and leaves one of the three alike: the first two
+/// thirds when it falls in the last, and so on. So a probe none of whose
+/// parts is filed at its length finds nothing within one edit: most words
+/// written together (`sultanmoney`) are no listed word. Whole keys are
+/// filed too, for probes allowed no edit. A set bit can be another's (the
+/// bits are hashed): a probe then searches as if the screen was not
+/// there.
+#[derive(Default)]
+struct Screen {
+    pending: Vec<u64>,
+    bits: Vec<u64>,
+}
+
+/// The part of `Screen` that is the whole key, for probes allowed no edit.
+const WHOLE: usize = 3;
+
+/// Bits of `Screen` per part filed: about 3% of the bits are set.
+const SCREEN_BITS_PER_PART: usize = 32;
+
+impl Screen {
+    /// The three parts of a probe of `len` bytes, as the lengths of a
+    /// start and an end.
+    fn parts(len: usize) -> [(usize, usize); 3] {
+        let (first, second) = (len / 3, 2 * len / 3);
+        [(second, 0), (0, len - first - 1), (first, len - second - 1)]
+    }
+
+    /// The hash of `part`, of a key's start and end (as `Deletions::start`
+    /// and `Deletions::end` hash them), cut as from a probe of `len` bytes.
+    fn hash(part: usize, start: u64, end: u64, len: usize) -> u64 {
+        let tag = (part as u64) << 56 | len as u64;
+        finish_hash(start ^ finish_hash(end ^ tag))
+    }
+
+    /// File the parts of the key `d` hashes.
+    fn add(&mut self, d: &Deletions) {
+        let n = d.len;
+        if n >= SCREENED_MIN {
+            self.pending.push(Screen::hash(WHOLE, d.start(n), 0, n));
+        }
+        for len in n.saturating_sub(1).max(SCREENED_MIN)..=n + 1 {
+            for (i, (start, end)) in Screen::parts(len).into_iter().enumerate() {
+                self.pending
+                    .push(Screen::hash(i, d.start(start), d.end(end), len));
+            }
+        }
+    }
+
+    fn freeze(&mut self) {
+        let items = std::mem::take(&mut self.pending);
+        let words = (items.len() * SCREEN_BITS_PER_PART)
+            .div_ceil(64)
+            .next_power_of_two();
+        self.bits = vec![0; words];
+        for h in items {
+            let bit = h as usize % (words * 64);
+            self.bits[bit / 64] |= 1 << (bit % 64);
+        }
+    }
+
+    fn has(&self, h: u64) -> bool {
+        let bits = self.bits.len() * 64;
+        bits == 0 || {
+            let bit = h as usize % bits;
+            self.bits[bit / 64] >> (bit % 64) & 1 != 0
+        }
+    }
+
+    /// Whether `key` could be filed (`one` false) or some key within one
+    /// edit of it (always for keys shorter than `SCREENED_MIN` or longer
+    /// than `SCREENED_MAX`). Hashes only the parts it reads.
+    fn may_hold(&self, key: &[u8], one: bool) -> bool {
+        let len = key.len();
+        if !(SCREENED_MIN..=SCREENED_MAX).contains(&len) {
+            return true;
+        }
+        if !one {
+            return self.has(Screen::hash(WHOLE, start_hash(key, len), 0, len));
+        }
+        Screen::parts(len)
+            .into_iter()
+            .enumerate()
+            .any(|(i, (start, end))| {
+                self.has(Screen::hash(
+                    i,
+                    start_hash(key, start),
+                    end_hash(key, end),
+                    len,
+                ))
+            })
+    }
 }
 
 /// Hashes of keys less some bytes beside their entries (`pack_near`),
@@ -187,6 +297,37 @@ impl Deletions {
         Some(d)
     }
 
+    /// The hash of the first `n` bytes (as `start_hash`).
+    fn start(&self, n: usize) -> u64 {
+        self.prefix[n]
+    }
+
+    /// The hash of the last `n` bytes (as `end_hash`).
+    fn end(&self, n: usize) -> u64 {
+        self.suffix[self.len - n]
+    }
+
+    /// The hashes of the key and of its distinct one-byte deletions
+    /// (deleting any byte of a run of equal bytes gives the same key).
+    fn push_near(&self, key: &[u8], out: &mut Vec<u64>) {
+        out.reserve(key.len() + 1);
+        out.push(self.whole());
+        for i in 0..key.len() {
+            if i == 0 || key[i] != key[i - 1] {
+                out.push(self.less(i));
+            }
+        }
+    }
+
+    /// The hashes of the key less two bytes, some perhaps more than once.
+    fn push_two(&self, out: &mut Vec<u64>) {
+        for i in 0..self.len {
+            for j in i + 1..self.len {
+                out.push(self.less_two(i, j));
+            }
+        }
+    }
+
     /// The whole key.
     fn whole(&self) -> u64 {
         finish_hash(self.prefix[self.len])
@@ -237,33 +378,38 @@ fn unpack_gram(x: u64) -> (Gram, u32, u32) {
     )
 }
 
-/// The hashes of `key` and of its distinct one-byte deletions (deleting
-/// any byte of a run of equal bytes gives the same key). Keys are at most
-/// `NEAR_MAX` bytes.
+/// `Deletions::start` of `key`'s first `n` bytes, without the tables.
+fn start_hash(key: &[u8], n: usize) -> u64 {
+    key[..n].iter().fold(0, |h, &b| {
+        h.wrapping_mul(BASE).wrapping_add(u64::from(b) + 1)
+    })
+}
+
+/// `Deletions::end` of `key`'s last `n` bytes, without the tables.
+fn end_hash(key: &[u8], n: usize) -> u64 {
+    key[key.len() - n..]
+        .iter()
+        .rev()
+        .zip(POWERS.iter())
+        .fold(0, |h: u64, (&b, &power)| {
+            h.wrapping_add((u64::from(b) + 1).wrapping_mul(power))
+        })
+}
+
+/// The hashes of `key` and of its distinct one-byte deletions. Keys are
+/// at most `NEAR_MAX` bytes.
 fn near_hashes(key: &[u8], out: &mut Vec<u64>) {
     out.clear();
-    let Some(d) = Deletions::new(key) else {
-        return;
-    };
-    out.reserve(key.len() + 1);
-    out.push(d.whole());
-    for i in 0..key.len() {
-        if i == 0 || key[i] != key[i - 1] {
-            out.push(d.less(i));
-        }
+    if let Some(d) = Deletions::new(key) {
+        d.push_near(key, out);
     }
 }
 
 /// The hashes of `key` less two bytes, some perhaps more than once. Keys
 /// are at most `TWO_MAX` bytes.
 fn two_deletion_hashes(key: &[u8], out: &mut Vec<u64>) {
-    let Some(d) = Deletions::new(key) else {
-        return;
-    };
-    for i in 0..key.len() {
-        for j in i + 1..key.len() {
-            out.push(d.less_two(i, j));
-        }
+    if let Some(d) = Deletions::new(key) {
+        d.push_two(out);
     }
 }
 
@@ -290,16 +436,21 @@ impl Space {
         }
         self.by_len.entry(len).or_default().push(entry);
         self.near_partial |= key.len() <= NEAR_MAX && entry >= NEAR_ENTRIES;
+        // Keys of more than 64 bytes are neither screened nor near.
+        let Some(d) = Deletions::new(key.as_bytes()) else {
+            return;
+        };
+        self.screen.add(&d);
         if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
-            let mut hashes = Vec::new();
-            near_hashes(key.as_bytes(), &mut hashes);
+            let mut hashes = Vec::with_capacity(key.len() + 1);
+            d.push_near(key.as_bytes(), &mut hashes);
             let packed = u64::from(pack_near(key.len(), entry));
             self.near
                 .items
                 .extend(hashes.iter().map(|h| h & HASH_HALF | packed));
             if let Some(two) = self.two.as_mut().filter(|_| key.len() <= TWO_MAX) {
                 hashes.clear();
-                two_deletion_hashes(key.as_bytes(), &mut hashes);
+                d.push_two(&mut hashes);
                 two.items
                     .extend(hashes.iter().map(|h| h & HASH_HALF | packed));
             }
@@ -346,6 +497,7 @@ impl Space {
             self.file_sorted(wide.len(), wide.into_iter());
         }
         self.near.freeze();
+        self.screen.freeze();
         if let Some(two) = self.two.as_mut() {
             two.freeze();
         }
@@ -475,7 +627,7 @@ impl Space {
             }
             count_shared(&mut postings, need, counters, out);
         }
-        if exact || one != 0 {
+        if (exact || one != 0) && space.screen.may_hold(key.as_bytes(), one != 0) {
             space.near_entries(key.as_bytes(), exact, one, out);
         }
         if two != 0 {
@@ -722,6 +874,60 @@ mod tests {
                 assert_eq!(equal.contains(&e), d == 0, "{probe} / {k}");
             }
         }
+    }
+
+    #[test]
+    fn the_screen_keeps_every_key_within_one_edit_and_screens_out_most_others() {
+        let mut rng = Rng::new(13);
+        let letters = b"abcdefgh";
+        let word = |rng: &mut Rng, len: usize| -> Vec<u8> {
+            (0..len)
+                .map(|_| letters[rng.below(letters.len())])
+                .collect()
+        };
+        // Some keys about as long as `Deletions` takes.
+        let keys: Vec<Vec<u8>> = (0..300)
+            .map(|_| {
+                let len = match rng.below(10) {
+                    0 => 60 + rng.below(8),
+                    _ => 1 + rng.below(16),
+                };
+                word(&mut rng, len)
+            })
+            .collect();
+        let mut screen = Screen::default();
+        // As `Space::add` files them: longer keys are not screened.
+        for d in keys.iter().filter_map(|k| Deletions::new(k)) {
+            screen.add(&d);
+        }
+        screen.freeze();
+        let mut screened = 0;
+        for _ in 0..20_000 {
+            let mut probe = keys[rng.below(keys.len())].clone();
+            // One edit of a listed key, or an unrelated key.
+            let at = rng.below(probe.len());
+            match rng.below(5) {
+                0 => probe[at] = letters[rng.below(letters.len())],
+                1 => probe.insert(at, letters[rng.below(letters.len())]),
+                2 => drop(probe.remove(at)),
+                3 if at + 1 < probe.len() => probe.swap(at, at + 1),
+                _ => {
+                    let len = 1 + rng.below(16);
+                    probe = word(&mut rng, len);
+                }
+            }
+            if !screen.may_hold(&probe, false) {
+                assert!(!keys.contains(&probe), "{probe:?} screened out as it is");
+            }
+            if screen.may_hold(&probe, true) {
+                continue;
+            }
+            screened += 1;
+            for k in &keys {
+                assert!(unit_distance(&probe, k) > 1, "{probe:?} screens out {k:?}");
+            }
+        }
+        assert!(screened > 2_000, "only {screened} probes screened out");
     }
 
     #[test]
