@@ -646,14 +646,19 @@ impl Index {
         let entries = std::mem::take(&mut self.entries);
         let mut shelves: Vec<(Unit, Vec<u32>, [Space; 4])> = Vec::new();
         for unit in [Unit::Token, Unit::Joined, Unit::Initials, Unit::Whole] {
-            let shelf = self.shelf_mut(unit);
-            let spaces = [
-                std::mem::take(&mut shelf.raw),
-                std::mem::take(&mut shelf.phon),
-                std::mem::take(&mut shelf.skel),
-                std::mem::take(&mut shelf.skel_abjad),
-            ];
-            shelves.push((unit, shelf.entry_ids(), spaces));
+            // Single words are probed by every query's words written
+            // together, which are seldom listed: their spaces screen
+            // probes (`Space::screened`). Listed runs are probed only by
+            // query words that are not listed words, too few to pay.
+            let space = || {
+                if unit == Unit::Token {
+                    Space::default().screened()
+                } else {
+                    Space::default()
+                }
+            };
+            let spaces = [space(), space(), space(), space()];
+            shelves.push((unit, self.shelf_mut(unit).entry_ids(), spaces));
         }
         rayon::join(
             || {

@@ -49,10 +49,12 @@ pub(crate) struct Space {
     /// two edits share a key less at most two bytes each, so lengths
     /// allowed two edits are looked up too.
     two: Option<NearTable>,
-    /// What keys within one edit of a probe must share with it (see
-    /// `Screen`): a probe allowed at most one edit finds most keys missing
-    /// there, without a lookup in `near`.
-    screen: Screen,
+    /// Where built (`Space::screened`), what keys within one edit of a
+    /// probe must share with it (see `Screen`): a probe allowed at most
+    /// one edit finds most keys missing there, without a lookup in
+    /// `near`. Spaces probed often by words that are seldom listed keep
+    /// one (about 40 bytes a key).
+    screen: Option<Screen>,
 }
 
 /// Keys shorter than this are not screened: their parts are too common to
@@ -423,6 +425,13 @@ impl Space {
         }
     }
 
+    /// A space that screens probes allowed at most one edit (see
+    /// `Screen`).
+    pub(crate) fn screened(mut self) -> Space {
+        self.screen = Some(Screen::default());
+        self
+    }
+
     pub(crate) fn add(&mut self, key: &str, entry: u32) {
         let len = key_len(key);
         let mut grams = grams(key);
@@ -440,7 +449,9 @@ impl Space {
         let Some(d) = Deletions::new(key.as_bytes()) else {
             return;
         };
-        self.screen.add(&d);
+        if let Some(screen) = self.screen.as_mut() {
+            screen.add(&d);
+        }
         if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
             let mut hashes = Vec::with_capacity(key.len() + 1);
             d.push_near(key.as_bytes(), &mut hashes);
@@ -497,7 +508,9 @@ impl Space {
             self.file_sorted(wide.len(), wide.into_iter());
         }
         self.near.freeze();
-        self.screen.freeze();
+        if let Some(screen) = self.screen.as_mut() {
+            screen.freeze();
+        }
         if let Some(two) = self.two.as_mut() {
             two.freeze();
         }
@@ -627,7 +640,13 @@ impl Space {
             }
             count_shared(&mut postings, need, counters, out);
         }
-        if (exact || one != 0) && space.screen.may_hold(key.as_bytes(), one != 0) {
+        let screened_out = |one: bool| {
+            space
+                .screen
+                .as_ref()
+                .is_some_and(|s| !s.may_hold(key.as_bytes(), one))
+        };
+        if (exact || one != 0) && !screened_out(one != 0) {
             space.near_entries(key.as_bytes(), exact, one, out);
         }
         if two != 0 {
@@ -928,6 +947,58 @@ mod tests {
             }
         }
         assert!(screened > 2_000, "only {screened} probes screened out");
+    }
+
+    #[test]
+    fn a_screened_space_finds_every_key_within_its_budget() {
+        let mut rng = Rng::new(17);
+        let letters = b"abcdefgh";
+        let word = |rng: &mut Rng, len: usize| -> String {
+            (0..len)
+                .map(|_| char::from(letters[rng.below(letters.len())]))
+                .collect()
+        };
+        let mut keys: Vec<String> = (0..400)
+            .map(|_| {
+                let len = 4 + rng.below(18);
+                word(&mut rng, len)
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let mut space = Space::default().screened();
+        for (e, k) in keys.iter().enumerate() {
+            space.add(k, e as u32);
+        }
+        space.freeze();
+        let mut counts = Counts::default();
+        counts.ready(keys.len());
+        for _ in 0..3_000 {
+            let mut probe = keys[rng.below(keys.len())].clone().into_bytes();
+            let at = rng.below(probe.len());
+            match rng.below(4) {
+                0 => probe[at] = letters[rng.below(letters.len())],
+                1 => probe.insert(at, letters[rng.below(letters.len())]),
+                2 => drop(probe.remove(at)),
+                _ => {
+                    let len = 4 + rng.below(18);
+                    probe = word(&mut rng, len).into_bytes();
+                }
+            }
+            let probe = String::from_utf8(probe).unwrap();
+            // Shares that allow no edit or one at these lengths.
+            for share in [0.037, 0.103, 0.15] {
+                let mut found = Vec::new();
+                space.count_filter(&probe, share, &mut counts, &mut found);
+                for (e, k) in keys.iter().enumerate() {
+                    let longer = probe.len().max(k.len()) as f64;
+                    let budget = (share * longer + 1e-9).floor() as usize;
+                    if unit_distance(probe.as_bytes(), k.as_bytes()) <= budget {
+                        assert!(found.contains(&(e as u32)), "{probe} misses {k} at {share}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl WordLookup {
         let space = |key: fn(&Token) -> &str| {
             // Pairs need only 0.6: two edits reach most lengths, and
             // looking those up beats counting the few trigrams they keep.
-            let mut space = Space::with_two_edits();
+            let mut space = Space::with_two_edits().screened();
             for (v, w) in words.iter().enumerate().filter(|(_, w)| !is_special(w)) {
                 space.add(&fold(key(w)), v as u32);
             }
