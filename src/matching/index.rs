@@ -646,18 +646,19 @@ impl Index {
         let entries = std::mem::take(&mut self.entries);
         let mut shelves: Vec<(Unit, Vec<u32>, [Space; 4])> = Vec::new();
         for unit in [Unit::Token, Unit::Joined, Unit::Initials, Unit::Whole] {
-            // Single words are probed by every query's words written
-            // together, which are seldom listed: their spaces screen
-            // probes (`Space::screened`). Listed runs are probed only by
-            // query words that are not listed words, too few to pay.
-            let space = || {
+            // Every query's words written together, seldom listed, probe
+            // the spellings and phonetic keys of single words: those
+            // spaces screen probes (`Space::screened`). The rest are
+            // probed only by query words that are not listed words, too
+            // few to pay for a screen.
+            let spelled = || {
                 if unit == Unit::Token {
                     Space::default().screened()
                 } else {
                     Space::default()
                 }
             };
-            let spaces = [space(), space(), space(), space()];
+            let spaces = [spelled(), spelled(), Space::default(), Space::default()];
             shelves.push((unit, self.shelf_mut(unit).entry_ids(), spaces));
         }
         rayon::join(
