@@ -1,6 +1,7 @@
 //! The candidate index loses nothing: for 2,000 queries drawn from the real
 //! SDN list (exact names, typos, transpositions, dropped, reordered and
-//! joined words, and names stitched from words of different entries),
+//! joined words, and names stitched from words of different entries, and
+//! 500 more with a given name swapped for a listed equivalent),
 //! every entity that exhaustive scoring puts at or above the threshold is
 //! also returned by the indexed search, with the same score. The reference
 //! aligns every listed name in full; the indexed search skips names the
@@ -19,8 +20,15 @@ fn indexed_search_equals_exhaustive_scoring() {
     let dir = common::shared_lists().join("2021-06-29");
     let snapshot = Snapshot::load(&[dir], &LoadOptions::default()).expect("real SDN list");
     let matcher = Matcher::new(&snapshot);
-    let queries = sample::queries(&snapshot, 2_000, 42);
-    for (threshold, count) in [(0.7, 2_000), (0.55, 500)] {
+    let mut queries = sample::queries(&snapshot, 2_000, 42);
+    let swaps = sample::equivalent_swaps(&snapshot, 500, 7);
+    assert_eq!(
+        swaps.len(),
+        500,
+        "the SDN list holds 500 names with equivalents"
+    );
+    queries.extend(swaps);
+    for (threshold, count) in [(0.7, queries.len()), (0.55, 500)] {
         let settings = Settings {
             threshold,
             limit: 0,

@@ -448,7 +448,7 @@ impl<'q> QueryBound<'q> {
                 lookup.exact(&x.text, finds);
                 continue;
             }
-            let word = (x.text.as_str(), x.phon.as_str(), x.group);
+            let word = (x.text.as_str(), x.phon.as_str(), x.groups);
             let floor = (p.min_pair, p.curve);
             lookup.similar(word, floor, &mut memo.lookups, finds);
         }
@@ -586,7 +586,7 @@ impl<'q> QueryBound<'q> {
                         PreparedWord::new(
                             &x.text,
                             &x.phon,
-                            x.group,
+                            x.groups,
                             p.curve,
                             p.short_penalty,
                             p.compound_min,
@@ -642,7 +642,7 @@ impl<'q> QueryBound<'q> {
         if takes_compound(key.class, key.exact_only) {
             for (r, run) in self.runs.iter().enumerate() {
                 let joined = could_join(len, key.first, run.total, run.first)
-                    && run.word.reaches(&w.text, &w.phon, || w.group);
+                    && run.word.reaches(&w.text, &w.phon, || w.groups);
                 let initials = run.no_particle
                     && len == run.initials.len()
                     && key.first == run.first
@@ -803,7 +803,7 @@ impl<'q> QueryBound<'q> {
             let fits = if could_join(t.text.len(), t.first, total, first) {
                 // A word of a variant group may equal a run spelled
                 // otherwise.
-                t.group.is_some() || run.could_reach(&self.run_outlines[i], &self.run_reach)
+                t.groups.any() || run.could_reach(&self.run_outlines[i], &self.run_reach)
             } else {
                 no_particle && spells(&t.text, parts.iter())
             };

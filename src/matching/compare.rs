@@ -145,7 +145,8 @@ pub struct PairExplanation {
     pub similarity: f64,
     /// Combined weight of the pair in the score.
     pub weight: f64,
-    /// `exact`, `fuzzy`, `joined`, `acronym`, `initial`, `legal-form`.
+    /// `exact`, `fuzzy`, `equivalent`, `joined`, `acronym`, `initial`,
+    /// `truncated`, `legal-form`.
     pub how: &'static str,
 }
 
@@ -292,7 +293,7 @@ pub(crate) fn single_sim_by(
             let s = super::similarity::abjad_similarity(&x.text, &y.text);
             (s, "transliterated")
         }
-        _ if x.group.is_some() && x.group == y.group => (1.0, "exact"),
+        _ if x.groups.meet(y.groups) => equivalent_sim(x, y, p),
         _ if !could_spell(x, y) => (0.0, ""),
         _ => {
             // Equal texts and variant groups were compared above.
@@ -307,6 +308,30 @@ pub(crate) fn single_sim_by(
             );
             (s, if s >= 1.0 { "exact" } else { "fuzzy" })
         }
+    }
+}
+
+/// Two words that share an equivalence group: spellings of one name are
+/// exact; a given name in another language or a nickname is an
+/// equivalent, unless its spelling pairs it better.
+fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
+    let s = x.groups.shared(y.groups).unwrap_or(0.0);
+    if s >= 1.0 {
+        return (1.0, "exact");
+    }
+    let spelled = super::similarity::spelled_similarity(
+        &x.text,
+        &x.phon,
+        &y.text,
+        &y.phon,
+        p.curve,
+        p.short_penalty,
+        s,
+    );
+    if spelled > s {
+        (spelled, "fuzzy")
+    } else {
+        (s, "equivalent")
     }
 }
 
@@ -330,7 +355,7 @@ pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
         // An initial pairs with a name it begins.
         (Initial, Name) | (Name, Initial) => x.first == key.first,
         (Initial, _) | (_, Initial) | (Number, _) | (_, Number) => false,
-        _ if x.group.is_some() && x.group == key.group => true,
+        _ if x.groups.meet(key.groups) => true,
         _ => {
             x.phon_letters == key.phon_letters
                 || outline_could_reach(&x.shape().outline(), &key.outline(), reach)
@@ -1053,6 +1078,33 @@ mod tests {
         assert!(pair("BP", "British Petroleum").score >= 0.7);
         assert!(pair("PLA Trading", "People's Liberation Army Trading").score >= 0.7);
         assert!(pair("Hassan PLA", "Hassan People's Liberation Army").score >= 0.7);
+    }
+
+    #[test]
+    fn given_names_in_other_languages_and_nicknames_are_equivalents() {
+        let person = NameKind::Person;
+        let pair = |a: &str, b: &str| compare_names(&normalize(a, person), &normalize(b, person));
+        for (a, b) in [
+            ("Bill Clinton", "William Clinton"),
+            ("Juan Doe", "John Doe"),
+            ("Ted Doe", "Edward Doe"),
+            ("Ted Doe", "Theodore Doe"),
+            ("Guillermo Herrera", "HERRERA, Wilhelm"),
+        ] {
+            let c = pair(a, b);
+            assert!(c.score >= 0.9 && c.score < 1.0, "{a} / {b}: {}", c.score);
+            assert_eq!(c.score, pair(b, a).score, "{a} / {b} is not symmetric");
+            assert!(c
+                .pairs
+                .iter()
+                .any(|p| p.how == "equivalent" && p.similarity == 0.9));
+        }
+        // Only forms of one name are equivalents: two names that share a
+        // nickname (`Alex`) are not, nor is an equivalent a surname match.
+        assert!(pair("Alexander Ivanov", "Alexei Ivanov").score < 0.7);
+        assert!(pair("Bill Clinton", "William Jefferson").score < 0.7);
+        // Spellings of one name stay exact.
+        assert_eq!(pair("Usama Karimov", "Osama Karimov").score, 1.0);
     }
 
     #[test]

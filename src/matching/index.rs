@@ -40,7 +40,7 @@ use super::similarity::{
     could_reach, letter_mask, outline_could_reach, phonetic, reach_share, skeleton, Outline,
     PreparedWord, Reach, Shape,
 };
-use super::vocab::{variant_group, FastMap};
+use super::vocab::{group_words, variant_group, FastMap, Groups};
 use super::word_lookup::{is_special, WordLookup};
 use super::word_pairs::WordPairs;
 
@@ -293,7 +293,7 @@ impl RunSketch {
 pub struct WordKey {
     pub letters: u64,
     pub phon_letters: u64,
-    pub group: Option<u32>,
+    pub groups: Groups,
     /// Bytes of the text and of the phonetic key.
     pub len: u16,
     pub phon_len: u16,
@@ -310,7 +310,7 @@ impl WordKey {
         WordKey {
             letters: t.letters,
             phon_letters: t.phon_letters,
-            group: t.group,
+            groups: t.groups,
             len: u16::try_from(t.text.len()).unwrap_or(u16::MAX),
             phon_len: u16::try_from(t.phon.len()).unwrap_or(u16::MAX),
             class: t.class,
@@ -1019,7 +1019,7 @@ impl Index {
         }
         let key_phon = phon.map_or_else(|| std::borrow::Cow::Owned(phonetic(key)), Into::into);
         let (raw, phon) = (fold(key), fold(&key_phon));
-        let group = variant_group(key);
+        let groups = variant_group(key);
         let mut fuzzy_tokens = Vec::with_capacity(64);
         let mut fuzzy_joined = Vec::with_capacity(16);
         // A shelf's entries equal to the key or within the budgets of
@@ -1037,8 +1037,8 @@ impl Index {
         // Initials and whole names were looked up above.
         if unit == Unit::Token {
             exact(&self.tokens, &mut found);
-            if let Some(group) = group {
-                for w in super::vocab::NAME_EQUIVALENTS[group as usize] {
+            for g in groups.iter() {
+                for w in group_words(g) {
                     if let Some(&e) = self.tokens.exact.get(*w) {
                         found.push(e);
                     }
@@ -1088,10 +1088,10 @@ impl Index {
             phon_letters: letter_mask(&key_phon),
         };
         let reachable = |entry: &Entry, reach: &Reach| {
-            group.is_some() || could_reach(&probe, &entry.shape(), reach)
+            groups.any() || could_reach(&probe, &entry.shape(), reach)
         };
         let prepared =
-            |floor: f64| PreparedWord::new(key, &key_phon, group, p.curve, p.short_penalty, floor);
+            |floor: f64| PreparedWord::new(key, &key_phon, groups, p.curve, p.short_penalty, floor);
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
         let mut rejected = std::mem::take(&mut scratch.marked);
         for (fuzzy, tokens, floor, reach) in [

@@ -2,6 +2,7 @@
 
 pub mod bound;
 pub mod compare;
+mod given_names;
 pub mod normalize;
 pub mod similarity;
 pub mod vocab;

@@ -94,9 +94,10 @@ pub struct Token {
     /// one), so that a search can remember its similarities per word.
     #[serde(skip)]
     pub vocab: u32,
-    /// Spelling-variant group (`vocab::NAME_EQUIVALENTS`), if any.
+    /// Equivalence groups (`vocab::Groups`): spellings of one name,
+    /// given names in other languages and nicknames.
     #[serde(skip)]
-    pub group: Option<u32>,
+    pub groups: vocab::Groups,
     /// `similarity::letter_mask` of the text and of the phonetic key: a
     /// cheap lower bound of the edit distance between two words.
     #[serde(skip)]
@@ -582,7 +583,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             phon,
             rarity: 1.0,
             vocab: NO_VOCAB,
-            group: word.and_then(|w| w.group),
+            groups: word.map(|w| w.groups).unwrap_or_default(),
             letters,
             phon_letters,
         });

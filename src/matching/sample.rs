@@ -2,7 +2,8 @@
 //! the index completeness test and the throughput benchmark: exact names,
 //! typos, transpositions, dropped and reordered words, words run together,
 //! and names stitched from words of different entries (hard negatives for
-//! the index: every word is a listed word).
+//! the index: every word is a listed word); and, apart, names with a word
+//! swapped for a listed equivalent (`William` for `Bill`).
 
 use crate::lists::Snapshot;
 
@@ -97,4 +98,44 @@ pub fn queries(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
         out.push(words.join(" "));
     }
     out
+}
+
+/// Up to `count` query names from the snapshot's names and aliases that
+/// hold a word with listed equivalents (`vocab::Groups`), that word
+/// swapped for another of one of its groups: what edit distance cannot
+/// find, and the index must.
+pub fn equivalent_swaps(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
+    use super::vocab::{group_words, variant_group};
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::with_capacity(count);
+    let names = snapshot.entities.iter().flat_map(|e| {
+        std::iter::once(e.name.as_str()).chain(e.strong_aliases().map(|a| a.name.as_str()))
+    });
+    for name in names {
+        if out.len() == count {
+            break;
+        }
+        let mut words: Vec<String> = name.split_whitespace().map(str::to_owned).collect();
+        let swappable: Vec<usize> = (0..words.len())
+            .filter(|&i| variant_group(&fold(&words[i])).any())
+            .collect();
+        if swappable.is_empty() {
+            continue;
+        }
+        let i = swappable[rng.below(swappable.len())];
+        let groups: Vec<usize> = variant_group(&fold(&words[i])).iter().collect();
+        let members = group_words(groups[rng.below(groups.len())]);
+        words[i] = members[rng.below(members.len())].to_owned();
+        out.push(words.join(" "));
+    }
+    out
+}
+
+/// A listed word as normalisation reads it, near enough to find its
+/// groups: lower case letters only (`BILL,` → `bill`).
+fn fold(word: &str) -> String {
+    word.chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }

@@ -264,12 +264,13 @@ pub fn abjad_similarity(a: &str, b: &str) -> f64 {
     0.85 * edit_similarity(sa.as_bytes(), sb.as_bytes(), CURVE, SHORT_PENALTY, 0.0)
 }
 
-fn equivalent(a: &str, b: &str) -> bool {
-    vocab::variant_group(a).is_some_and(|g| vocab::variant_group(b) == Some(g))
+/// The similarity of two words as listed equivalents (`vocab::Groups`).
+fn equivalent(a: &str, b: &str) -> Option<f64> {
+    vocab::variant_group(a).shared(vocab::variant_group(b))
 }
 
 /// Similarity of two tokens in [0, 1]; symmetric; 1 only when equal or
-/// known equivalents.
+/// spellings of one name (`vocab::NAME_EQUIVALENTS`).
 pub fn token_similarity(a: &str, b: &str) -> f64 {
     token_similarity_with(a, b, CURVE, SHORT_PENALTY)
 }
@@ -295,14 +296,20 @@ pub fn keyed_similarity(
     short: f64,
     floor: f64,
 ) -> f64 {
-    if a == b || equivalent(a, b) {
+    if a == b {
         return 1.0;
     }
-    spelled_similarity(a, pa, b, pb, curve, short, floor)
+    match equivalent(a, b) {
+        Some(s) if s >= 1.0 => 1.0,
+        // Equivalent given names may still be spelled closer (`andrei`,
+        // `andrey`): the better reading counts.
+        Some(s) => s.max(spelled_similarity(a, pa, b, pb, curve, short, s)),
+        None => spelled_similarity(a, pa, b, pb, curve, short, floor),
+    }
 }
 
 /// `keyed_similarity` for words already known to differ and not to be
-/// listed equivalents (callers that compared their variant groups).
+/// listed equivalents (callers that compared their groups).
 pub fn spelled_similarity(
     a: &str,
     pa: &str,
@@ -762,13 +769,13 @@ impl SpellingFilter {
     }
 }
 
-/// A word with its phonetic key and variant group, prepared to meet many
+/// A word with its phonetic key and equivalence groups, prepared to meet many
 /// others at one floor: `reaches` answers `keyed_similarity(..) >= floor`,
 /// running the similarity only where the spelling filter leaves it open.
 pub struct PreparedWord {
     text: String,
     phon: String,
-    group: Option<u32>,
+    groups: vocab::Groups,
     filter: SpellingFilter,
     curve: f64,
     short: f64,
@@ -779,7 +786,7 @@ impl PreparedWord {
     pub fn new(
         text: &str,
         phon: &str,
-        group: Option<u32>,
+        groups: vocab::Groups,
         curve: f64,
         short: f64,
         floor: f64,
@@ -788,7 +795,7 @@ impl PreparedWord {
             filter: SpellingFilter::new(text, phon, curve, floor),
             text: text.to_owned(),
             phon: phon.to_owned(),
-            group,
+            groups,
             curve,
             short,
             floor,
@@ -796,16 +803,20 @@ impl PreparedWord {
     }
 
     /// Whether `keyed_similarity(word, phon, other, other_phon, curve,
-    /// short, floor)` reaches the floor; `other_group` is the other's
-    /// variant group, asked for only when this word has one.
+    /// short, floor)` reaches the floor; `other_groups` are the other's
+    /// equivalence groups, asked for only when this word has some.
     pub fn reaches(
         &self,
         other: &str,
         other_phon: &str,
-        other_group: impl FnOnce() -> Option<u32>,
+        other_groups: impl FnOnce() -> vocab::Groups,
     ) -> bool {
         self.text == other
-            || self.group.is_some_and(|g| other_group() == Some(g))
+            || (self.groups.any()
+                && self
+                    .groups
+                    .shared(other_groups())
+                    .is_some_and(|s| s >= self.floor))
             || (self
                 .filter
                 .could_reach(other, other_phon, self.phon == other_phon)

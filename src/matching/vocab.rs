@@ -271,7 +271,9 @@ pub const TENS: &[(&str, u32)] = &[
     ("ninety", 90),
 ];
 
-/// Given-name equivalents that edit distance cannot see.
+/// Spellings of one name that edit distance cannot see (`usama`,
+/// `osama`): two of a group are the same word. Given names in other
+/// languages and nicknames are `given_names::GIVEN_NAMES`.
 pub const NAME_EQUIVALENTS: &[&[&str]] = &[
     &["bin", "ibn", "ben"],
     &["abd", "abdul", "abdel", "abdal", "abdil"],
@@ -279,10 +281,79 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
         "mohammed", "muhammad", "mohamed", "mohammad", "muhammed", "mohamad", "mehmet",
     ],
     &["usama", "osama"],
-    &["yusuf", "yousef", "youssef", "joseph"],
     &["ibrahim", "abraham"],
     &["and", "und", "et", "y"],
 ];
+
+/// The equivalence groups a word belongs to (`NAME_EQUIVALENTS` first,
+/// then `given_names::GIVEN_NAMES`), at most `Groups::MAX` of them: most
+/// words belong to none, a few given names to two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Groups([u16; Groups::MAX]);
+
+impl Groups {
+    pub const MAX: usize = 3;
+    const EMPTY: u16 = 0;
+
+    /// Whether the word belongs to any group.
+    pub fn any(self) -> bool {
+        self.0[0] != Self::EMPTY
+    }
+
+    /// The groups, as indexes into `group_words`.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        self.0
+            .into_iter()
+            .take_while(|&g| g != Self::EMPTY)
+            .map(|g| usize::from(g - 1))
+    }
+
+    /// The similarity two words of these groups have as equivalents: 1
+    /// for spellings of one name, `GIVEN_NAME_SIM` for a given name in
+    /// another language or a nickname, `None` if they share no group.
+    pub fn shared(self, other: Groups) -> Option<f64> {
+        if !self.any() || !other.any() {
+            return None;
+        }
+        let spelling = NAME_EQUIVALENTS.len();
+        self.iter()
+            .filter(|g| other.iter().any(|h| h == *g))
+            .map(|g| {
+                if g < spelling {
+                    1.0
+                } else {
+                    super::given_names::GIVEN_NAME_SIM
+                }
+            })
+            .reduce(f64::max)
+    }
+
+    /// Whether two words share a group.
+    pub fn meet(self, other: Groups) -> bool {
+        self.shared(other).is_some()
+    }
+
+    fn add(&mut self, group: usize) -> bool {
+        let id = u16::try_from(group + 1).unwrap_or(Self::EMPTY);
+        match self.0.iter_mut().find(|g| **g == Self::EMPTY || **g == id) {
+            Some(slot) => {
+                *slot = id;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The words of equivalence group `group` (see `Groups::iter`).
+pub fn group_words(group: usize) -> &'static [&'static str] {
+    let given = super::given_names::GIVEN_NAMES;
+    NAME_EQUIVALENTS
+        .get(group)
+        .or_else(|| given.get(group - NAME_EQUIVALENTS.len()))
+        .copied()
+        .unwrap_or(&[])
+}
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -306,8 +377,8 @@ pub struct WordInfo {
     pub particle: bool,
     pub generic: bool,
     pub patronymic: bool,
-    /// Index of its spelling-variant group in `NAME_EQUIVALENTS`.
-    pub group: Option<u32>,
+    /// Its equivalence groups (spellings, given names).
+    pub groups: Groups,
     /// The first word of some multi-word legal form.
     pub starts_legal_phrase: bool,
 }
@@ -320,10 +391,9 @@ pub struct Lookup {
     pub legal_phrases: Vec<(Vec<&'static str>, &'static str)>,
 }
 
-/// The spelling-variant group of a word (an index into
-/// `NAME_EQUIVALENTS`), if it has one.
-pub fn variant_group(word: &str) -> Option<u32> {
-    LOOKUP.words.get(word).and_then(|w| w.group)
+/// The equivalence groups of a word (none for most).
+pub fn variant_group(word: &str) -> Groups {
+    LOOKUP.words.get(word).map(|w| w.groups).unwrap_or_default()
 }
 
 pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
@@ -332,12 +402,6 @@ pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
         .map(|(p, c)| (p.split(' ').collect(), *c))
         .collect();
     legal_phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
-    let mut equivalents = FastMap::default();
-    for (i, set) in NAME_EQUIVALENTS.iter().enumerate() {
-        for w in *set {
-            equivalents.insert(*w, i);
-        }
-    }
     let mut words: FastMap<&'static str, WordInfo> = FastMap::default();
     for (w, v) in UNITS {
         words.entry(w).or_default().number = Some(*v);
@@ -360,8 +424,15 @@ pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
     for w in PATRONYMIC_MARKERS {
         words.entry(w).or_default().patronymic = true;
     }
-    for (w, g) in &equivalents {
-        words.entry(w).or_default().group = Some(*g as u32);
+    let all_groups = NAME_EQUIVALENTS
+        .iter()
+        .chain(super::given_names::GIVEN_NAMES);
+    for (g, set) in all_groups.enumerate() {
+        for w in *set {
+            let added = words.entry(w).or_default().groups.add(g);
+            // A word in more groups than a `Groups` holds is a table error.
+            debug_assert!(added, "{w} is in more than {} groups", Groups::MAX);
+        }
     }
     for (phrase, _) in &legal_phrases {
         words.entry(phrase[0]).or_default().starts_legal_phrase = true;

@@ -16,14 +16,14 @@
 use super::key_space::{fold, Counts, Space};
 use super::normalize::{Token, TokenClass};
 use super::similarity::reach_share;
-use super::vocab::FastMap;
+use super::vocab::{FastMap, Groups};
 
 #[derive(Default)]
 pub(crate) struct WordLookup {
     /// Vocabulary ids by text (a text may have several classes).
     by_text: FastMap<String, Vec<u32>>,
     /// Vocabulary ids by spelling-variant group.
-    by_group: FastMap<u32, Vec<u32>>,
+    by_group: FastMap<usize, Vec<u32>>,
     /// Folded spellings and folded phonetic keys of the searchable words.
     raw: Space,
     phon: Space,
@@ -104,7 +104,7 @@ impl WordLookup {
         for (v, w) in words.iter().enumerate() {
             let id = v as u32;
             lookup.by_text.entry(w.text.clone()).or_default().push(id);
-            if let Some(g) = w.group {
+            for g in w.groups.iter() {
                 lookup.by_group.entry(g).or_default().push(id);
             }
             if w.class == TokenClass::LegalForm {
@@ -156,10 +156,12 @@ impl WordLookup {
         }
     }
 
-    /// Mark the words of variant group `group`.
-    fn group(&self, group: u32, finds: &mut Finds) {
-        if let Some(ids) = self.by_group.get(&group) {
-            finds.mark(ids);
+    /// Mark the words that share an equivalence group with `groups`.
+    fn groups(&self, groups: Groups, finds: &mut Finds) {
+        for g in groups.iter() {
+            if let Some(ids) = self.by_group.get(&g) {
+                finds.mark(ids);
+            }
         }
     }
 
@@ -168,21 +170,19 @@ impl WordLookup {
     }
 
     /// Mark every word that `PreparedWord::reaches` could find reaching
-    /// `floor` under `curve` from `text` (phonetic key `phon`, variant
-    /// group `group`): the same text, the same group, or a spelling within
+    /// `floor` under `curve` from `text` (phonetic key `phon`, equivalence
+    /// groups `groups`): the same text, a shared group, or a spelling within
     /// the edit budget of `floor` on the spelling or on the phonetic key
     /// (scale 0.9).
     pub(crate) fn similar(
         &self,
-        (text, phon, group): (&str, &str, Option<u32>),
+        (text, phon, groups): (&str, &str, Groups),
         (floor, curve): (f64, f64),
         scratch: &mut LookupScratch,
         finds: &mut Finds,
     ) {
         self.exact(text, finds);
-        if let Some(g) = group {
-            self.group(g, finds);
-        }
+        self.groups(groups, finds);
         self.spelled(text, phon, (floor, curve), scratch, finds);
     }
 
@@ -245,8 +245,8 @@ impl WordLookup {
         found: &mut Vec<u32>,
     ) {
         found.extend(self.by_text.get(&t.text).into_iter().flatten());
-        if let Some(ids) = t.group.and_then(|g| self.by_group.get(&g)) {
-            found.extend(ids);
+        for g in t.groups.iter() {
+            found.extend(self.by_group.get(&g).into_iter().flatten());
         }
         self.spelled_into(&t.text, &t.phon, floor, counts, found);
     }
