@@ -145,7 +145,7 @@ pub struct PairExplanation {
     pub similarity: f64,
     /// Combined weight of the pair in the score.
     pub weight: f64,
-    /// `exact`, `fuzzy`, `equivalent`, `joined`, `acronym`, `initial`,
+    /// `exact`, `variant`, `fuzzy`, `equivalent`, `joined`, `acronym`, `initial`,
     /// `truncated`, `legal-form`.
     pub how: &'static str,
 }
@@ -311,13 +311,13 @@ pub(crate) fn single_sim_by(
     }
 }
 
-/// Two words that share an equivalence group: spellings of one name are
-/// exact; a given name in another language or a nickname is an
+/// Two different words that share an equivalence group: spellings of one
+/// name or word are variants, scored as equal; a given name in another language or a nickname is an
 /// equivalent, unless its spelling pairs it better.
 fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
     let s = x.groups.shared(y.groups).unwrap_or(0.0);
     if s >= 1.0 {
-        return (1.0, "exact");
+        return (1.0, "variant");
     }
     let spelled = super::similarity::spelled_similarity(
         &x.text,
@@ -1105,6 +1105,22 @@ mod tests {
         assert!(pair("Bill Clinton", "William Jefferson").score < 0.7);
         // Spellings of one name stay exact.
         assert_eq!(pair("Usama Karimov", "Osama Karimov").score, 1.0);
+    }
+
+    #[test]
+    fn abbreviated_organisation_words_are_variants() {
+        let org = NameKind::Organization;
+        let c = compare_names(
+            &normalize("Karimov Bank Int'l", org),
+            &normalize("Karimov International Bank", org),
+        );
+        assert!(c.score >= 0.9, "{}", c.score);
+        assert!(c
+            .pairs
+            .iter()
+            .any(|p| p.how == "variant" && p.query == "intl"));
+        // An abbreviation is still a generic word: alone it makes no hit.
+        assert!(score("Intl Assn", "International Association", org) <= 0.5);
     }
 
     #[test]

@@ -193,7 +193,7 @@ fn is_abjad(c: char) -> bool {
 
 /// Lower-case, transliterated, punctuation-free words with the kind of
 /// script each came from.
-fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
+fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, bool) {
     let mut words: Vec<(String, Origin)> = Vec::with_capacity(8);
     // One buffer for the word being read; each word is copied out at its
     // length (most names are a few short words: no regrowing).
@@ -208,8 +208,14 @@ fn raw_words(name: &str) -> (Vec<(String, Origin)>, bool) {
         name.nfkc().collect::<String>().to_lowercase()
     };
     // `FAMILY, Given` → `Given FAMILY`, only for a single comma that splits
-    // two non-empty parts with no legal form after it (`Acme, Inc.`).
-    let (text, reordered) = reorder_comma(text);
+    // two non-empty parts with no legal form after it (`Acme, Inc.`), in a
+    // name that may be a person's: an organisation's comma is a list
+    // (`Educational, Scientific and Cultural Organization`).
+    let (text, reordered) = if matches!(kind, NameKind::Person | NameKind::Any) {
+        reorder_comma(text)
+    } else {
+        (text, false)
+    };
     let flush = |current: &mut String, syl: &mut Origin, words: &mut Vec<(String, Origin)>| {
         if !current.is_empty() {
             words.push((current.as_str().to_owned(), *syl));
@@ -505,7 +511,7 @@ pub fn roman_numeral(s: &str) -> Option<u32> {
 }
 
 pub fn normalize(name: &str, kind: NameKind) -> Name {
-    let (words, _) = raw_words(name);
+    let (words, _) = raw_words(name, kind);
     let words = split_alnum(words);
     // One table lookup per word; the rewriting stages below run only for
     // names that hold what they rewrite, and most names keep their words.
@@ -630,6 +636,17 @@ mod tests {
         );
         assert_eq!(n("Siemens Aktiengesellschaft"), "siemens ag");
         assert_eq!(n("A.B.C. Company"), "abc co");
+        // An organisation's comma lists its words; it does not mark a
+        // family name.
+        let org = |s: &str| normalize(s, NameKind::Organization).text();
+        assert_eq!(
+            org("Educational, Scientific and Cultural Organization"),
+            "educational scientific and cultural organization"
+        );
+        assert_eq!(
+            normalize("Smith, John", NameKind::Person).text(),
+            "john smith"
+        );
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub const GENERIC_ORG_WORDS: &[&str] = &[
     "trading",
     "holding",
     "holdings",
+    "hldgs",
     "international",
     "intl",
     "global",
@@ -121,15 +122,20 @@ pub const GENERIC_ORG_WORDS: &[&str] = &[
     "systems",
     "technologies",
     "technology",
+    "tech",
     "partners",
     "management",
+    "mgmt",
     "investment",
     "investments",
     "capital",
     "general",
     "national",
+    "natl",
     "foundation",
     "association",
+    "assn",
+    "assoc",
     "society",
     "organization",
     "organisation",
@@ -271,9 +277,10 @@ pub const TENS: &[(&str, u32)] = &[
     ("ninety", 90),
 ];
 
-/// Spellings of one name that edit distance cannot see (`usama`,
-/// `osama`): two of a group are the same word. Given names in other
-/// languages and nicknames are `given_names::GIVEN_NAMES`.
+/// Spellings of one name or word that edit distance cannot see (`usama`,
+/// `osama`; `intl`, `international`): two of a group are the same word.
+/// Given names in other languages and nicknames are
+/// `given_names::GIVEN_NAMES`.
 pub const NAME_EQUIVALENTS: &[&[&str]] = &[
     &["bin", "ibn", "ben"],
     &["abd", "abdul", "abdel", "abdal", "abdil"],
@@ -283,6 +290,17 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
     &["usama", "osama"],
     &["ibrahim", "abraham"],
     &["and", "und", "et", "y"],
+    // Abbreviations of words common in organisation names.
+    &["international", "intl"],
+    &["national", "natl"],
+    &["association", "assn", "assoc"],
+    &["management", "mgmt"],
+    &["technology", "technologies", "tech"],
+    &["holdings", "hldgs"],
+    &["manufacturing", "mfg"],
+    &["brothers", "bros"],
+    &["department", "dept"],
+    &["university", "univ"],
 ];
 
 /// The equivalence groups a word belongs to (`NAME_EQUIVALENTS` first,
