@@ -226,3 +226,50 @@ fn compare_accepts_the_benchmark_file_as_it_is() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["match"], false);
 }
+
+/// Names listed in another script are found from their Latin spelling,
+/// and the reverse: a Chinese given name is one Latin word, Katakana spell
+/// a foreign name sound by sound, and a nickname stands for its name.
+#[test]
+fn names_are_found_across_scripts_and_nicknames() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("people.csv");
+    std::fs::write(
+        &list,
+        "id,name,kind\np1,习近平,person\np2,バラク・オバマ,person\np3,William Karimov,person\np4,Mao Zedong,person\n",
+    )
+    .unwrap();
+    let top = |query: &str| -> (String, String) {
+        let out = vetter(&[
+            "match",
+            query,
+            "--lists",
+            list.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let first = &hits[0];
+        let hows: Vec<String> = first["why"]["name"]["pairs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["how"].as_str().unwrap_or("").to_owned())
+            .collect();
+        (
+            first["entity_id"].as_str().unwrap_or("none").to_owned(),
+            hows.join(","),
+        )
+    };
+    assert_eq!(top("Xi Jinping"), ("p1".into(), "exact,joined".into()));
+    assert_eq!(top("Barack Obama").0, "p2");
+    assert_eq!(
+        top("Bill Karimov"),
+        ("p3".into(), "equivalent,exact".into())
+    );
+    assert_eq!(top("毛泽东"), ("p4".into(), "exact,joined".into()));
+    // One character apart is another name.
+    let out = vetter(&["match", "习近朋", "--lists", list.to_str().unwrap()]);
+    assert!(stdout(&out).contains("no hits"), "{}", stdout(&out));
+}

@@ -79,6 +79,9 @@ fn overlapping_name() -> impl Strategy<Value = String> {
         Just("Edward"),
         Just("Joe"),
         Just("Yusuf"),
+        Just("Xi"),
+        Just("Jinping"),
+        Just("习近平"),
     ];
     proptest::collection::vec(word, 1..6).prop_map(|w| w.join(" "))
 }

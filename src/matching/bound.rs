@@ -458,7 +458,7 @@ impl<'q> QueryBound<'q> {
         for len in 2..=3 {
             for start in 0..t.len().saturating_sub(len - 1) {
                 let parts = &t[start..start + len];
-                if !parts.iter().all(|w| joins_runs(w.class, w.exact_only)) {
+                if !parts.iter().all(|w| joins_runs(w.class)) {
                     continue;
                 }
                 let text: String = parts.iter().map(|w| w.text.as_str()).collect();

@@ -382,22 +382,19 @@ fn could_pair(x: &Token, y: &Token, p: &Params) -> bool {
     super::similarity::could_reach(&x.shape(), &y.shape(), &pair_reach(p))
 }
 
-/// Words that can be part of a run written together.
-pub(crate) fn joinable_class(class: TokenClass) -> bool {
+/// Words that can be part of a run written together. Syllabic-script
+/// characters can: a Chinese given name of two characters is one word in
+/// Latin letters (`近平` → `jinping`), though each character pairs with
+/// another only when equal.
+pub(crate) fn joins_runs(class: TokenClass) -> bool {
     matches!(
         class,
         TokenClass::Name | TokenClass::Particle | TokenClass::Generic | TokenClass::LegalForm
     )
 }
 
-/// A word of a class that joins (`joinable_class`) and compared by more
-/// than equality: it can be part of a run written together.
-pub(crate) fn joins_runs(class: TokenClass, exact_only: bool) -> bool {
-    joinable_class(class) && !exact_only
-}
-
 fn is_joinable(t: &Token) -> bool {
-    joinable_class(t.class)
+    joins_runs(t.class)
 }
 
 /// Words a run written together or an acronym can pair with.
@@ -441,10 +438,7 @@ fn compound_candidates(
         for start in 0..multi.len().saturating_sub(len - 1) {
             let unit = Unit { start, len };
             let parts = &multi[start..start + len];
-            if firsts & first_bit(&parts[0]) == 0
-                || !parts.iter().all(is_joinable)
-                || parts.iter().any(|t| t.exact_only)
-            {
+            if firsts & first_bit(&parts[0]) == 0 || !parts.iter().all(is_joinable) {
                 continue;
             }
             // Written together, the words keep their first letter and about

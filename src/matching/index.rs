@@ -184,7 +184,7 @@ pub struct WordSketch {
     /// Bytes of the runs of 2 and of 3 words from this one written
     /// together (saturated at 255), 0 where the run would pass the name's
     /// end or its words cannot be written together
-    /// (`compare::joinable_class`): what a single word would need to be
+    /// (`compare::joins_runs`): what a single word would need to be
     /// that run, read with the word (see `bound::QueryBound::fits_run`).
     pub runs: [u8; 2],
     /// Bit `len - 2`: every word of that run begins with an ASCII byte
@@ -223,10 +223,7 @@ fn run_outlines(tokens: &[Token]) -> impl Iterator<Item = ([u8; 2], u8)> + '_ {
             let Some(parts) = tokens.get(start..start + len) else {
                 break;
             };
-            if parts
-                .iter()
-                .all(|p| super::compare::joins_runs(p.class, p.exact_only))
-            {
+            if parts.iter().all(|p| super::compare::joins_runs(p.class)) {
                 let total: usize = parts.iter().map(|p| p.text.len()).sum();
                 runs[len - 2] = u8::try_from(total).unwrap_or(u8::MAX);
             }
@@ -402,10 +399,7 @@ fn files_joined(parts: &[Token]) -> bool {
 }
 
 fn is_joinable(t: &Token) -> bool {
-    matches!(
-        t.class,
-        TokenClass::Name | TokenClass::Particle | TokenClass::Generic | TokenClass::LegalForm
-    ) && !t.exact_only
+    super::compare::joins_runs(t.class)
 }
 
 /// The part a unit can play in a strong pair. A single token pairs with a

@@ -71,7 +71,7 @@ pub struct Token {
     pub text: String,
     pub class: TokenClass,
     pub role: Role,
-    /// Transliterated from a syllabic script (CJK, Hangul, Kana): one
+    /// Transliterated from a syllabic script (CJK, Hangul): one
     /// character is one syllable, and a different character is a
     /// different name, so only an exact match counts.
     pub exact_only: bool,
@@ -166,10 +166,13 @@ pub fn normalize_text(name: &str) -> String {
     normalize(name, NameKind::Any).text()
 }
 
+/// Characters that each stand for a syllable that is a name part of its
+/// own: CJK ideographs and Hangul. Kana are not among them: Katakana
+/// spell foreign names sound by sound (`バラク` → `baraku`), so a run of
+/// them is one word, compared as transliterated letters.
 fn is_syllabic(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30FF   // Hiragana, Katakana
-        | 0x3400..=0x4DBF // CJK extension A
+        0x3400..=0x4DBF // CJK extension A
         | 0x4E00..=0x9FFF // CJK unified
         | 0xAC00..=0xD7AF // Hangul syllables
         | 0x1100..=0x11FF // Hangul jamo
@@ -183,7 +186,7 @@ enum Origin {
     Alphabet,
     /// Arabic, Persian, Hebrew: short vowels are not written.
     Abjad,
-    /// CJK, Hangul, Kana: one character is one syllable (kept here).
+    /// CJK, Hangul: one character is one syllable (kept here).
     Syllable(char),
 }
 
@@ -444,7 +447,11 @@ fn push_run(out: &mut Vec<(String, Origin)>, run: &mut String, kind: NameKind) {
     // A person's initials stay separate (`J R Smith` = two initials); an
     // organisation's letters are an acronym.
     if run.len() > 1 && kind != NameKind::Person {
-        out.push((std::mem::take(run), Origin::Alphabet));
+        // Letters that spell a number word (`o n e`) are that number, as
+        // the word itself would have been read.
+        let run = std::mem::take(run);
+        let word = number_word(&run).map_or(run, |n| n.to_string());
+        out.push((word, Origin::Alphabet));
     } else {
         for c in std::mem::take(run).chars() {
             out.push((c.to_string(), Origin::Alphabet));
@@ -531,6 +538,18 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
         words
     };
     let words = join_initial_runs(words, kind);
+    // Letters joined may make a legal phrase's words (`s a de c v`): fold
+    // again, so that normalising twice changes nothing.
+    let words = if single_letters
+        && words.len() > 1
+        && words
+            .iter()
+            .any(|(w, _)| info(w).is_some_and(|i| i.starts_legal_phrase))
+    {
+        fold_legal_phrases(words)
+    } else {
+        words
+    };
     if numbers || phrases || single_letters {
         infos.clear();
     }
@@ -636,6 +655,9 @@ mod tests {
         );
         assert_eq!(n("Siemens Aktiengesellschaft"), "siemens ag");
         assert_eq!(n("A.B.C. Company"), "abc co");
+        // Letters joined are read as the word they spell would be.
+        assert_eq!(n("Acme S.A. de C.V."), "acme sa");
+        assert_eq!(n("Acme O N E"), "acme 1");
         // An organisation's comma lists its words; it does not mark a
         // family name.
         let org = |s: &str| normalize(s, NameKind::Organization).text();
