@@ -297,37 +297,36 @@ pub(crate) fn single_sim_by(
         _ if !could_spell(x, y) => (0.0, ""),
         _ => {
             // Equal texts and variant groups were compared above.
-            let s = super::similarity::spelled_similarity(
-                &x.text,
-                &x.phon,
-                &y.text,
-                &y.phon,
-                p.curve,
-                p.short_penalty,
-                p.min_pair,
-            );
+            let s = spelled(x, y, p, p.min_pair);
             (s, if s >= 1.0 { "exact" } else { "fuzzy" })
         }
     }
 }
 
-/// Two different words that share an equivalence group: spellings of one
-/// name or word are variants, scored as equal; a given name in another language or a nickname is an
-/// equivalent, unless its spelling pairs it better.
-fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
-    let s = x.groups.shared(y.groups).unwrap_or(0.0);
-    if s >= 1.0 {
-        return (1.0, "variant");
-    }
-    let spelled = super::similarity::spelled_similarity(
+/// The similarity of two words by their spelling and phonetic keys (0
+/// below `floor`).
+fn spelled(x: &Token, y: &Token, p: &Params, floor: f64) -> f64 {
+    super::similarity::spelled_similarity(
         &x.text,
         &x.phon,
         &y.text,
         &y.phon,
         p.curve,
         p.short_penalty,
-        s,
-    );
+        floor,
+    )
+}
+
+/// Two different words that share an equivalence group: spellings of one
+/// name or word are variants, scored as equal; a given name in another
+/// language or a nickname is an equivalent, unless its spelling pairs it
+/// better.
+fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
+    let s = x.groups.shared(y.groups).unwrap_or(0.0);
+    if s >= 1.0 {
+        return (1.0, "variant");
+    }
+    let spelled = spelled(x, y, p, s);
     if spelled > s {
         (spelled, "fuzzy")
     } else {
