@@ -167,11 +167,14 @@ pub struct MatchArgs {
     /// Date of birth (YYYY-MM-DD) known for the query.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub dob: Option<NaiveDate>,
-    #[arg(long)]
+    /// A website or domain of the query (URL or host); repeat for several.
+    #[arg(long, value_name = "URL")]
     pub website: Vec<String>,
-    #[arg(long)]
+    /// An e-mail address of the query; repeat for several.
+    #[arg(long, value_name = "ADDRESS")]
     pub email: Vec<String>,
-    #[arg(long)]
+    /// A digital-currency address of the query; repeat for several.
+    #[arg(long, value_name = "ADDRESS")]
     pub crypto: Vec<String>,
     /// Report hits scoring at least this (0 to 1).
     #[arg(long, default_value_t = crate::matching::DEFAULT_THRESHOLD)]
