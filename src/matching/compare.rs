@@ -60,6 +60,10 @@ pub struct Params {
     /// Similarity a pair of name tokens needs to be distinctive evidence;
     /// without one such pair a score is capped at 0.5.
     pub strong_pair: f64,
+    /// Factor for a person's name whose family name (known from
+    /// `FAMILY, Given`) pairs with nothing: given names alone do not
+    /// identify a person.
+    pub family_factor: f64,
 }
 
 impl Params {
@@ -88,6 +92,7 @@ impl Params {
                 "curve" => self.curve = v,
                 "short" => self.short_penalty = v,
                 "strong" => self.strong_pair = v,
+                "family" => self.family_factor = v,
                 _ => {}
             }
         }
@@ -110,6 +115,7 @@ pub const PARAMS: Params = Params {
     curve: super::similarity::CURVE,
     short_penalty: super::similarity::SHORT_PENALTY,
     strong_pair: 0.7,
+    family_factor: 0.7,
 };
 
 /// Weight of a token left without a counterpart. A differing generic word
@@ -672,6 +678,8 @@ pub struct Alignment {
     role_conflicts: usize,
     inversions: usize,
     capped: bool,
+    /// A side's family name paired with nothing.
+    family_unmatched: bool,
     identical: bool,
 }
 
@@ -710,6 +718,11 @@ impl Alignment {
         }
         if self.inversions > 0 {
             notes.push(format!("word order differs ({} swap(s))", self.inversions));
+        }
+        if self.family_unmatched {
+            notes.push(
+                "family name not matched: given names alone do not identify a person".to_owned(),
+            );
         }
         if self.capped {
             notes.push("no distinctive name part matched: legal forms, particles, generic words or initials alone never make a hit".to_owned());
@@ -860,6 +873,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         role_conflicts: 0,
         inversions: 0,
         capped: false,
+        family_unmatched: false,
         identical: false,
     };
     if ta.is_empty() || tb.is_empty() {
@@ -974,6 +988,10 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
     score *= p.role_conflict_factor.powi(out.role_conflicts as i32);
     out.inversions = count_inversions(&out.chosen);
     score *= p.inversion_factor.powi(out.inversions as i32);
+    out.family_unmatched = family_unmatched(ta, &out.used_a) || family_unmatched(tb, &out.used_b);
+    if out.family_unmatched {
+        score *= p.family_factor;
+    }
     if !strong_pair {
         score = score.min(0.5);
         out.capped = true;
@@ -984,6 +1002,17 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
     }
     out.score = round4(score.clamp(0.0, 1.0));
     out
+}
+
+/// Whether `tokens` hold a family name (`Token::family`) none of whose
+/// name words paired (`used`).
+fn family_unmatched(tokens: &[Token], used: &[bool]) -> bool {
+    let mut family = tokens
+        .iter()
+        .zip(used)
+        .filter(|(t, _)| t.family && t.class == TokenClass::Name)
+        .peekable();
+    family.peek().is_some() && family.all(|(_, used)| !used)
 }
 
 /// Per-pair terms of a score, kept on the stack for names of ordinary
@@ -1098,6 +1127,35 @@ mod tests {
         assert!(pair("Bill Clinton", "William Jefferson").score < 0.7);
         // Spellings of one name stay exact.
         assert_eq!(pair("Usama Karimov", "Osama Karimov").score, 1.0);
+    }
+
+    #[test]
+    fn given_names_alone_do_not_identify_a_listed_person() {
+        let (person, any) = (NameKind::Person, NameKind::Any);
+        let pair = |a: &str, b: &str| compare_names(&normalize(a, any), &normalize(b, person));
+        // OFAC lists individuals as `FAMILY, Given`: a query that matches
+        // only the given names is not a hit, one that matches the family
+        // name is.
+        for query in ["Sergey", "Abdul Rahman", "Mohammad Javad"] {
+            let listed = format!("IVANOV, {query}");
+            let c = pair(query, &listed);
+            assert!(c.score < 0.7, "{query} / {listed}: {}", c.score);
+            assert!(c
+                .notes
+                .iter()
+                .any(|n| n.starts_with("family name not matched")));
+            let reversed = compare_names(&normalize(&listed, person), &normalize(query, any));
+            assert_eq!(
+                c.score, reversed.score,
+                "{query} / {listed} is not symmetric"
+            );
+        }
+        assert!(pair("Sergey Ivanov", "IVANOV, Sergey").score == 1.0);
+        assert!(pair("Ivanov", "IVANOV, Sergey").score >= 0.7);
+        // One family word of two is enough (`HERRERA BUITRAGO`).
+        assert!(pair("William Herrera", "HERRERA BUITRAGO, William").score >= 0.7);
+        // Without a comma nothing says which word is the family name.
+        assert!(pair("Sergey", "Sergey Ivanov").score >= 0.7);
     }
 
     #[test]

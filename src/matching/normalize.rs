@@ -104,6 +104,11 @@ pub struct Token {
     pub letters: u64,
     #[serde(skip)]
     pub phon_letters: u64,
+    /// Part of the family name of a person's name written `FAMILY, Given`
+    /// (as OFAC lists individuals): a person is not identified by given
+    /// names alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub family: bool,
     /// The first byte of `text` (0 if empty), read without following the
     /// text's pointer: scans over many names test it first.
     #[serde(skip)]
@@ -195,8 +200,8 @@ fn is_abjad(c: char) -> bool {
 }
 
 /// Lower-case, transliterated, punctuation-free words with the kind of
-/// script each came from.
-fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, bool) {
+/// script each came from, and the family part of a `FAMILY, Given` name.
+fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<String>) {
     let mut words: Vec<(String, Origin)> = Vec::with_capacity(8);
     // One buffer for the word being read; each word is copied out at its
     // length (most names are a few short words: no regrowing).
@@ -214,10 +219,10 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, bool) {
     // two non-empty parts with no legal form after it (`Acme, Inc.`), in a
     // name that may be a person's: an organisation's comma is a list
     // (`Educational, Scientific and Cultural Organization`).
-    let (text, reordered) = if matches!(kind, NameKind::Person | NameKind::Any) {
+    let (text, family) = if matches!(kind, NameKind::Person | NameKind::Any) {
         reorder_comma(text)
     } else {
-        (text, false)
+        (text, None)
     };
     let flush = |current: &mut String, syl: &mut Origin, words: &mut Vec<(String, Origin)>| {
         if !current.is_empty() {
@@ -276,24 +281,26 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, bool) {
         }
     }
     flush(&mut current, &mut current_syllabic, &mut words);
-    (words, reordered)
+    (words, family)
 }
 
 fn is_combining(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0E31..=0x0E3A | 0x0E47..=0x0E4E | 0x17B4..=0x17D3 | 0x0900..=0x097F)
 }
 
-fn reorder_comma(text: String) -> (String, bool) {
+/// `FAMILY, Given` as `Given FAMILY`, with the family part; other text
+/// as it is.
+fn reorder_comma(text: String) -> (String, Option<String>) {
     if !text.contains(',') {
-        return (text, false);
+        return (text, None);
     }
     let parts: Vec<&str> = text.split(',').collect();
     if parts.len() != 2 {
-        return (text.to_owned(), false);
+        return (text.to_owned(), None);
     }
     let (family, given) = (parts[0].trim(), parts[1].trim());
     if family.is_empty() || given.is_empty() {
-        return (text.to_owned(), false);
+        return (text.to_owned(), None);
     }
     // `Acme, Inc.` or `Frost, William W.`: only reorder when what follows
     // the comma is not a legal form.
@@ -308,9 +315,9 @@ fn reorder_comma(text: String) -> (String, bool) {
             .iter()
             .any(|(p, _)| p.chars().filter(|c| *c != ' ').eq(squeezed.chars()))
     {
-        return (text.to_owned(), false);
+        return (text.to_owned(), None);
     }
-    (format!("{given} {family}"), true)
+    (format!("{given} {family}"), Some(family.to_owned()))
 }
 
 fn info(w: &str) -> Option<&'static vocab::WordInfo> {
@@ -518,7 +525,7 @@ pub fn roman_numeral(s: &str) -> Option<u32> {
 }
 
 pub fn normalize(name: &str, kind: NameKind) -> Name {
-    let (words, _) = raw_words(name, kind);
+    let (words, family) = raw_words(name, kind);
     let words = split_alnum(words);
     // One table lookup per word; the rewriting stages below run only for
     // names that hold what they rewrite, and most names keep their words.
@@ -611,12 +618,30 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             groups: word.map(|w| w.groups).unwrap_or_default(),
             letters,
             phon_letters,
+            family: false,
         });
+    }
+    if let Some(family) = family.filter(|_| kind == NameKind::Person) {
+        mark_family(&mut tokens, &family, kind);
     }
     Name {
         original: name.to_owned(),
         kind,
         tokens,
+    }
+}
+
+/// Mark the words of `tokens` (a person's name read from `FAMILY, Given`)
+/// that come from `family`: the last words, when they read as the family
+/// part does alone. Where the two readings differ, no word is marked.
+fn mark_family(tokens: &mut [Token], family: &str, kind: NameKind) {
+    let alone = normalize(family, kind).tokens;
+    let Some(start) = tokens.len().checked_sub(alone.len()) else {
+        return;
+    };
+    let last = &mut tokens[start..];
+    if start > 0 && !alone.is_empty() && last.iter().zip(&alone).all(|(t, a)| t.text == a.text) {
+        last.iter_mut().for_each(|t| t.family = true);
     }
 }
 
@@ -669,6 +694,27 @@ mod tests {
             normalize("Smith, John", NameKind::Person).text(),
             "john smith"
         );
+        // A person's family name is known from the comma; other names
+        // mark none.
+        let family = |s: &str, kind| -> Vec<String> {
+            let n = normalize(s, kind);
+            n.tokens
+                .into_iter()
+                .filter(|t| t.family)
+                .map(|t| t.text)
+                .collect()
+        };
+        assert_eq!(
+            family("HERRERA BUITRAGO, William", NameKind::Person),
+            ["herrera", "buitrago"]
+        );
+        assert_eq!(
+            family("AL-ZAWAHIRI, Ayman", NameKind::Person),
+            ["al", "zawahiri"]
+        );
+        assert!(family("Smith, John", NameKind::Any).is_empty());
+        assert!(family("John Smith", NameKind::Person).is_empty());
+        assert!(family("Acme, Inc.", NameKind::Person).is_empty());
     }
 
     #[test]
