@@ -4,7 +4,11 @@
 //! compare only figures printed by the same run. Timed steps run several
 //! times and print the first run, the median and the best: on a shared
 //! machine one run can lose half its time to other tenants, and the best
-//! run is the code's own speed.
+//! run is the code's own speed. Single-thread runs also print their rate
+//! per second on a CPU (the thread's own CPU clock) and the share of the
+//! run it spent
+//! waiting for a CPU: the per-core figure, apart from time other tenants
+//! took (though not from the caches they shared).
 
 use std::path::Path;
 use std::time::Instant;
@@ -23,14 +27,77 @@ use vetter::matching::{sample, Uniform};
 static ALLOCATOR: vetter::allocator::MiMalloc = vetter::allocator::MiMalloc;
 
 /// `items` a second of each of `runs` runs of `run`.
-fn rates(runs: usize, items: usize, mut run: impl FnMut()) -> Vec<f64> {
+fn rates(runs: usize, items: usize, run: impl FnMut()) -> Vec<f64> {
+    timed(runs, items, run)
+        .into_iter()
+        .map(|r| r.wall)
+        .collect()
+}
+
+/// One timed run: items a second of wall time, and where the kernel keeps
+/// them, items a second on a CPU and the share of the wall time the
+/// thread waited for one.
+struct Run {
+    wall: f64,
+    on_cpu: Option<(f64, f64)>,
+}
+
+/// Each of `runs` runs of `run` (on this thread), timed.
+fn timed(runs: usize, items: usize, mut run: impl FnMut()) -> Vec<Run> {
     (0..runs)
         .map(|_| {
+            let before = cpu_and_wait_ns();
             let start = Instant::now();
             run();
-            items as f64 / start.elapsed().as_secs_f64()
+            let wall = start.elapsed().as_secs_f64();
+            let on_cpu = before.zip(cpu_and_wait_ns()).map(|((c0, w0), (c1, w1))| {
+                let cpu = (c1.saturating_sub(c0)) as f64 / 1e9;
+                let waited = (w1.saturating_sub(w0)) as f64 / 1e9;
+                (items as f64 / cpu.max(1e-9), waited / wall.max(1e-9))
+            });
+            Run {
+                wall: items as f64 / wall,
+                on_cpu,
+            }
         })
         .collect()
+}
+
+/// Nanoseconds this thread has run on a CPU (its CPU clock, exact) and
+/// waited for one (the kernel's scheduler statistics, which lag by up to
+/// a tick: a share, not a figure to subtract).
+#[allow(unsafe_code)]
+fn cpu_and_wait_ns() -> Option<(u64, u64)> {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for the call to fill.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) } != 0 {
+        return None;
+    }
+    let cpu = u64::try_from(now.tv_sec).ok()? * 1_000_000_000 + u64::try_from(now.tv_nsec).ok()?;
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let waited = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((cpu, waited))
+}
+
+/// The wall-time spread of `runs`, then their rates on a CPU and the
+/// most any run waited for one, as text.
+fn spread_on_cpu(runs: &[Run], unit: &str) -> String {
+    let wall: Vec<f64> = runs.iter().map(|r| r.wall).collect();
+    let mut out = spread(&wall, unit);
+    let on_cpu: Option<Vec<(f64, f64)>> = runs.iter().map(|r| r.on_cpu).collect();
+    if let Some(on_cpu) = on_cpu {
+        let rates: Vec<f64> = on_cpu.iter().map(|(r, _)| *r).collect();
+        let waited = on_cpu.iter().map(|(_, w)| *w).fold(0.0, f64::max);
+        out.push_str(&format!(
+            "; on a CPU: {}, waited for a CPU up to {:.0}% of a run",
+            spread(&rates, unit),
+            waited * 100.0
+        ));
+    }
+    out
 }
 
 /// The first, median and best of `rates` (higher is better), as text.
@@ -81,7 +148,7 @@ fn main() {
         }
         let cold = pairs.len() as f64 / start.elapsed().as_secs_f64();
         let passes = 4;
-        let warm = rates(7, pairs.len() * passes, || {
+        let warm = timed(7, pairs.len() * passes, || {
             for _ in 0..passes {
                 for (k, a, b) in &pairs {
                     sink += score_strings(a, b, *k, &Uniform);
@@ -91,7 +158,7 @@ fn main() {
         println!(
             "compare: {} pairs incl. normalisation, single thread: cold pass {cold:.0} pairs/s; {passes} warm passes a run: {} ({sink:.0})",
             pairs.len(),
-            spread(&warm, "pairs/s")
+            spread_on_cpu(&warm, "pairs/s")
         );
     }
 
@@ -146,7 +213,7 @@ fn main() {
     // its caches of looked-up words.
     let mut scratch = Scratch::default();
     let mut hits = 0;
-    let single = rates(5, queries.len(), || {
+    let single = timed(5, queries.len(), || {
         hits = queries
             .iter()
             .map(|q| matcher.search(q, &settings, &mut scratch).len())
@@ -155,7 +222,7 @@ fn main() {
     println!(
         "match: {} queries, single thread: {} with explanations ({hits} hits)",
         queries.len(),
-        spread(&single, "queries/s")
+        spread_on_cpu(&single, "queries/s")
     );
     let mut total = 0;
     let parallel = rates(3, queries.len(), || {
