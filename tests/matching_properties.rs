@@ -82,6 +82,8 @@ fn overlapping_name() -> impl Strategy<Value = String> {
         Just("Xi"),
         Just("Jinping"),
         Just("习近平"),
+        Just("Ivanov,"),
+        Just("Sergey"),
     ];
     proptest::collection::vec(word, 1..6).prop_map(|w| w.join(" "))
 }
