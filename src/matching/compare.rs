@@ -303,24 +303,18 @@ pub(crate) fn single_sim_by(
         _ if !could_spell(x, y) => (0.0, ""),
         _ => {
             // Equal texts and variant groups were compared above.
-            let s = spelled(x, y, p, p.min_pair);
+            let s = super::similarity::spelled_similarity(
+                &x.text,
+                &x.phon,
+                &y.text,
+                &y.phon,
+                p.curve,
+                p.short_penalty,
+                p.min_pair,
+            );
             (s, if s >= 1.0 { "exact" } else { "fuzzy" })
         }
     }
-}
-
-/// The similarity of two words by their spelling and phonetic keys (0
-/// below `floor`).
-fn spelled(x: &Token, y: &Token, p: &Params, floor: f64) -> f64 {
-    super::similarity::spelled_similarity(
-        &x.text,
-        &x.phon,
-        &y.text,
-        &y.phon,
-        p.curve,
-        p.short_penalty,
-        floor,
-    )
 }
 
 /// Two different words that share an equivalence group: spellings of one
@@ -328,16 +322,24 @@ fn spelled(x: &Token, y: &Token, p: &Params, floor: f64) -> f64 {
 /// language or a nickname is an equivalent, unless its spelling pairs it
 /// better.
 fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
-    let s = x.groups.shared(y.groups).unwrap_or(0.0);
-    if s >= 1.0 {
-        return (1.0, "variant");
-    }
-    let spelled = spelled(x, y, p, s);
-    if spelled > s {
-        (spelled, "fuzzy")
+    let shared = x.groups.shared(y.groups).unwrap_or(0.0);
+    let sim = super::similarity::equivalent_similarity(
+        shared,
+        &x.text,
+        &x.phon,
+        &y.text,
+        &y.phon,
+        p.curve,
+        p.short_penalty,
+    );
+    let how = if shared >= 1.0 {
+        "variant"
+    } else if sim > shared {
+        "fuzzy"
     } else {
-        (s, "equivalent")
-    }
+        "equivalent"
+    };
+    (sim, how)
 }
 
 /// Whether `single_sim(x, y)` could reach `p.min_pair` for the listed word
@@ -398,7 +400,7 @@ pub(crate) fn joins_runs(class: TokenClass) -> bool {
     )
 }
 
-fn is_joinable(t: &Token) -> bool {
+pub(crate) fn is_joinable(t: &Token) -> bool {
     joins_runs(t.class)
 }
 

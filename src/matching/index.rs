@@ -32,7 +32,7 @@
 
 use rayon::prelude::*;
 
-use super::compare::{Rarity, PARAMS};
+use super::compare::{is_joinable, Rarity, PARAMS};
 use super::key_space::{fold, key_len, Counts, Space};
 use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::prefetch::prefetch;
@@ -396,10 +396,6 @@ fn is_substantive(t: &Token) -> bool {
 /// Whether a run of words is filed written together (a `Unit::Joined`).
 fn files_joined(parts: &[Token]) -> bool {
     parts.iter().all(is_joinable) && parts.iter().any(is_substantive)
-}
-
-fn is_joinable(t: &Token) -> bool {
-    super::compare::joins_runs(t.class)
 }
 
 /// The part a unit can play in a strong pair. A single token pairs with a

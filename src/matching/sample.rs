@@ -105,6 +105,7 @@ pub fn queries(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
 /// swapped for another of one of its groups: what edit distance cannot
 /// find, and the index must.
 pub fn equivalent_swaps(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
+    use super::normalize::normalize_text;
     use super::vocab::{group_words, variant_group};
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(count);
@@ -117,25 +118,16 @@ pub fn equivalent_swaps(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<Str
         }
         let mut words: Vec<String> = name.split_whitespace().map(str::to_owned).collect();
         let swappable: Vec<usize> = (0..words.len())
-            .filter(|&i| variant_group(&fold(&words[i])).any())
+            .filter(|&i| variant_group(&normalize_text(&words[i])).any())
             .collect();
         if swappable.is_empty() {
             continue;
         }
         let i = swappable[rng.below(swappable.len())];
-        let groups: Vec<usize> = variant_group(&fold(&words[i])).iter().collect();
+        let groups: Vec<usize> = variant_group(&normalize_text(&words[i])).iter().collect();
         let members = group_words(groups[rng.below(groups.len())]);
         words[i] = members[rng.below(members.len())].to_owned();
         out.push(words.join(" "));
     }
     out
-}
-
-/// A listed word as normalisation reads it, near enough to find its
-/// groups: lower case letters only (`BILL,` → `bill`).
-fn fold(word: &str) -> String {
-    word.chars()
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
 }

@@ -300,12 +300,28 @@ pub fn keyed_similarity(
         return 1.0;
     }
     match equivalent(a, b) {
-        Some(s) if s >= 1.0 => 1.0,
-        // Equivalent given names may still be spelled closer (`andrei`,
-        // `andrey`): the better reading counts.
-        Some(s) => s.max(spelled_similarity(a, pa, b, pb, curve, short, s)),
+        Some(shared) => equivalent_similarity(shared, a, pa, b, pb, curve, short),
         None => spelled_similarity(a, pa, b, pb, curve, short, floor),
     }
+}
+
+/// The similarity of two different words that share an equivalence group
+/// scoring `shared` (`vocab::Groups::shared`): 1 for spellings of one
+/// name; equivalent given names may still be spelled closer (`andrei`,
+/// `andrey`), and the better reading counts.
+pub fn equivalent_similarity(
+    shared: f64,
+    a: &str,
+    pa: &str,
+    b: &str,
+    pb: &str,
+    curve: f64,
+    short: f64,
+) -> f64 {
+    if shared >= 1.0 {
+        return 1.0;
+    }
+    shared.max(spelled_similarity(a, pa, b, pb, curve, short, shared))
 }
 
 /// `keyed_similarity` for words already known to differ and not to be

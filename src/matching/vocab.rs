@@ -348,7 +348,7 @@ impl Groups {
 
     /// Whether two words share a group.
     pub fn meet(self, other: Groups) -> bool {
-        self.shared(other).is_some()
+        self.iter().any(|g| other.iter().any(|h| h == g))
     }
 
     fn add(&mut self, group: usize) -> bool {

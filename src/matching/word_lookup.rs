@@ -22,7 +22,7 @@ use super::vocab::{FastMap, Groups};
 pub(crate) struct WordLookup {
     /// Vocabulary ids by text (a text may have several classes).
     by_text: FastMap<String, Vec<u32>>,
-    /// Vocabulary ids by spelling-variant group.
+    /// Vocabulary ids by equivalence group (`vocab::Groups::iter`).
     by_group: FastMap<usize, Vec<u32>>,
     /// Folded spellings and folded phonetic keys of the searchable words.
     raw: Space,
