@@ -43,9 +43,8 @@ pub enum LogCommand {
     /// Check every hash, link, MAC and sequence number; exit 0 only when intact.
     Verify {
         file: std::path::PathBuf,
-        /// File holding the HMAC key (or set VETTER_LOG_KEY).
-        #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
-        key_file: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        key: LogKeyArgs,
         /// A head recorded earlier (`SEQ:HASH` or `HASH`, from `log head`):
         /// a log that no longer contains it was truncated or rewritten.
         #[arg(long, value_name = "HEAD")]
@@ -62,12 +61,14 @@ pub enum LogCommand {
     /// List records, optionally filtered.
     Show {
         file: std::path::PathBuf,
+        #[command(flatten)]
+        key: LogKeyArgs,
         /// Vendor name contains this (case-insensitive).
         #[arg(long)]
         vendor: Option<String>,
-        /// PASS, REVIEW or FAIL.
-        #[arg(long)]
-        verdict: Option<String>,
+        /// PASS, REVIEW or FAIL (any case).
+        #[arg(long, value_parser = parse_level)]
+        verdict: Option<crate::verdict::Level>,
         #[arg(long, value_name = "YYYY-MM-DD")]
         since: Option<NaiveDate>,
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -78,6 +79,8 @@ pub enum LogCommand {
     /// Re-evaluate each record; with --rescreen, against the given newer lists.
     Replay {
         file: std::path::PathBuf,
+        #[command(flatten)]
+        key: LogKeyArgs,
         /// Where to look for the recorded lists (or, with --rescreen, the new lists).
         #[arg(long = "lists", value_name = "PATH")]
         lists: Vec<std::path::PathBuf>,
@@ -97,15 +100,31 @@ pub enum LogCommand {
     Repair { file: std::path::PathBuf },
 }
 
-/// Lists shipped with the repository, used when `--lists` is not given.
-pub const DEFAULT_LISTS: &[&str] = &["lists/sample", "lists/watchlists/extremist-sites.csv"];
 pub const DEFAULT_RULES: &str = "rules";
+
+/// The key of a verdict log, for the commands that read one.
+#[derive(Debug, Clone, Args)]
+pub struct LogKeyArgs {
+    /// File holding the log's HMAC key (or set VETTER_LOG_KEY).
+    #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
+    pub key_file: Option<std::path::PathBuf>,
+    /// Accept a keyed log without its key: only the hash chain is checked,
+    /// not the MACs (said in the output).
+    #[arg(long)]
+    pub no_key: bool,
+}
+
+fn parse_level(s: &str) -> Result<crate::verdict::Level, String> {
+    crate::verdict::Level::parse(&s.to_ascii_uppercase())
+        .ok_or_else(|| format!("`{s}` is not PASS, REVIEW or FAIL"))
+}
 
 #[derive(Debug, Args)]
 pub struct ScreenArgs {
     /// Evidence file (TOML, docs/evidence.md).
     pub evidence: std::path::PathBuf,
-    /// Lists to screen against (default: the shipped sample lists).
+    /// Lists to screen against: an OFAC list folder or a watchlist CSV;
+    /// repeat for several.
     #[arg(long = "lists", value_name = "PATH")]
     pub lists: Vec<std::path::PathBuf>,
     #[command(flatten)]

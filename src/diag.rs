@@ -30,6 +30,8 @@ pub enum Code {
     RuleTestFailed,
     RuleTestInvalid,
     FileUnreadable,
+    Unscreenable,
+    AsOfBeforeEvidence,
 }
 
 impl Code {
@@ -52,6 +54,8 @@ impl Code {
         Code::RuleTestFailed,
         Code::RuleTestInvalid,
         Code::FileUnreadable,
+        Code::Unscreenable,
+        Code::AsOfBeforeEvidence,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +78,8 @@ impl Code {
             Code::RuleTestFailed => "rule-test-failed",
             Code::RuleTestInvalid => "rule-test-invalid",
             Code::FileUnreadable => "file-unreadable",
+            Code::Unscreenable => "unscreenable",
+            Code::AsOfBeforeEvidence => "as-of-before-evidence",
         }
     }
 
@@ -99,6 +105,12 @@ impl Code {
             Code::RuleTestFailed => "a rule test case did not give the expected verdict or codes",
             Code::RuleTestInvalid => "a rule test case file is malformed",
             Code::FileUnreadable => "a file could not be read",
+            Code::Unscreenable => {
+                "a party whose name has no letters or digits and that has no identifier to screen"
+            }
+            Code::AsOfBeforeEvidence => {
+                "the screening date is earlier than a date the evidence states"
+            }
         }
     }
 }
@@ -159,14 +171,23 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(
+            f,
+            "{}",
+            crate::untrusted::terminal_safe(&self.file.display().to_string())
+        )?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
                 write!(f, ":{col}")?;
             }
         }
-        write!(f, ": error[{}]: {}", self.code, self.message)
+        write!(
+            f,
+            ": error[{}]: {}",
+            self.code,
+            crate::untrusted::terminal_safe(&self.message)
+        )
     }
 }
 

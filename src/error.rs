@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 /// an `Error` never yields a verdict (exit code 1).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
+    #[error("{}: {}", safe(&path.display().to_string()), safe(&source.to_string()))]
     Io {
         path: PathBuf,
         #[source]
@@ -32,7 +32,7 @@ pub enum Error {
     Invalid(Vec<Diagnostic>),
 
     /// A rule script failed while it ran (runtime error, limit reached).
-    #[error("rule {rule}: {message}")]
+    #[error("rule {}: {}", safe(rule), safe(message))]
     Rule { rule: String, message: String },
 
     /// The verdict log could not be read or written.
@@ -44,7 +44,7 @@ pub enum Error {
     },
 
     /// The command line asked for something that cannot be done.
-    #[error("{0}")]
+    #[error("{}", safe(.0))]
     Usage(String),
 }
 
@@ -77,16 +77,21 @@ fn render_located(
     field: Option<&str>,
     message: &str,
 ) -> String {
-    let mut out = path.display().to_string();
+    let mut out = safe(&path.display().to_string()).into_owned();
     if let Some(line) = line {
         out.push_str(&format!(":{line}"));
     }
     if let Some(field) = field {
-        out.push_str(&format!(": field `{field}`"));
+        out.push_str(&format!(": field `{}`", safe(field)));
     }
     out.push_str(": ");
-    out.push_str(message);
+    out.push_str(&safe(message));
     out
+}
+
+/// Messages may quote third-party text: never let it control the terminal.
+fn safe(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::untrusted::terminal_safe(s)
 }
 
 fn render_diagnostics(diags: &[Diagnostic]) -> String {

@@ -11,12 +11,14 @@ pub mod csvfile;
 pub mod diag;
 pub mod error;
 pub mod evidence;
+pub mod input;
 pub mod lists;
 pub mod matching;
 pub mod output;
 pub mod rules;
 pub mod screen;
 pub mod tomlwalk;
+pub mod untrusted;
 pub mod verdict;
 
 pub use error::{Error, Result};

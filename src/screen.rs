@@ -1,17 +1,19 @@
 //! The screening pipeline: evidence + lists + policy → verdict.
 //! Pure apart from what the command layer passes in (the timestamp).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use crate::diag::{Code, Diagnostic};
 use crate::evidence::{Customer, Evidence, EvidenceFile, Party};
+use crate::lists::identity::ListIdentity;
 use crate::matching::index::Scratch;
 use crate::matching::normalize::NameKind;
 use crate::matching::search::{Hit, Matcher, Query, Settings as MatchSettings};
-use crate::rules::context::{lists_view, party_view, Context};
-use crate::rules::{engine, Policy};
-use crate::verdict::{fold, FileHash, Identity, PartyResult, Summary, Verdict};
+use crate::rules::context::Context;
+use crate::rules::Policy;
+use crate::verdict::{fold, FileHash, Finding, Identity, Level, PartyResult, Summary, Verdict};
 use crate::{Error, Result};
 
 /// Screen one party: its name and every alias, plus identifiers; the best
@@ -25,10 +27,10 @@ pub fn screen_party(
     let kind = NameKind::parse(&p.kind).unwrap_or(NameKind::Any);
     let countries: Vec<String> = p.country.iter().cloned().collect();
     let mut all: Vec<Hit> = Vec::new();
-    let names = std::iter::once(&p.name).chain(p.aliases.iter());
-    for (i, name) in names.enumerate() {
+    let names = p.screened_names();
+    for (i, name) in names.into_iter().enumerate() {
         let q = Query {
-            name: Some(name.clone()),
+            name: Some(name),
             kind,
             countries: countries.clone(),
             birth_date: None,
@@ -72,9 +74,13 @@ pub struct Inputs<'a> {
     pub timestamp: String,
 }
 
+/// The rule that gives the engine's own findings.
+pub const ENGINE_RULE: &str = "(engine)";
+
 pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
     let ev = inp.evidence;
     let settings = &inp.policy.settings;
+    check_as_of(inp)?;
     let match_settings = MatchSettings {
         threshold: settings.matching.threshold,
         limit: 0,
@@ -94,32 +100,25 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         })
         .collect();
 
-    let ctx = Context {
-        as_of: inp.as_of.to_string(),
-        vendor: party_view(&ev.vendor, None, &vendor_hits, settings),
-        customers: ev
-            .customers
-            .iter()
-            .zip(&customer_hits)
-            .map(|(c, h)| party_view(&c.party, Some(c), h, settings))
-            .collect(),
-        policies: &ev.policies,
-        notifications: &ev.notifications,
-        sources: &ev.sources,
-        lists: lists_view(&inp.matcher.snapshot.lists),
-        settings,
-    };
-    let dynamic = engine::to_dynamic(&ctx).map_err(|message| Error::Rule {
-        rule: "(context)".to_owned(),
-        message,
-    })?;
-    let mut findings = inp.policy.evaluate(&dynamic)?;
+    let lists = &inp.matcher.snapshot.lists;
+    let ctx = Context::new(inp.as_of, ev, &vendor_hits, &customer_hits, lists, settings).map_err(
+        |message| Error::Rule {
+            rule: "(context)".to_owned(),
+            message,
+        },
+    )?;
+    let mut findings = inp.policy.evaluate(&ctx)?;
+    let by_id: HashMap<&str, &Customer> = ev
+        .customers
+        .iter()
+        .map(|c| (c.party.id.as_str(), c))
+        .collect();
     for f in &mut findings {
         let mut sources = BTreeSet::new();
         for id in &f.evidence {
             if id == "vendor" {
                 sources.extend(ev.vendor.sources.iter().cloned());
-            } else if let Some(c) = ev.customers.iter().find(|c| &c.party.id == id) {
+            } else if let Some(c) = by_id.get(id.as_str()) {
                 sources.extend(c.party.sources.iter().cloned());
             }
             if id == "policies" {
@@ -127,6 +126,22 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
             }
         }
         f.sources = sources.into_iter().collect();
+    }
+    // Whatever the policy says, a screening that missed something is not
+    // a PASS: the engine adds a REVIEW finding naming what was missed.
+    let warnings = incomplete(ev, lists);
+    if fold(&findings) == Level::Pass && !warnings.is_empty() {
+        findings.push(Finding {
+            verdict: Level::Review,
+            code: "incomplete-screening".to_owned(),
+            rule: ENGINE_RULE.to_owned(),
+            message: format!(
+                "the screening was not complete, so it cannot pass: {}",
+                warnings.join("; ")
+            ),
+            evidence: Vec::new(),
+            sources: Vec::new(),
+        });
     }
     // Findings in a stable order: most severe first, then rule, code, evidence.
     findings.sort_by(|a, b| {
@@ -150,13 +165,10 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         customers: ev.customers.len(),
         parties_with_hits: parties.iter().filter(|p| !p.hits.is_empty()).count(),
         hits: parties.iter().map(|p| p.hits.len()).sum(),
-        fail_findings: findings
-            .iter()
-            .filter(|f| f.verdict == crate::verdict::Level::Fail)
-            .count(),
+        fail_findings: findings.iter().filter(|f| f.verdict == Level::Fail).count(),
         review_findings: findings
             .iter()
-            .filter(|f| f.verdict == crate::verdict::Level::Review)
+            .filter(|f| f.verdict == Level::Review)
             .count(),
     };
     Ok(Verdict {
@@ -169,6 +181,7 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         summary,
         parties,
         sources: ev.sources.clone(),
+        warnings,
         identity: Identity {
             engine: "vetter".to_owned(),
             engine_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -186,6 +199,46 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
                 .collect(),
         },
     })
+}
+
+/// What a screening missed: lists that are not whole publications, and
+/// parties whose names could not be screened (only their identifiers).
+pub fn incomplete(ev: &Evidence, lists: &[ListIdentity]) -> Vec<String> {
+    let mut out: Vec<String> = lists.iter().flat_map(ListIdentity::problems).collect();
+    let parties = std::iter::once(&ev.vendor).chain(ev.customers.iter().map(|c| &c.party));
+    let unscreened: Vec<&str> = parties
+        .filter(|p| !p.has_screenable_name())
+        .map(|p| p.id.as_str())
+        .collect();
+    if !unscreened.is_empty() {
+        out.push(format!(
+            "the name of {} has no letters or digits; only identifiers were screened",
+            unscreened.join(", ")
+        ));
+    }
+    out
+}
+
+/// A screening dated before the evidence would judge facts not yet known.
+fn check_as_of(inp: &Inputs<'_>) -> Result<()> {
+    let Some((latest, what)) = inp.evidence.latest_date() else {
+        return Ok(());
+    };
+    if inp.as_of >= latest {
+        return Ok(());
+    }
+    let file = inp
+        .evidence_files
+        .first()
+        .map_or_else(|| "evidence".to_owned(), |f| f.name.clone());
+    Err(Error::Invalid(vec![Diagnostic::new(
+        Code::AsOfBeforeEvidence,
+        file,
+        format!(
+            "the screening date {} is before {latest}, the date of {what}: screen as of {latest} or later",
+            inp.as_of
+        ),
+    )]))
 }
 
 fn customer_result(c: &Customer, hits: Vec<Hit>) -> PartyResult {

@@ -101,6 +101,11 @@ pub struct Verdict {
     pub summary: Summary,
     pub parties: Vec<PartyResult>,
     pub sources: Vec<Source>,
+    /// What the screening missed (lists that are not whole publications,
+    /// names that could not be screened); never empty on an incomplete
+    /// screening, which is then never a PASS.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub identity: Identity,
 }
 

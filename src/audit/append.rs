@@ -21,13 +21,25 @@ fn log_err(path: &Path, message: impl Into<String>) -> Error {
     }
 }
 
-/// Sequence number and hash of the last record, read from the file's end.
-pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String)> {
+/// The last record of a log, as far as appending needs it.
+pub struct LastRecord {
+    pub seq: u64,
+    pub hash: String,
+    /// The bytes its MAC covers and the MAC, in a keyed log.
+    pub mac: Option<(String, String)>,
+}
+
+/// The last record, read from the file's end (`seq` 0 for an empty log).
+pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<LastRecord> {
     let len = file
         .seek(SeekFrom::End(0))
         .map_err(|e| Error::io(path, e))?;
     if len == 0 {
-        return Ok((0, GENESIS.to_owned()));
+        return Ok(LastRecord {
+            seq: 0,
+            hash: GENESIS.to_owned(),
+            mac: None,
+        });
     }
     // Read backwards in chunks until the start of the last line.
     let mut tail: Vec<u8> = Vec::new();
@@ -47,7 +59,13 @@ pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String
         }
     }
     if tail.last() != Some(&b'\n') {
-        return Err(log_err(path, "the log ends in a torn (unfinished) record, left by a crash: run `vetter log repair` first"));
+        return Err(log_err(
+            path,
+            format!(
+                "the log ends in a torn (unfinished) record, left by a crash: run `vetter log repair {}` first",
+                path.display()
+            ),
+        ));
     }
     let body = &tail[..tail.len() - 1];
     let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
@@ -71,7 +89,36 @@ pub fn last_record(path: &Path, file: &mut std::fs::File) -> Result<(u64, String
             "the last record is malformed: run `vetter log verify`",
         )
     })?;
-    Ok((seq, sealed.hash.to_owned()))
+    Ok(LastRecord {
+        seq,
+        hash: sealed.hash.to_owned(),
+        mac: sealed.mac.map(|(c, m)| (c, m.to_owned())),
+    })
+}
+
+/// A log's first record fixes whether it is keyed; every append keeps to
+/// it, and proves it holds the key by checking the last record's MAC.
+fn check_key(path: &Path, last: &LastRecord, key: Option<&[u8]>) -> Result<()> {
+    if last.seq == 0 {
+        return Ok(());
+    }
+    match (&last.mac, key) {
+        (Some(_), None) => Err(log_err(
+            path,
+            "the log is keyed (its records carry MACs): appending needs its key (--log-key-file or VETTER_LOG_KEY); nothing was written",
+        )),
+        (Some((covered, m)), Some(k)) if super::record::mac(k, covered.as_bytes()) != *m => {
+            Err(log_err(
+                path,
+                "the key does not match the MAC of the log's last record: wrong key; nothing was written",
+            ))
+        }
+        (None, Some(_)) => Err(log_err(
+            path,
+            "the log is not keyed (its records carry no MACs): a key would mix keyed and unkeyed records; start a new log for keyed records; nothing was written",
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub fn append_screening(
@@ -91,12 +138,13 @@ pub fn append_screening(
         .open(path)
         .map_err(|e| Error::io(path, e))?;
     file.lock().map_err(|e| Error::io(path, e))?;
-    let (seq, prev) = last_record(path, &mut file)?;
+    let last = last_record(path, &mut file)?;
+    check_key(path, &last, key.as_deref())?;
     let body = Body {
         format: FORMAT.to_owned(),
-        seq: seq + 1,
+        seq: last.seq + 1,
         timestamp: verdict.timestamp.clone(),
-        prev,
+        prev: last.hash,
         engine_version: verdict.identity.engine_version.clone(),
         vendor: verdict.vendor.clone(),
         verdict: verdict.verdict,
@@ -109,9 +157,28 @@ pub fn append_screening(
     };
     let mut line = seal(&body, key.as_deref()).map_err(|e| log_err(path, e))?;
     line.push('\n');
-    file.write_all(line.as_bytes())
+    let before = file
+        .seek(SeekFrom::End(0))
         .map_err(|e| Error::io(path, e))?;
-    file.sync_data().map_err(|e| Error::io(path, e))?;
+    if let Err(e) = file
+        .write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+    {
+        // A partial line (disk full, a size limit) is taken back, so that
+        // the log stays whole and the next append can proceed.
+        let rolled_back = file.set_len(before).and_then(|()| file.sync_data());
+        let what = match rolled_back {
+            Ok(()) => "the partial record was removed; the log is as it was".to_owned(),
+            Err(_) => format!(
+                "the partial record could not be removed: run `vetter log repair {}`",
+                path.display()
+            ),
+        };
+        return Err(log_err(
+            path,
+            format!("writing the record failed ({e}); {what}; the verdict was not given"),
+        ));
+    }
     file.unlock().map_err(|e| Error::io(path, e))?;
     Ok(())
 }

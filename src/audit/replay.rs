@@ -41,8 +41,10 @@ pub enum Mode<'a> {
     Rescreen { snapshot: &'a Snapshot },
 }
 
-pub fn replay(data: &str, mode: &Mode<'_>) -> Vec<Outcome> {
-    data.lines()
+/// Replay verified lines (see `verify::verified_lines`).
+pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
+    lines
+        .iter()
         .enumerate()
         .map(|(i, line)| {
             let line_no = i + 1;

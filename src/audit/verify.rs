@@ -4,15 +4,16 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::record::{head, mac, unseal, GENESIS};
+use super::record::{mac, unseal, GENESIS};
 use crate::lists::identity::sha256_hex;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
     /// 1-based line number in the file.
     pub line: usize,
-    /// `torn`, `malformed`, `edited`, `mac`, `missing-mac`, `deleted`,
-    /// `duplicated`, `reordered`, `inserted`, `head-mismatch`.
+    /// `torn`, `malformed`, `edited`, `mac`, `missing-mac`,
+    /// `unexpected-mac`, `deleted`, `duplicated`, `reordered`, `inserted`,
+    /// `head-mismatch`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -23,6 +24,8 @@ pub struct Report {
     /// Sequence number and hash of the last good record.
     pub head_seq: u64,
     pub head_hash: String,
+    /// The first record carries a MAC, so every record must.
+    pub keyed: bool,
     pub macs_checked: bool,
     /// Records carry MACs that were not checked (no key given).
     pub macs_unchecked: bool,
@@ -30,9 +33,90 @@ pub struct Report {
 }
 
 impl Report {
+    /// No hash, link, member or sequence problem (MACs may be unchecked:
+    /// see [`Report::macs_unchecked`]).
     pub fn intact(&self) -> bool {
         self.problem.is_none()
     }
+}
+
+/// The members of a record, in the order they are written; a keyed log's
+/// records also have `mac` before `hash`.
+pub const MEMBERS: &[&str] = &[
+    "format",
+    "seq",
+    "timestamp",
+    "prev",
+    "engine_version",
+    "vendor",
+    "verdict",
+    "as_of",
+    "findings",
+    "lists",
+    "policy_files",
+    "evidence_files",
+    "result",
+];
+
+/// What a record's members say, once they are known to be well formed.
+struct Members {
+    seq: u64,
+    prev: String,
+    has_mac: bool,
+}
+
+/// Whether the hashed bytes of a record hold the members a verdict needs,
+/// in order and of the right types; `Err` says what is wrong. The same
+/// checks are in the recipe of docs/verdict-log.md.
+fn check_members(hashed: &str) -> Result<Members, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(hashed).map_err(|e| format!("not JSON: {e}"))?;
+    let obj = value.as_object().ok_or("not a JSON object")?;
+    let has_mac = obj.contains_key("mac");
+    let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+    let expected = if has_mac {
+        [MEMBERS, &["mac"]].concat()
+    } else {
+        MEMBERS.to_vec()
+    };
+    if keys != expected {
+        return Err(format!(
+            "its members are {} where {} are required",
+            keys.join(", "),
+            expected.join(", ")
+        ));
+    }
+    let string = |k: &str| obj[k].is_string();
+    let array = |k: &str| obj[k].is_array();
+    if obj["format"] != super::record::FORMAT {
+        return Err("`format` is not vetter-log/1".to_owned());
+    }
+    if !obj["seq"].is_u64()
+        || !["timestamp", "prev", "engine_version", "vendor", "as_of"]
+            .iter()
+            .all(|k| string(k))
+        || !["findings", "lists", "policy_files", "evidence_files"]
+            .iter()
+            .all(|k| array(k))
+        || !obj["result"].is_object()
+    {
+        return Err("a member has the wrong type".to_owned());
+    }
+    if !matches!(obj["verdict"].as_str(), Some("PASS" | "REVIEW" | "FAIL")) {
+        return Err("`verdict` is not PASS, REVIEW or FAIL".to_owned());
+    }
+    if has_mac && !obj["mac"].as_str().is_some_and(is_lower_hex64) {
+        return Err("the mac is not 64 lower-case hex digits".to_owned());
+    }
+    Ok(Members {
+        seq: obj["seq"].as_u64().unwrap_or_default(),
+        prev: obj["prev"].as_str().unwrap_or_default().to_owned(),
+        has_mac,
+    })
+}
+
+fn is_lower_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Per-line facts computed independently (in parallel).
@@ -40,7 +124,7 @@ struct Line<'a> {
     hash_ok: bool,
     hash: &'a str,
     seq: u64,
-    prev: &'a str,
+    prev: String,
     mac: Option<bool>,
     malformed: Option<String>,
 }
@@ -50,7 +134,7 @@ fn check_line<'a>(line: &'a str, key: Option<&[u8]>) -> Line<'a> {
         hash_ok: false,
         hash: "",
         seq: 0,
-        prev: "",
+        prev: String::new(),
         mac: None,
         malformed: Some(m),
     };
@@ -58,21 +142,31 @@ fn check_line<'a>(line: &'a str, key: Option<&[u8]>) -> Line<'a> {
         Ok(s) => s,
         Err(e) => return bad(e),
     };
-    let hash_ok = sha256_hex(sealed.hashed.as_bytes()) == sealed.hash;
-    // The record's opening members are the same bytes in the line.
-    let Some((seq, prev, _)) = head(line) else {
-        return bad("the record does not start with format, seq, timestamp and prev".to_owned());
+    if sha256_hex(sealed.hashed.as_bytes()) != sealed.hash {
+        return Line {
+            hash_ok: false,
+            hash: sealed.hash,
+            seq: 0,
+            prev: String::new(),
+            mac: None,
+            malformed: None,
+        };
+    }
+    let members = match check_members(&sealed.hashed) {
+        Ok(m) => m,
+        Err(e) => return bad(e),
     };
     // None: no MAC; Some(ok): a MAC, checked when there is a key.
-    let mac_state = sealed
-        .mac
-        .as_ref()
-        .map(|(covered, m)| key.is_none_or(|k| mac(k, covered.as_bytes()) == *m));
+    let mac_state = match (&sealed.mac, members.has_mac) {
+        (Some((covered, m)), true) => Some(key.is_none_or(|k| mac(k, covered.as_bytes()) == *m)),
+        (None, false) => None,
+        _ => return bad("the mac member is not where the format puts it".to_owned()),
+    };
     Line {
-        hash_ok,
+        hash_ok: true,
         hash: sealed.hash,
-        seq,
-        prev,
+        seq: members.seq,
+        prev: members.prev,
         mac: mac_state,
         malformed: None,
     }
@@ -85,6 +179,7 @@ pub fn verify(data: &[u8], key: Option<&[u8]>, expect_head: Option<&str>) -> Rep
         records: 0,
         head_seq: 0,
         head_hash: GENESIS.to_owned(),
+        keyed: false,
         macs_checked: key.is_some(),
         macs_unchecked: false,
         problem: None,
@@ -109,8 +204,12 @@ pub fn verify(data: &[u8], key: Option<&[u8]>, expect_head: Option<&str>) -> Rep
             return report;
         }
     };
-    let lines: Vec<&str> = text.lines().collect();
+    // Lines end at `\n` only: a `\r` before it is part of the record's
+    // bytes, and changes them.
+    let lines: Vec<&str> = text.split_terminator('\n').collect();
     let checked: Vec<Line<'_>> = lines.par_iter().map(|l| check_line(l, key)).collect();
+    // The first record fixes whether the log is keyed.
+    report.keyed = checked.first().is_some_and(|l| l.mac.is_some());
     let mut prev_hash = GENESIS;
     for (i, l) in checked.iter().enumerate() {
         let n = i + 1;
@@ -156,6 +255,18 @@ pub fn verify(data: &[u8], key: Option<&[u8]>, expect_head: Option<&str>) -> Rep
                 "the record has no MAC although a key was given: written without the key or forged"
                     .to_owned(),
             )
+        } else if report.keyed && l.mac.is_none() {
+            problem(
+                "missing-mac",
+                "the record has no MAC although the log's first record has one: a keyed log was appended to without its key, or the record was forged"
+                    .to_owned(),
+            )
+        } else if !report.keyed && l.mac.is_some() {
+            problem(
+                "unexpected-mac",
+                "the record has a MAC although the log's first record has none: keyed and unkeyed records are mixed"
+                    .to_owned(),
+            )
         } else if l.mac == Some(false) {
             problem("mac", "the MAC does not match: wrong key, or the record was rewritten by someone without the key".to_owned())
         } else {
@@ -196,4 +307,48 @@ pub fn verify(data: &[u8], key: Option<&[u8]>, expect_head: Option<&str>) -> Rep
         }
     }
     report
+}
+
+/// The lines of a log that verifies, for the tools that show or replay
+/// it: a broken chain, an unfinished line, or a keyed log whose MACs
+/// cannot be checked (no key, and no `no_key` consent) is an error that
+/// names the first bad line, and nothing of the log is shown.
+pub fn verified_lines<'a>(
+    path: &std::path::Path,
+    data: &'a [u8],
+    key: Option<&[u8]>,
+    no_key: bool,
+) -> crate::Result<Vec<&'a str>> {
+    let report = verify(data, key, None);
+    if let Some(p) = &report.problem {
+        return Err(crate::Error::Log {
+            path: path.to_owned(),
+            line: Some(p.line as u64),
+            message: format!(
+                "{} ({}): the log does not verify, so none of it is shown; run `vetter log verify {}`",
+                p.message,
+                p.kind,
+                path.display()
+            ),
+        });
+    }
+    if report.keyed && key.is_none() && !no_key {
+        return Err(keyed_without_key(path));
+    }
+    // verify() found valid UTF-8 lines ending in `\n`.
+    let text = std::str::from_utf8(data).map_err(|_| crate::Error::Log {
+        path: path.to_owned(),
+        line: None,
+        message: "not UTF-8".to_owned(),
+    })?;
+    Ok(text.split_terminator('\n').collect())
+}
+
+/// The error for a keyed log read without its key.
+pub fn keyed_without_key(path: &std::path::Path) -> crate::Error {
+    crate::Error::Log {
+        path: path.to_owned(),
+        line: None,
+        message: "the log is keyed (its records carry MACs), and without the key they cannot be checked: pass --key-file FILE (or set VETTER_LOG_KEY), or --no-key to accept a check of the hash chain alone".to_owned(),
+    }
 }

@@ -14,7 +14,7 @@ use crate::{out, Error, Outcome, Result};
 pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
     match cmd {
         ListsCommand::Stats { lists, format } => {
-            let snapshot = Snapshot::load(&lists.paths, &lists.load.options())?;
+            let snapshot = super::load_lists(&lists.paths, &lists.load.options())?;
             let stats = stats::compute(&snapshot);
             match format {
                 Format::Json => write_json(w, &stats)?,
@@ -22,7 +22,7 @@ pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
             }
         }
         ListsCommand::Show { id, lists, format } => {
-            let snapshot = Snapshot::load(&lists.paths, &lists.load.options())?;
+            let snapshot = super::load_lists(&lists.paths, &lists.load.options())?;
             let (list, id) = match id.split_once(':') {
                 Some((l, i)) => (Some(l), i),
                 None => (None, id.as_str()),

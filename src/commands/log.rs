@@ -7,11 +7,21 @@ use crate::audit::record::unseal;
 use crate::audit::replay::{replay, Mode};
 use crate::audit::{key, repair, verify};
 use crate::cli::{Format, LogCommand};
-use crate::lists::Snapshot;
 use crate::output::write_json;
+use crate::untrusted::terminal_safe as safe;
 use crate::{out, Error, Outcome, Result};
 
+/// A log is a regular file vetter wrote: a device or pipe (`/dev/zero`)
+/// is refused before anything is read.
 fn read(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::Log {
+            path: path.to_owned(),
+            line: None,
+            message: "not a regular file: a verdict log is a file vetter appends to".to_owned(),
+        });
+    }
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
@@ -19,15 +29,27 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
     match cmd {
         LogCommand::Verify {
             file,
-            key_file,
+            key,
             expect_head,
             format,
         } => {
-            let key = key::load(key_file.as_deref())?;
-            let report = verify::verify(&read(&file)?, key.as_deref(), expect_head.as_deref());
+            let key_bytes = key::load(key.key_file.as_deref())?;
+            let report =
+                verify::verify(&read(&file)?, key_bytes.as_deref(), expect_head.as_deref());
+            // A keyed log checked without its key is not "intact": its
+            // MACs, what stops a rewrite of the chain, were not checked.
+            let unchecked = report.intact() && report.keyed && key_bytes.is_none();
+            let ok = report.intact() && (!unchecked || key.no_key);
             match format {
                 Format::Json => write_json(w, &report)?,
                 Format::Text => match &report.problem {
+                    None if unchecked && !key.no_key => {
+                        eprintln!("error: {}", verify::keyed_without_key(&file));
+                        eprintln!(
+                            "the hash chain of {} record(s) holds; the MACs were NOT checked",
+                            report.records
+                        );
+                    }
                     None => {
                         out!(
                             w,
@@ -38,24 +60,23 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                         );
                         if report.macs_checked {
                             out!(w, "every MAC checked with the key");
-                        } else if report.macs_unchecked {
-                            out!(w, "note: records carry MACs that were not checked; pass the key to check them");
+                        } else if unchecked {
+                            out!(w, "MACs NOT checked (--no-key): only the hash chain was verified; someone who can edit the file could have rewritten it");
                         }
                     }
                     Some(p) => {
-                        out!(
-                            w,
+                        eprintln!(
                             "{}:{}: {} ({})",
-                            file.display(),
+                            safe(&file.display().to_string()),
                             p.line,
                             p.message,
                             p.kind
                         );
-                        out!(w, "{} record(s) before it verified", report.records);
+                        eprintln!("{} record(s) before it verified", report.records);
                     }
                 },
             }
-            Ok(if report.intact() {
+            Ok(if ok {
                 Outcome::Success
             } else {
                 Outcome::Problem
@@ -81,6 +102,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
         }
         LogCommand::Show {
             file,
+            key,
             vendor,
             verdict,
             since,
@@ -88,9 +110,10 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             format,
         } => {
             let data = read(&file)?;
-            let text = String::from_utf8_lossy(&data);
+            let key_bytes = key::load(key.key_file.as_deref())?;
+            let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
             let mut rows = Vec::new();
-            for (i, line) in text.lines().enumerate() {
+            for (i, line) in lines.into_iter().enumerate() {
                 let Ok(sealed) = unseal(line) else {
                     return Err(Error::Log {
                         path: file.clone(),
@@ -111,9 +134,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                 let keep = vendor
                     .as_ref()
                     .is_none_or(|n| s("vendor").to_lowercase().contains(&n.to_lowercase()))
-                    && verdict
-                        .as_ref()
-                        .is_none_or(|x| s("verdict").eq_ignore_ascii_case(x))
+                    && verdict.is_none_or(|x| s("verdict") == x.as_str())
                     && since.is_none_or(|d| day.is_some_and(|x| x >= d))
                     && until.is_none_or(|d| day.is_some_and(|x| x <= d));
                 if keep {
@@ -143,10 +164,10 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                             w,
                             "{:>5}  {}  {:<6}  {}  {}",
                             r["seq"],
-                            r["timestamp"].as_str().unwrap_or(""),
+                            safe(r["timestamp"].as_str().unwrap_or("")),
                             r["verdict"].as_str().unwrap_or(""),
-                            r["vendor"].as_str().unwrap_or(""),
-                            codes.join(", ")
+                            safe(r["vendor"].as_str().unwrap_or("")),
+                            safe(&codes.join(", "))
                         );
                     }
                     out!(w, "{} record(s)", rows.len());
@@ -156,6 +177,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
         }
         LogCommand::Replay {
             file,
+            key,
             lists,
             archive,
             rescreen,
@@ -163,11 +185,8 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             format,
         } => {
             let data = read(&file)?;
-            let text = std::str::from_utf8(&data).map_err(|_| Error::Log {
-                path: file.clone(),
-                line: None,
-                message: "not UTF-8; run `vetter log verify`".to_owned(),
-            })?;
+            let key_bytes = key::load(key.key_file.as_deref())?;
+            let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
             let snapshot;
             let mode = if rescreen {
                 if lists.is_empty() {
@@ -175,7 +194,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                         "--rescreen needs the new lists with --lists".to_owned(),
                     ));
                 }
-                snapshot = Snapshot::load(&lists, &load.options())?;
+                snapshot = super::load_lists(&lists, &load.options())?;
                 Mode::Rescreen {
                     snapshot: &snapshot,
                 }
@@ -185,7 +204,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                     archive: &archive,
                 }
             };
-            let outcomes = replay(text, &mode);
+            let outcomes = replay(&lines, &mode);
             let bad = outcomes
                 .iter()
                 .filter(|o| o.error.is_some() || (!rescreen && !o.same))
@@ -195,7 +214,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                 Format::Text => {
                     for o in &outcomes {
                         let status = match (&o.error, rescreen, o.same) {
-                            (Some(e), _, _) => format!("ERROR  {e}"),
+                            (Some(e), _, _) => format!("ERROR  {}", safe(e)),
                             (None, false, true) => "reproduced".to_owned(),
                             (None, false, false) => "NOT REPRODUCED".to_owned(),
                             (None, true, true) => format!("unchanged ({})", o.recorded.as_str()),
@@ -205,9 +224,15 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
                                 o.replayed.map_or("?", |l| l.as_str())
                             ),
                         };
-                        out!(w, "line {} seq {} {}: {status}", o.line, o.seq, o.vendor);
+                        out!(
+                            w,
+                            "line {} seq {} {}: {status}",
+                            o.line,
+                            o.seq,
+                            safe(&o.vendor)
+                        );
                         for c in &o.changes {
-                            out!(w, "    {c}");
+                            out!(w, "    {}", safe(c));
                         }
                     }
                     if rescreen {
@@ -241,24 +266,20 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             match repair::repair(&file)? {
                 repair::Repaired::Nothing => out!(
                     w,
-                    "{}: no torn final line; nothing to repair",
-                    file.display()
+                    "{}: intact, no unfinished final line; nothing to repair",
+                    safe(&file.display().to_string())
                 ),
-                repair::Repaired::Removed {
-                    bytes,
-                    backup,
-                    whole_record,
-                } => {
-                    let what = if whole_record {
-                        "an unacknowledged record without its newline"
-                    } else {
-                        "a torn final line"
-                    };
+                repair::Repaired::Completed { seq } => out!(
+                    w,
+                    "{}: record {seq} was whole but lacked its final newline, which was added",
+                    safe(&file.display().to_string())
+                ),
+                repair::Repaired::Removed { bytes, backup } => {
                     out!(
                         w,
-                        "{}: removed {what} ({bytes} bytes); the previous file is kept as {}",
-                        file.display(),
-                        backup.display()
+                        "{}: removed an unfinished final line ({bytes} bytes); the previous file is kept as {}",
+                        safe(&file.display().to_string()),
+                        safe(&backup.display().to_string())
                     );
                 }
             }

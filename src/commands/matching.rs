@@ -7,13 +7,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::{CompareArgs, MatchArgs, OutputFormat};
-use crate::lists::Snapshot;
 use crate::matching::compare::{compare_strings, score_strings, NameComparison};
 use crate::matching::index::Scratch;
 use crate::matching::normalize::NameKind;
 use crate::matching::search::{Hit, Matcher, Query, Settings};
 use crate::matching::Uniform;
 use crate::output::{stdout_err, write_json};
+use crate::untrusted::terminal_safe as safe;
 use crate::{out, Error, Outcome, Result};
 
 fn parse_kind(s: &str, what: &str) -> Result<NameKind> {
@@ -41,11 +41,19 @@ fn many(cell: &str) -> Vec<String> {
 
 pub fn run_match(args: MatchArgs, w: &mut dyn Write) -> Result<Outcome> {
     check_threshold(args.threshold)?;
+    if let Some(name) = &args.name {
+        if !crate::evidence::is_screenable(name) {
+            return Err(Error::Usage(format!(
+                "the name `{}` has no letters or digits to match",
+                crate::untrusted::excerpt(name)
+            )));
+        }
+    }
     let settings = Settings {
         threshold: args.threshold,
         limit: args.limit,
     };
-    let snapshot = Snapshot::load(&args.lists.paths, &args.lists.load.options())?;
+    let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options())?;
     let matcher = Matcher::new(&snapshot);
     if let Some(input) = &args.input {
         let format = match args.format {
@@ -89,14 +97,15 @@ pub fn render_hits(w: &mut dyn Write, hits: &[Hit]) -> Result<()> {
         };
         out!(
             w,
-            "{:.3}  {}:{}  {}  [{}]{also}",
+            "{:.3}  {}:{}  {}  [{}]{}",
             h.score,
-            h.list,
-            h.entity_id,
-            h.name,
-            h.programs.join(", ")
+            safe(&h.list),
+            safe(&h.entity_id),
+            safe(&h.name),
+            safe(&h.programs.join(", ")),
+            safe(&also)
         );
-        out!(w, "       {}", h.why.summary);
+        out!(w, "       {}", safe(&h.why.summary));
         if let Some(n) = &h.why.name {
             render_pairs(w, n, "       ")?;
         }
@@ -109,8 +118,8 @@ fn render_pairs(w: &mut dyn Write, n: &NameComparison, indent: &str) -> Result<(
         out!(
             w,
             "{indent}{} ~ {}  {} {:.2} (weight {:.2})",
-            p.query,
-            p.candidate,
+            safe(&p.query),
+            safe(&p.candidate),
             p.how,
             p.similarity,
             p.weight
@@ -120,18 +129,18 @@ fn render_pairs(w: &mut dyn Write, n: &NameComparison, indent: &str) -> Result<(
         out!(
             w,
             "{indent}unmatched in query: {}",
-            n.unmatched_query.join(" ")
+            safe(&n.unmatched_query.join(" "))
         );
     }
     if !n.unmatched_candidate.is_empty() {
         out!(
             w,
             "{indent}unmatched in list name: {}",
-            n.unmatched_candidate.join(" ")
+            safe(&n.unmatched_candidate.join(" "))
         );
     }
     for note in &n.notes {
-        out!(w, "{indent}note: {note}");
+        out!(w, "{indent}note: {}", safe(note));
     }
     Ok(())
 }
@@ -195,7 +204,7 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, crate::csvfile::Table)> {
         };
         let name = get(Some(name_col));
         let query = Query {
-            name: (!name.is_empty()).then(|| name.to_owned()),
+            name: crate::evidence::is_screenable(name).then(|| name.to_owned()),
             kind,
             countries: many(get(col("country"))),
             birth_date,
@@ -212,7 +221,7 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, crate::csvfile::Table)> {
                 path,
                 Some(line),
                 Some("name"),
-                "empty name and no website, email or crypto address to screen",
+                "the name has no letters or digits and there is no website, email or crypto address to screen",
             ));
         }
         let id = Some(get(col("id")))

@@ -1,9 +1,8 @@
 //! `vetter rules check` and `vetter rules test`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use crate::cli::{Format, RulesCommand, DEFAULT_LISTS};
+use crate::cli::{Format, RulesCommand};
 use crate::diag::{Code, Diagnostic};
 use crate::evidence;
 use crate::lists::{LoadOptions, Snapshot};
@@ -26,7 +25,7 @@ pub fn run(cmd: RulesCommand, w: &mut dyn Write) -> Result<Outcome> {
                 Format::Json => write_json(w, &diags)?,
                 Format::Text => {
                     for d in &diags {
-                        out!(w, "{d}");
+                        eprintln!("{d}");
                     }
                     if let Ok(p) = &result {
                         out!(
@@ -38,7 +37,7 @@ pub fn run(cmd: RulesCommand, w: &mut dyn Write) -> Result<Outcome> {
                             p.rules.len()
                         );
                     } else {
-                        out!(w, "{} problem(s) found", diags.len());
+                        eprintln!("{} problem(s) found", diags.len());
                     }
                 }
             }
@@ -64,16 +63,11 @@ fn test(dir: &std::path::Path, w: &mut dyn Write) -> Result<Outcome> {
     }
     let (mut passed, mut failed) = (0, 0);
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+        let text = crate::input::read_text(&file, crate::input::POLICY_FILE)?;
         let case = testcases::parse(&file, &text).map_err(Error::Invalid)?;
-        let lists: Vec<PathBuf> = if case.lists.is_empty() {
-            DEFAULT_LISTS.iter().map(PathBuf::from).collect()
-        } else {
-            case.lists.clone()
-        };
         let outcome = (|| -> Result<(crate::verdict::Level, Vec<String>)> {
             let (ev, ev_files) = evidence::parse::load(&case.evidence)?;
-            let snapshot = Snapshot::load(&lists, &LoadOptions::default())?;
+            let snapshot = Snapshot::load(&case.lists, &LoadOptions::default())?;
             let matcher = Matcher::new(&snapshot);
             let as_of = case
                 .as_of

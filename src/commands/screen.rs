@@ -1,15 +1,14 @@
 //! `vetter screen`: the one place that reads the clock.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use crate::cli::{Format, ScreenArgs, DEFAULT_LISTS};
+use crate::cli::{Format, ScreenArgs};
 use crate::evidence;
-use crate::lists::Snapshot;
 use crate::matching::search::Matcher;
 use crate::output::write_json;
 use crate::rules::Policy;
 use crate::screen::{screen, Inputs};
+use crate::untrusted::terminal_safe as safe;
 use crate::verdict::Verdict;
 use crate::{out, Outcome, Result};
 
@@ -20,12 +19,7 @@ pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
     // Validate everything before any work: bad input never yields a verdict.
     let (evidence, files) = evidence::parse::load(&args.evidence)?;
     let policy = Policy::load(&args.rules)?;
-    let paths: Vec<PathBuf> = if args.lists.is_empty() {
-        DEFAULT_LISTS.iter().map(PathBuf::from).collect()
-    } else {
-        args.lists.clone()
-    };
-    let snapshot = Snapshot::load(&paths, &args.load.options())?;
+    let snapshot = super::load_lists(&args.lists, &args.load.options())?;
     let matcher = Matcher::new(&snapshot);
     let verdict = screen(&Inputs {
         evidence: &evidence,
@@ -58,24 +52,39 @@ pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
 }
 
 pub fn render(w: &mut dyn Write, v: &Verdict) -> Result<()> {
-    out!(w, "{}  {}", v.verdict.as_str(), v.vendor);
+    // Names, ids and messages come from evidence and lists: escaped, so
+    // that no input can forge a line or a colour (JSON keeps them exact).
+    out!(w, "{}  {}", v.verdict.as_str(), safe(&v.vendor));
     out!(
         w,
         "screened the vendor and {} customer(s) as of {}: {} hit(s) on {} part(ies); {} FAIL and {} REVIEW finding(s)",
         v.summary.customers, v.as_of, v.summary.hits, v.summary.parties_with_hits, v.summary.fail_findings, v.summary.review_findings
     );
+    if !v.warnings.is_empty() {
+        out!(w, "");
+        out!(w, "incomplete screening:");
+        for warning in &v.warnings {
+            out!(w, "  {}", safe(warning));
+        }
+    }
     if !v.findings.is_empty() {
         out!(w, "");
         out!(w, "findings:");
     }
     for f in &v.findings {
-        out!(w, "  {:<6} {}  [{}]", f.verdict.as_str(), f.code, f.rule);
-        out!(w, "         {}", f.message);
+        out!(
+            w,
+            "  {:<6} {}  [{}]",
+            f.verdict.as_str(),
+            f.code,
+            safe(&f.rule)
+        );
+        out!(w, "         {}", safe(&f.message));
         if !f.evidence.is_empty() {
-            out!(w, "         rests on: {}", f.evidence.join(", "));
+            out!(w, "         rests on: {}", safe(&f.evidence.join(", ")));
         }
         if !f.sources.is_empty() {
-            out!(w, "         sources: {}", f.sources.join(", "));
+            out!(w, "         sources: {}", safe(&f.sources.join(", ")));
         }
     }
     let with_hits: Vec<_> = v.parties.iter().filter(|p| !p.hits.is_empty()).collect();
@@ -84,18 +93,18 @@ pub fn render(w: &mut dyn Write, v: &Verdict) -> Result<()> {
         out!(w, "hits:");
     }
     for p in with_hits {
-        out!(w, "  {} {} ({})", p.role, p.id, p.name);
+        out!(w, "  {} {} ({})", p.role, safe(&p.id), safe(&p.name));
         for h in &p.hits {
             out!(
                 w,
                 "    {:.3}  {}:{}  {}  [{}]",
                 h.score,
-                h.list,
-                h.entity_id,
-                h.name,
-                h.programs.join(", ")
+                safe(&h.list),
+                safe(&h.entity_id),
+                safe(&h.name),
+                safe(&h.programs.join(", "))
             );
-            out!(w, "           {}", h.why.summary);
+            out!(w, "           {}", safe(&h.why.summary));
         }
     }
     out!(w, "");
@@ -105,30 +114,32 @@ pub fn render(w: &mut dyn Write, v: &Verdict) -> Result<()> {
         "  engine {} {}; policy {} {}",
         v.identity.engine,
         v.identity.engine_version,
-        v.identity.policy,
-        v.identity.policy_version
+        safe(&v.identity.policy),
+        safe(&v.identity.policy_version)
     );
     for l in &v.identity.lists {
         let date = l
             .publication_date
             .map_or_else(|| "date unknown".to_owned(), |d| d.to_string());
-        let partial = if l.complete {
-            String::new()
+        let state = if l.sample {
+            ", SAMPLE"
+        } else if l.complete {
+            ""
         } else {
-            format!(", PARTIAL (missing {})", l.missing_files.join(", "))
+            ", INCOMPLETE"
         };
         out!(
             w,
-            "  list {} published {date}{partial}, content {}",
-            l.name,
+            "  list {} published {date}{state}, content {}",
+            safe(&l.name),
             &l.content_id()[..16]
         );
     }
     for r in &v.identity.rules {
-        out!(w, "  rule {} {}", r.name, &r.sha256[..16]);
+        out!(w, "  rule {} {}", safe(&r.name), &r.sha256[..16]);
     }
     for e in &v.identity.evidence {
-        out!(w, "  evidence {} {}", e.name, &e.sha256[..16]);
+        out!(w, "  evidence {} {}", safe(&e.name), &e.sha256[..16]);
     }
     out!(w, "  timestamp {}", v.timestamp);
     Ok(())

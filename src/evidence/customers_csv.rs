@@ -30,6 +30,14 @@ const COLUMNS: &[&str] = &[
 
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> {
     let mut diags = Vec::new();
+    if let Some(line) = crate::csvfile::unterminated_quote(text.as_bytes()) {
+        return Err(vec![Diagnostic::new(
+            Code::CsvSyntax,
+            path,
+            "a quoted field opens here and is never closed: the rows after it would be read as one value",
+        )
+        .at(line as usize, 1)]);
+    }
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|x| x.trim().to_ascii_lowercase()).collect(),
@@ -49,9 +57,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
                     Code::UnknownKey,
                     path,
                     format!(
-                        "unknown column `{h}`; expected some of: {}",
+                        "unknown column `{}`; expected some of: {}",
+                        crate::untrusted::excerpt(h),
                         COLUMNS.join(", ")
                     ),
+                )
+                .at(1, column_of(text, 0, i)),
+            );
+        } else if headers[..i].contains(h) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    path,
+                    format!("the column `{h}` appears twice"),
                 )
                 .at(1, column_of(text, 0, i)),
             );
@@ -115,7 +133,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
                     Diagnostic::new(
                         Code::BadDate,
                         path,
-                        format!("`{n}` is `{v}`, expected a date such as 2024-07-02"),
+                        format!(
+                            "`{n}` is `{}`, expected a date such as 2024-07-02",
+                            crate::untrusted::excerpt(v)
+                        ),
                     )
                     .at(line, at(n)),
                 );
@@ -124,6 +145,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
         };
         let first_seen = date("first_seen", &mut diags);
         let last_seen = date("last_seen", &mut diags);
+        if let (Some(a), Some(b)) = (first_seen, last_seen) {
+            if a > b {
+                diags.push(
+                    Diagnostic::new(
+                        Code::BadDate,
+                        path,
+                        format!("first_seen {a} is after last_seen {b}"),
+                    )
+                    .at(line, at("last_seen")),
+                );
+            }
+        }
         let still_served = match field("still_served").to_ascii_lowercase().as_str() {
             "" => None,
             "true" | "yes" => Some(true),
@@ -133,7 +166,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
                     Diagnostic::new(
                         Code::WrongType,
                         path,
-                        format!("`still_served` is `{other}`, expected true or false"),
+                        format!(
+                            "`still_served` is `{}`, expected true or false",
+                            crate::untrusted::excerpt(other)
+                        ),
                     )
                     .at(line, at("still_served")),
                 );
@@ -148,7 +184,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
                     Diagnostic::new(
                         Code::BadValue,
                         path,
-                        format!("`kind` is `{k}`; expected one of {}", KINDS.join(", ")),
+                        format!(
+                            "`kind` is `{}`; expected one of {}",
+                            crate::untrusted::excerpt(&k),
+                            KINDS.join(", ")
+                        ),
                     )
                     .at(line, at("kind")),
                 );
@@ -163,7 +203,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
                 );
             }
         }
-        out.push(Customer {
+        let customer = Customer {
             party: Party {
                 id: field("id").to_owned(),
                 name: field("name").to_owned(),
@@ -180,7 +220,28 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Customer>, Vec<Diagnostic>> 
             first_seen,
             last_seen,
             still_served,
-        });
+        };
+        if !customer.party.name.is_empty() {
+            for alias in &customer.party.aliases {
+                if !super::is_screenable(alias) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::BadValue,
+                            path,
+                            format!(
+                                "alias `{}` has no letters or digits to screen",
+                                crate::untrusted::excerpt(alias)
+                            ),
+                        )
+                        .at(line, at("aliases")),
+                    );
+                }
+            }
+            if let Some(why) = customer.party.unscreenable() {
+                diags.push(Diagnostic::new(Code::Unscreenable, path, why).at(line, at("name")));
+            }
+        }
+        out.push(customer);
     }
     if diags.is_empty() {
         Ok(out)

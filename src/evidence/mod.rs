@@ -27,6 +27,56 @@ pub struct Party {
     pub sources: Vec<String>,
 }
 
+impl Party {
+    /// The names to screen: the name and each alias, in every form a
+    /// reader may see them (invisible characters removed, directional
+    /// overrides read as displayed), each once.
+    pub fn screened_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in std::iter::once(&self.name).chain(&self.aliases) {
+            for form in crate::untrusted::screened_forms(name) {
+                if !out.contains(&form) {
+                    out.push(form);
+                }
+            }
+        }
+        out
+    }
+
+    /// Some form of the name or an alias holds letters or digits to match.
+    pub fn has_screenable_name(&self) -> bool {
+        std::iter::once(&self.name)
+            .chain(&self.aliases)
+            .any(|n| is_screenable(n))
+    }
+
+    /// A website, e-mail or crypto address to screen.
+    pub fn has_identifiers(&self) -> bool {
+        !self.websites.is_empty() || !self.emails.is_empty() || !self.crypto.is_empty()
+    }
+
+    /// Why the party cannot be screened at all, if so: a name of nothing
+    /// but punctuation, symbols or invisible characters, and no identifier.
+    pub fn unscreenable(&self) -> Option<String> {
+        if self.has_screenable_name() || self.has_identifiers() {
+            return None;
+        }
+        Some(format!(
+            "the name `{}` has no letters or digits to screen and the party has no website, e-mail or crypto address: it cannot be screened",
+            crate::untrusted::excerpt(&self.name)
+        ))
+    }
+}
+
+/// Whether some form of `name` normalises to at least one word.
+pub fn is_screenable(name: &str) -> bool {
+    crate::untrusted::screened_forms(name).iter().any(|f| {
+        !crate::matching::normalize::normalize(f, crate::matching::normalize::NameKind::Any)
+            .tokens
+            .is_empty()
+    })
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Customer {
     #[serde(flatten)]
@@ -81,6 +131,31 @@ pub struct Evidence {
 impl Evidence {
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The latest date the evidence states, and what states it: a
+    /// screening dated before it would judge facts not yet known.
+    pub fn latest_date(&self) -> Option<(NaiveDate, String)> {
+        let mut dates: Vec<(NaiveDate, String)> = Vec::new();
+        for s in &self.sources {
+            dates.extend(s.date.map(|d| (d, format!("source `{}`", s.id))));
+        }
+        for n in &self.notifications {
+            dates.push((n.date, format!("the notification from {}", n.from)));
+        }
+        dates.extend(
+            self.policies
+                .reviewed
+                .map(|d| (d, "the terms' review date".to_owned())),
+        );
+        for c in &self.customers {
+            for d in [c.first_seen, c.last_seen].into_iter().flatten() {
+                dates.push((d, format!("customer `{}`", c.party.id)));
+            }
+        }
+        dates
+            .into_iter()
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
     }
 }
 

@@ -59,17 +59,23 @@ pub const KINDS: &[&str] = &["person", "organization", "vessel", "any"];
 
 /// Read an evidence file (and the customers CSV it may name).
 pub fn load(path: &Path) -> Result<(Evidence, Vec<EvidenceFile>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::input::read_text(path, crate::input::EVIDENCE_FILE)?;
     let mut files = vec![EvidenceFile {
         name: path.display().to_string(),
         sha256: crate::lists::identity::sha256_hex(text.as_bytes()),
         content: text.clone(),
     }];
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let evidence = parse(path, &text, &mut |csv_name| {
+        // Only a file beside the evidence: a third party's evidence must
+        // not make vetter read (and echo) files elsewhere.
+        let csv_path = crate::input::inside(base, csv_name)?;
+        let content = crate::input::read_text(&csv_path, crate::input::EVIDENCE_FILE)
+            .map_err(|e| e.to_string())?;
         let csv_path = base.join(csv_name);
-        let content = std::fs::read_to_string(&csv_path)
-            .map_err(|e| format!("cannot read {}: {e}", csv_path.display()))?;
         files.push(EvidenceFile {
             name: csv_name.to_owned(),
             sha256: crate::lists::identity::sha256_hex(content.as_bytes()),
@@ -158,13 +164,16 @@ pub fn parse(path: &Path, text: &str, load_csv: &mut CsvLoader<'_>) -> Result<Ev
             w.error(
                 Code::DuplicateId,
                 &span,
-                format!("customer id `{id}` is used twice"),
+                format!(
+                    "customer id `{}` is used twice",
+                    crate::untrusted::excerpt(&id)
+                ),
             );
         }
         let ctx = if id.is_empty() {
             ctx
         } else {
-            format!("customer `{id}`")
+            format!("customer `{}`", crate::untrusted::excerpt(&id))
         };
         let p = party(&mut w, t, &span, &ctx, id, &mut cited);
         let c = Customer {
@@ -194,14 +203,21 @@ pub fn parse(path: &Path, text: &str, load_csv: &mut CsvLoader<'_>) -> Result<Ev
                             w.diags.push(Diagnostic::new(
                                 Code::DuplicateId,
                                 &csv_path,
-                                format!("customer id `{}` is used twice", c.party.id),
+                                format!(
+                                    "customer id `{}` is used twice",
+                                    crate::untrusted::excerpt(&c.party.id)
+                                ),
                             ));
                         }
                         cite(
                             &mut cited,
                             &c.party.sources,
                             &None,
-                            &format!("customer `{}` in {}", c.party.id, csv_path.display()),
+                            &format!(
+                                "customer `{}` in {}",
+                                crate::untrusted::excerpt(&c.party.id),
+                                csv_path.display()
+                            ),
                         );
                         ev.customers.push(c);
                     }
@@ -234,7 +250,10 @@ pub fn parse(path: &Path, text: &str, load_csv: &mut CsvLoader<'_>) -> Result<Ev
                 w.error(
                     Code::UnknownCustomer,
                     &span,
-                    format!("{ctx} names customer `{c}`, which the evidence does not define"),
+                    format!(
+                        "{ctx} names customer `{}`, which the evidence does not define",
+                        crate::untrusted::excerpt(c)
+                    ),
                 );
             }
         }
@@ -260,7 +279,10 @@ pub fn parse(path: &Path, text: &str, load_csv: &mut CsvLoader<'_>) -> Result<Ev
             w.error(
                 Code::DuplicateId,
                 &span,
-                format!("source id `{}` is used twice", s.id),
+                format!(
+                    "source id `{}` is used twice",
+                    crate::untrusted::excerpt(&s.id)
+                ),
             );
         }
         ev.sources.push(s);
@@ -270,7 +292,10 @@ pub fn parse(path: &Path, text: &str, load_csv: &mut CsvLoader<'_>) -> Result<Ev
             w.error(
                 Code::UnknownSource,
                 &span,
-                format!("{ctx} cites source `{id}`, which [[sources]] does not define"),
+                format!(
+                    "{ctx} cites source `{}`, which [[sources]] does not define",
+                    crate::untrusted::excerpt(&id)
+                ),
             );
         }
     }
@@ -308,7 +333,8 @@ fn party(
             Code::BadValue,
             &s,
             format!(
-                "`kind` in {ctx} is `{kind}`; expected one of {}",
+                "`kind` in {ctx} is `{}`; expected one of {}",
+                crate::untrusted::excerpt(&kind),
                 KINDS.join(", ")
             ),
         );
@@ -331,7 +357,10 @@ fn party(
             w.error(
                 Code::BadValue,
                 &s,
-                format!("{ctx}: `{site}` is not a website or domain"),
+                format!(
+                    "{ctx}: `{}` is not a website or domain",
+                    crate::untrusted::excerpt(site)
+                ),
             );
         }
     }
@@ -341,9 +370,32 @@ fn party(
             w.error(
                 Code::BadValue,
                 &s,
-                format!("{ctx}: `{mail}` is not an e-mail address"),
+                format!(
+                    "{ctx}: `{}` is not an e-mail address",
+                    crate::untrusted::excerpt(mail)
+                ),
             );
         }
+    }
+    for alias in &p.aliases {
+        if !super::is_screenable(alias) {
+            let s = t.get("aliases").and_then(crate::tomlwalk::item_span);
+            w.error(
+                Code::BadValue,
+                &s,
+                format!(
+                    "{ctx}: alias `{}` has no letters or digits to screen",
+                    crate::untrusted::excerpt(alias)
+                ),
+            );
+        }
+    }
+    if let Some(why) = p.unscreenable() {
+        let s = t
+            .get("name")
+            .and_then(crate::tomlwalk::item_span)
+            .or(span.clone());
+        w.error(Code::Unscreenable, &s, format!("{ctx}: {why}"));
     }
     cite(cited, &p.sources, span, ctx);
     p

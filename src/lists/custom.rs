@@ -40,6 +40,14 @@ pub fn load(list: &str, path: &Path, data: &[u8]) -> Result<Vec<Entity>> {
     if text.trim().is_empty() {
         return Err(Error::list(path, None, None, "the file is empty"));
     }
+    if let Some(line) = crate::csvfile::unterminated_quote(text.as_bytes()) {
+        return Err(Error::list(
+            path,
+            Some(line),
+            None,
+            "a quoted field opens here and is never closed (truncated file?)",
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -55,7 +63,7 @@ pub fn load(list: &str, path: &Path, data: &[u8]) -> Result<Vec<Entity>> {
             return Err(Error::list(
                 path,
                 Some(1),
-                Some(&h),
+                Some(&crate::untrusted::excerpt(&h)),
                 format!("unknown column; expected some of: {}", COLUMNS.join(", ")),
             ));
         }
@@ -106,7 +114,7 @@ pub fn load(list: &str, path: &Path, data: &[u8]) -> Result<Vec<Entity>> {
                 path,
                 Some(line),
                 Some("id"),
-                format!("id `{id}` appears twice"),
+                format!("id `{}` appears twice", crate::untrusted::excerpt(id)),
             ));
         }
         let name = get("name");
@@ -125,7 +133,10 @@ pub fn load(list: &str, path: &Path, data: &[u8]) -> Result<Vec<Entity>> {
                     path,
                     Some(line),
                     Some("kind"),
-                    format!("`{k}` is not one of person, organization, vessel, aircraft"),
+                    format!(
+                        "`{}` is not one of person, organization, vessel, aircraft",
+                        crate::untrusted::excerpt(k)
+                    ),
                 )
             })?,
         };
@@ -146,7 +157,10 @@ pub fn load(list: &str, path: &Path, data: &[u8]) -> Result<Vec<Entity>> {
                     path,
                     Some(line),
                     Some("crypto"),
-                    format!("`{item}` should be CURRENCY:ADDRESS, e.g. XBT:1abc..."),
+                    format!(
+                        "`{}` should be CURRENCY:ADDRESS, e.g. XBT:1abc...",
+                        crate::untrusted::excerpt(&item)
+                    ),
                 ));
             };
             entity

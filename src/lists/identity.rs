@@ -67,11 +67,23 @@ pub struct ListIdentity {
     /// against it misses the aliases, addresses or remarks they hold.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub missing_files: Vec<String>,
+    /// Every file the list's kind needs was present and whole, every row
+    /// was read and every cut remark continued: nothing is missing from
+    /// the screening. A sample is never complete.
     pub complete: bool,
     pub counts: EntityCounts,
     /// Rows skipped under `--tolerant`.
     #[serde(skip_serializing_if = "is_zero", default)]
     pub skipped_rows: usize,
+    /// Entities whose remarks are cut at OFAC's 1,000-character limit with
+    /// no continuation in the comments file: aliases, identifiers and
+    /// `Linked To:` facts after the cut are missing.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub cut_remarks: Vec<String>,
+    /// The list is an abridged sample for examples and tests (its manifest
+    /// says `sample = true`), not a publication to screen against.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub sample: bool,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -79,6 +91,49 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl ListIdentity {
+    /// Whether nothing was missing: the value `complete` records.
+    pub fn is_whole(&self) -> bool {
+        self.missing_files.is_empty()
+            && self.skipped_rows == 0
+            && self.cut_remarks.is_empty()
+            && !self.sample
+    }
+
+    /// What keeps this list from being a whole publication, in words (one
+    /// line each); empty for a complete list.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.sample {
+            out.push(format!(
+                "list {} is an abridged sample, not a publication to screen against",
+                self.name
+            ));
+        }
+        if !self.missing_files.is_empty() {
+            out.push(format!(
+                "list {} lacks {}: aliases, addresses or remark continuations are missing",
+                self.name,
+                self.missing_files.join(", ")
+            ));
+        }
+        if self.skipped_rows > 0 {
+            out.push(format!(
+                "list {}: {} malformed row(s) were skipped (--tolerant) and not screened",
+                self.name, self.skipped_rows
+            ));
+        }
+        if !self.cut_remarks.is_empty() {
+            out.push(format!(
+                "list {}: the remarks of {} entr{} ({}) are cut at 1,000 characters with no continuation: aliases and facts after the cut are missing",
+                self.name,
+                self.cut_remarks.len(),
+                if self.cut_remarks.len() == 1 { "y" } else { "ies" },
+                abbreviate(&self.cut_remarks, 5)
+            ));
+        }
+        out
+    }
+
     /// One hash naming this list's exact content: sha256 over the sorted
     /// `name sha256` lines of its files. Archives are keyed by it.
     pub fn content_id(&self) -> String {
@@ -89,6 +144,16 @@ impl ListIdentity {
             .collect();
         lines.sort();
         sha256_hex(lines.concat().as_bytes())
+    }
+}
+
+/// The first `n` items, then how many more.
+fn abbreviate(items: &[String], n: usize) -> String {
+    let shown = items[..items.len().min(n)].join(", ");
+    if items.len() > n {
+        format!("{shown} and {} more", items.len() - n)
+    } else {
+        shown
     }
 }
 
@@ -111,6 +176,9 @@ pub struct Manifest {
     pub published: Option<toml::value::Datetime>,
     pub publisher: Option<String>,
     pub fetched: Option<toml::value::Datetime>,
+    /// `true` for an abridged sample shipped for examples and tests.
+    #[serde(default)]
+    pub sample: bool,
     #[serde(default)]
     pub files: BTreeMap<String, ManifestFile>,
 }
@@ -127,11 +195,11 @@ pub const MANIFEST_NAME: &str = "manifest.toml";
 impl Manifest {
     /// Read a manifest if the file exists.
     pub fn read_optional(path: &Path) -> Result<Option<Manifest>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(path, e)),
+        let Some(data) = crate::input::read_optional(path, crate::input::POLICY_FILE)? else {
+            return Ok(None);
         };
+        let text = String::from_utf8(data)
+            .map_err(|_| Error::list(path, None, None, "the manifest is not UTF-8 text"))?;
         let manifest: Manifest = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()

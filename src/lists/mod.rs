@@ -65,6 +65,7 @@ impl Snapshot {
     fn add_ofac_folder(&mut self, dir: &Path, options: &LoadOptions) -> Result<()> {
         let manifest_path = dir.join(MANIFEST_NAME);
         let manifest = Manifest::read_optional(&manifest_path)?;
+        check_ofac_folder(dir, manifest.as_ref(), &manifest_path)?;
         let sets: Vec<ofac::OfacSet> = [ofac::SDN, ofac::CONSOLIDATED]
             .into_iter()
             .filter(|s| dir.join(s.primary).is_file())
@@ -81,7 +82,7 @@ impl Snapshot {
             let strict = ofac::Strictness {
                 tolerant: options.tolerant,
             };
-            let loaded = ofac::load_set(dir, set, strict, &read_if_exists)?;
+            let loaded = ofac::load_set(dir, set, strict, &read_list_file)?;
             if !loaded.missing_files.is_empty() && !options.allow_partial {
                 return Err(Error::list(
                     dir,
@@ -113,10 +114,12 @@ impl Snapshot {
                 publication_date: date,
                 date_source: source,
                 files: loaded.files,
-                complete: loaded.missing_files.is_empty(),
+                complete: false,
                 missing_files: loaded.missing_files,
                 counts: count(&loaded.entities),
                 skipped_rows: loaded.warnings.len(),
+                cut_remarks: loaded.cut_remarks,
+                sample: manifest.as_ref().is_some_and(|m| m.sample),
             };
             self.push_list(dir, identity, loaded.entities)?;
             self.warnings.extend(loaded.warnings);
@@ -125,7 +128,7 @@ impl Snapshot {
     }
 
     fn add_custom_file(&mut self, path: &Path, options: &LoadOptions) -> Result<()> {
-        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let data = crate::input::read(path, crate::input::LIST_FILE)?;
         let manifest_path = path.with_extension("manifest.toml");
         let manifest = Manifest::read_optional(&manifest_path)?;
         let file_name = path
@@ -144,6 +147,18 @@ impl Snapshot {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "custom".to_owned())
             });
+        if name.starts_with(OFFICIAL_PREFIX) {
+            return Err(Error::list(
+                path,
+                None,
+                None,
+                format!(
+                    "a custom watchlist cannot be called `{}`: names beginning `{OFFICIAL_PREFIX}` belong to lists read by the official OFAC loader. Rename the file or set `name` in {}",
+                    crate::untrusted::excerpt(&name),
+                    manifest_path.display()
+                ),
+            ));
+        }
         let entities = custom::load(&name, path, &data)?;
         let (date, source) = publication(manifest.as_ref(), &manifest_path, options)?;
         let identity = ListIdentity {
@@ -154,9 +169,11 @@ impl Snapshot {
             date_source: source,
             files: vec![file],
             missing_files: Vec::new(),
-            complete: true,
+            complete: false,
             counts: count(&entities),
             skipped_rows: 0,
+            cut_remarks: Vec::new(),
+            sample: manifest.as_ref().is_some_and(|m| m.sample),
         };
         self.push_list(path, identity, entities)
     }
@@ -164,9 +181,10 @@ impl Snapshot {
     fn push_list(
         &mut self,
         path: &Path,
-        identity: ListIdentity,
+        mut identity: ListIdentity,
         entities: Vec<Entity>,
     ) -> Result<()> {
+        identity.complete = identity.is_whole();
         if self.lists.iter().any(|l| l.name == identity.name) {
             return Err(Error::list(
                 path,
@@ -197,12 +215,67 @@ impl Snapshot {
     }
 }
 
-fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(d) => Ok(Some(d)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
+fn read_list_file(path: &Path) -> Result<Option<Vec<u8>>> {
+    crate::input::read_optional(path, crate::input::LIST_FILE)
+}
+
+/// List names that only the official loader gives.
+pub const OFFICIAL_PREFIX: &str = "ofac-";
+
+/// The names of the lists the official loader can produce; a policy's
+/// `official_lists` may name only these.
+pub fn official_list_names() -> [&'static str; 2] {
+    [ofac::SDN.list, ofac::CONSOLIDATED.list]
+}
+
+/// Whether the loader that read a list makes it an official publication
+/// (a custom CSV never is, whatever it is called).
+pub fn is_official_format(identity: &ListIdentity) -> bool {
+    identity.format == ofac::FORMAT
+}
+
+/// A folder's files must make whole sets: companion files without their
+/// primary file, or files the manifest names that are not there, mean a
+/// download went wrong and a list would silently go unscreened.
+fn check_ofac_folder(dir: &Path, manifest: Option<&Manifest>, manifest_path: &Path) -> Result<()> {
+    let present = |name: &str| dir.join(name).is_file();
+    for set in [ofac::SDN, ofac::CONSOLIDATED] {
+        let companions: Vec<&str> = set.companions().filter(|n| present(n)).collect();
+        if !present(set.primary) && !companions.is_empty() {
+            return Err(Error::list(
+                dir,
+                None,
+                None,
+                format!(
+                    "holds {} but not {}: the {} list would not be screened. Restore {} (or remove its companion files)",
+                    companions.join(", "),
+                    set.primary,
+                    set.list,
+                    set.primary
+                ),
+            ));
+        }
     }
+    if let Some(m) = manifest {
+        let known = |name: &str| {
+            [ofac::SDN, ofac::CONSOLIDATED]
+                .iter()
+                .any(|s| s.companions().any(|c| c == name))
+        };
+        for name in m.files.keys() {
+            // A missing companion is reported by the loader (and accepted
+            // with --allow-partial); any other missing file is an error.
+            if !present(name) && !known(name) {
+                return Err(Error::list(
+                    manifest_path,
+                    None,
+                    Some(name),
+                    format!("the manifest names {}, which is not in the folder: the snapshot is incomplete", crate::untrusted::excerpt(name)),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn publication(

@@ -24,6 +24,16 @@ pub struct OfacSet {
     pub comments: &'static str,
 }
 
+impl OfacSet {
+    /// The companion files: aliases, addresses, remark continuations.
+    pub fn companions(&self) -> impl Iterator<Item = &'static str> {
+        [self.aliases, self.addresses, self.comments].into_iter()
+    }
+}
+
+/// The format name in the identity of lists this loader reads.
+pub const FORMAT: &str = "ofac-legacy-csv";
+
 pub const SDN: OfacSet = OfacSet {
     list: "ofac-sdn",
     primary: "sdn.csv",
@@ -57,6 +67,8 @@ pub struct LoadedSet {
     pub files: Vec<FileIdentity>,
     pub missing_files: Vec<String>,
     pub warnings: Vec<String>,
+    /// Ids of entities whose remarks are cut and not continued.
+    pub cut_remarks: Vec<String>,
 }
 
 /// Rows of one file, each with its 1-based line number.
@@ -93,6 +105,14 @@ fn read_rows(
             Some(line),
             None,
             "the file ends in the middle of a record (truncated download?)",
+        ));
+    }
+    if let Some(line) = crate::csvfile::unterminated_quote(data) {
+        return Err(Error::list(
+            path,
+            Some(line),
+            None,
+            "a quoted field opens here and is never closed (truncated or corrupt download?)",
         ));
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -274,6 +294,14 @@ pub fn load_set(
         }
     }
 
+    // A remark of exactly the cut length was cut; it is whole only once
+    // the comments file continues it.
+    for e in &mut out.entities {
+        e.remarks_truncated = e
+            .remarks
+            .as_ref()
+            .is_some_and(|r| r.chars().count() == REMARKS_CUT);
+    }
     // Comments continue truncated remarks; apply them before parsing facts.
     if let Some(rows) = companion(dir, set.comments, 2, strict, read, &mut out)? {
         for (line, f) in &rows.rows {
@@ -283,15 +311,15 @@ pub fn load_set(
             let entity = &mut out.entities[pos];
             let remarks = entity.remarks.get_or_insert_with(String::new);
             remarks.push_str(&f[1]);
-        }
-    } else {
-        for e in &mut out.entities {
-            e.remarks_truncated = e
-                .remarks
-                .as_ref()
-                .is_some_and(|r| r.chars().count() == REMARKS_CUT);
+            entity.remarks_truncated = false;
         }
     }
+    out.cut_remarks = out
+        .entities
+        .iter()
+        .filter(|e| e.remarks_truncated)
+        .map(|e| e.id.clone())
+        .collect();
     for entity in &mut out.entities {
         apply_remarks(entity);
     }

@@ -264,6 +264,11 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<Strin
             flush(&mut current, &mut current_syllabic, &mut words);
             continue;
         }
+        if crate::untrusted::is_invisible(c) && !c.is_control() && !c.is_whitespace() {
+            // Zero-width and directional characters are not seen: they
+            // neither make letters nor separate words.
+            continue;
+        }
         if c.is_alphanumeric() || is_combining(c) {
             if is_abjad(c) {
                 current_syllabic = Origin::Abjad;

@@ -9,7 +9,7 @@ use rhai::packages::{
     BasicArrayPackage, BasicMapPackage, BasicMathPackage, CorePackage, LogicPackage,
     MoreStringPackage, Package,
 };
-use rhai::{Array, Dynamic, Engine, EvalAltResult, Map, Position};
+use rhai::{Array, Engine, EvalAltResult, Map, NativeCallContext, Position};
 
 use super::settings::Settings;
 
@@ -22,12 +22,6 @@ fn programs_of(hit: &Map) -> Vec<String> {
     hit.get("programs")
         .and_then(|p| p.clone().try_cast::<Array>())
         .map(|a| a.into_iter().filter_map(|x| x.into_string().ok()).collect())
-        .unwrap_or_default()
-}
-
-fn list_of(hit: &Map) -> String {
-    hit.get("list")
-        .and_then(|l| l.clone().into_string().ok())
         .unwrap_or_default()
 }
 
@@ -55,6 +49,7 @@ pub fn build(settings: &Settings) -> Engine {
     engine.set_max_map_size(l.max_map_size);
     engine.set_max_expr_depths(l.max_expr_depth, l.max_expr_depth);
     engine.set_strict_variables(true);
+    super::context::register(&mut engine);
 
     // Pure helpers (docs/rules-api.md).
     engine.register_fn(
@@ -82,9 +77,12 @@ pub fn build(settings: &Settings) -> Engine {
     engine.register_fn("is_terrorism", move |hit: Map| {
         programs_of(&hit).iter().any(|p| terrorism.contains(p))
     });
-    let official = Arc::new(settings.programs.official_lists.clone());
-    engine.register_fn("is_official", move |hit: Map| {
-        official.contains(&list_of(&hit))
+    // Officialness was decided when the context was built: the list was
+    // read by an official loader and is named in `official_lists`.
+    engine.register_fn("is_official", |hit: Map| {
+        hit.get("official")
+            .and_then(|o| o.as_bool().ok())
+            .unwrap_or(false)
     });
     let strong = settings.matching.strong;
     engine.register_fn("is_strong", move |hit: Map| {
@@ -93,17 +91,62 @@ pub fn build(settings: &Settings) -> Engine {
             .is_some_and(|s| s >= strong)
     });
     engine.register_fn(
-        "finding",
-        |verdict: &str, code: &str, message: &str, evidence: Array| -> Map {
-            let mut m = Map::new();
-            m.insert("verdict".into(), verdict.into());
-            m.insert("code".into(), code.into());
-            m.insert("message".into(), message.into());
-            m.insert("evidence".into(), evidence.into());
-            m
+        "report",
+        |ctx: NativeCallContext,
+         verdict: &str,
+         code: &str,
+         message: &str,
+         evidence: Array|
+         -> Result<(), Box<EvalAltResult>> {
+            let collector = ctx
+                .tag()
+                .and_then(|t| t.clone().try_cast::<Reported>())
+                .ok_or("report() is only available while a rule's check(ctx) runs")?;
+            collector.push(finding_map(verdict, code, message, evidence))
         },
     );
+    engine.register_fn("finding", finding_map);
     engine
+}
+
+fn finding_map(verdict: &str, code: &str, message: &str, evidence: Array) -> Map {
+    let mut m = Map::new();
+    m.insert("verdict".into(), verdict.into());
+    m.insert("code".into(), code.into());
+    m.insert("message".into(), message.into());
+    m.insert("evidence".into(), evidence.into());
+    m
+}
+
+/// At most this many findings a rule may report in one run.
+pub const MAX_REPORTED: usize = 1_000_000;
+
+/// The findings a rule reports with `report(...)` while it runs: kept by
+/// the host, outside the script's data, so that a rule over a hundred
+/// thousand customers needs no script array of that size.
+#[derive(Debug, Clone, Default)]
+pub struct Reported(Arc<std::sync::Mutex<Vec<Map>>>);
+
+impl Reported {
+    fn push(&self, finding: Map) -> Result<(), Box<EvalAltResult>> {
+        let mut list = self
+            .0
+            .lock()
+            .map_err(|_| "the findings of this rule could not be kept")?;
+        if list.len() >= MAX_REPORTED {
+            return Err(format!("stopped: more than {MAX_REPORTED} findings reported").into());
+        }
+        list.push(finding);
+        Ok(())
+    }
+
+    /// The findings reported so far.
+    pub fn take(&self) -> Vec<Map> {
+        self.0
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default()
+    }
 }
 
 /// Turn a Rhai error into words naming the limit that stopped a script.
@@ -125,8 +168,4 @@ pub fn describe(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorDataTooLarge(what, p) => format!("stopped: {what} exceeds its limit (limits.max_string_size / max_array_size / max_map_size){}", at(*p)),
         other => other.to_string(),
     }
-}
-
-pub fn to_dynamic<T: serde::Serialize>(value: &T) -> Result<Dynamic, String> {
-    rhai::serde::to_dynamic(value).map_err(|e| e.to_string())
 }

@@ -14,6 +14,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::lists::identity::sha256_hex;
 use crate::verdict::{FileHash, Finding, Level};
+use context::Context;
 use settings::Settings;
 
 pub const SETTINGS_FILE: &str = "policy.toml";
@@ -54,17 +55,19 @@ pub struct Policy {
 /// Read `policy.toml` and every `*.rhai` of a rules folder.
 pub fn read_dir(dir: &Path) -> Result<Vec<PolicyFile>> {
     let settings_path = dir.join(SETTINGS_FILE);
-    let settings =
-        std::fs::read_to_string(&settings_path).map_err(|e| Error::io(&settings_path, e))?;
+    let settings = crate::input::read_text(&settings_path, crate::input::POLICY_FILE)?;
     let mut files = vec![PolicyFile::new(SETTINGS_FILE, settings)];
     let mut scripts: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("rhai"))
+        })
         .collect();
     scripts.sort();
     for p in scripts {
-        let content = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        let content = crate::input::read_text(&p, crate::input::POLICY_FILE)?;
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -114,7 +117,9 @@ impl Policy {
                             .at(1, 1),
                         );
                     }
-                    let name = file.name.trim_end_matches(".rhai").to_owned();
+                    let name = Path::new(&file.name)
+                        .file_stem()
+                        .map_or_else(|| file.name.clone(), |s| s.to_string_lossy().into_owned());
                     rules.push(Rule { name, file, ast });
                 }
                 Err(e) => {
@@ -165,30 +170,46 @@ impl Policy {
     }
 
     /// Run every rule on the context. Any rule error ends the screening.
-    pub fn evaluate(&self, ctx: &Dynamic) -> Result<Vec<Finding>> {
+    pub fn evaluate(&self, ctx: &Context) -> Result<Vec<Finding>> {
         let mut out = Vec::new();
         for rule in &self.rules {
             let fail = |message: String| Error::Rule {
                 rule: rule.file.name.clone(),
                 message,
             };
+            let reported = engine::Reported::default();
+            let options = rhai::CallFnOptions::new().with_tag(reported.clone());
             let result: Dynamic = self
                 .engine
-                .call_fn(&mut Scope::new(), &rule.ast, "check", (ctx.clone(),))
+                .call_fn_with_options(
+                    options,
+                    &mut Scope::new(),
+                    &rule.ast,
+                    "check",
+                    (Dynamic::from(ctx.clone()),),
+                )
                 .map_err(|e| fail(engine::describe(&e)))?;
-            if result.is_unit() {
-                continue;
+            let mut items: Vec<Dynamic> = reported.take().into_iter().map(Dynamic::from).collect();
+            if !result.is_unit() {
+                items.extend(result.into_array().map_err(|t| {
+                    fail(format!("check() must return an array of findings, not {t}"))
+                })?);
             }
-            let items = result
-                .into_array()
-                .map_err(|t| fail(format!("check() must return an array of findings, not {t}")))?;
             for item in items {
                 let map = item.try_cast::<Map>().ok_or_else(|| {
                     fail(
                         "each finding must be a map #{verdict, code, message, evidence}".to_owned(),
                     )
                 })?;
-                out.push(finding(&rule.name, map).map_err(fail)?);
+                let f = finding(&rule.name, map).map_err(fail)?;
+                if let Some(id) = f.evidence.iter().find(|id| !ctx.knows_id(id)) {
+                    return Err(fail(format!(
+                        "finding `{}` cites `{}`, which is not a party of the evidence (expected \"vendor\", \"policies\" or a customer id)",
+                        f.code,
+                        crate::untrusted::excerpt(id)
+                    )));
+                }
+                out.push(f);
             }
         }
         Ok(out)

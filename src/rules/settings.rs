@@ -67,11 +67,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_operations: 1_000_000,
+            max_operations: 2_000_000,
             max_call_levels: 32,
-            max_string_size: 65_536,
-            max_array_size: 100_000,
-            max_map_size: 10_000,
+            max_string_size: 1_048_576,
+            max_array_size: 20_000,
+            max_map_size: 20_000,
             max_expr_depth: 64,
         }
     }
@@ -138,6 +138,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Vec<crate::diag::Diagn
         terrorism: w.strings(p, "terrorism", "[programs]"),
         official_lists: w.strings(p, "official_lists", "[programs]"),
     };
+    // Officialness comes from the loader: only the names it gives count,
+    // so that a typo cannot silently turn official hits into watchlist hits.
+    let known = crate::lists::official_list_names();
+    for name in &programs.official_lists {
+        if !known.contains(&name.as_str()) {
+            let span = p.get("official_lists").and_then(crate::tomlwalk::item_span);
+            w.error(
+                Code::BadValue,
+                &span,
+                format!(
+                    "`official_lists` in [programs] names `{}`, which no official list loader produces; expected some of: {}",
+                    crate::untrusted::excerpt(name),
+                    known.join(", ")
+                ),
+            );
+        }
+    }
     let wl = section(&mut w, "watchlists", &["verdict"]).unwrap_or(&empty);
     let watchlists = Watchlists {
         verdict: verdict(&mut w, wl, "verdict", "[watchlists]", "REVIEW"),

@@ -5,7 +5,7 @@
 //! ```toml
 //! name = "a vendor serving an FTO fails"
 //! evidence = "../../examples/fail-vendor.toml"
-//! lists = ["../../lists/sample"]          # optional
+//! lists = ["../../lists/sample"]          # relative to this file
 //! as_of = 2026-01-15                      # optional screening date
 //! expect_verdict = "FAIL"
 //! expect_codes = ["customer-designated-terrorist"]
@@ -58,11 +58,18 @@ pub fn parse(file: &Path, text: &str) -> Result<TestCase, Vec<Diagnostic>> {
         .string(t, "evidence", true, "the test case", &whole)
         .map(|e| base.join(e))
         .unwrap_or_default();
-    let lists = w
+    let lists: Vec<PathBuf> = w
         .strings(t, "lists", "the test case")
         .into_iter()
         .map(|l| base.join(l))
         .collect();
+    if lists.is_empty() && w.diags.is_empty() {
+        w.error(
+            Code::MissingField,
+            &whole,
+            "the test case needs `lists`: the list folders or files to screen against, relative to the test case",
+        );
+    }
     let as_of = w.date(t, "as_of", false, "the test case", &whole);
     let verdict = w.string(t, "expect_verdict", true, "the test case", &whole);
     let expect_verdict = match verdict.as_deref().map(Level::parse) {
