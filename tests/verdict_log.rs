@@ -17,6 +17,10 @@ fn screen_into(log: &Path, evidence: &str, key: Option<&str>) -> std::process::O
         evidence,
         "--as-of",
         "2026-11-01",
+        "--lists",
+        "lists/sample",
+        "--lists",
+        "lists/watchlists/extremist-sites.csv",
         "--log",
         log.to_str().unwrap(),
     ])
@@ -219,9 +223,9 @@ fn expect_head_from_log_head_detects_truncation() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("truncated or rewritten"),
+        stderr(&out).contains("truncated or rewritten"),
         "{}",
-        stdout(&out)
+        stderr(&out)
     );
 }
 
@@ -249,13 +253,23 @@ fn a_wrong_key_fails_verification() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        stdout(&bad).contains(":1: the MAC does not match"),
+        stderr(&bad).contains(":1: the MAC does not match"),
         "{}",
-        stdout(&bad)
+        stderr(&bad)
     );
-    // Without a key the chain is intact but the MACs are said to be unchecked.
+    // Without a key a keyed log is not "intact": its MACs were not checked.
     let nokey = vetter(&["log", "verify", log.to_str().unwrap()]);
-    assert!(stdout(&nokey).contains("not checked"), "{}", stdout(&nokey));
+    assert_eq!(nokey.status.code(), Some(1), "{}", stdout(&nokey));
+    assert!(!stdout(&nokey).contains("intact"), "{}", stdout(&nokey));
+    assert!(stderr(&nokey).contains("NOT checked"), "{}", stderr(&nokey));
+    // --no-key accepts a check of the chain alone, and says so.
+    let hash_only = vetter(&["log", "verify", log.to_str().unwrap(), "--no-key"]);
+    assert_eq!(hash_only.status.code(), Some(0), "{}", stderr(&hash_only));
+    assert!(
+        stdout(&hash_only).contains("MACs NOT checked (--no-key)"),
+        "{}",
+        stdout(&hash_only)
+    );
     // Someone who rewrites a record and rebuilds the chain without the key
     // is caught by the MAC.
     let data = std::fs::read_to_string(&log).unwrap();
@@ -286,9 +300,9 @@ fn a_wrong_key_fails_verification() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("MAC does not match"),
+        stderr(&out).contains("MAC does not match"),
         "{}",
-        stdout(&out)
+        stderr(&out)
     );
 }
 
@@ -325,14 +339,14 @@ fn a_write_cut_short_by_a_crash_is_repaired_without_losing_records() {
     let l = lines(&data);
     let complete: usize = l[..5].iter().map(|x| x.len()).sum();
     // Cut the last record at several points, as a killed writer would.
-    for cut in [1, 17, l[5].len() / 2, l[5].len() - 1] {
+    for cut in [1, 17, l[5].len() / 2, l[5].len() - 2] {
         std::fs::write(&log, &data[..complete + cut]).unwrap();
         let out = vetter(&["log", "verify", log.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1));
         assert!(
-            stdout(&out).contains(":6: the final line is unfinished"),
+            stderr(&out).contains(":6: the final line is unfinished"),
             "{}",
-            stdout(&out)
+            stderr(&out)
         );
         // Appending refuses to build on a torn line.
         let refused = screen_into(&log, "examples/pass-vendor.toml", None);
@@ -341,6 +355,9 @@ fn a_write_cut_short_by_a_crash_is_repaired_without_losing_records() {
             stdout(&refused).is_empty(),
             "a verdict that could not be logged was not given"
         );
+        // The error gives the exact step that unblocks the log.
+        let step = format!("run `vetter log repair {}`", log.display());
+        assert!(stderr(&refused).contains(&step), "{}", stderr(&refused));
         let out = vetter(&["log", "repair", log.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let report = verify(&std::fs::read(&log).unwrap(), None, None);
@@ -358,7 +375,7 @@ fn a_write_cut_short_by_a_crash_is_repaired_without_losing_records() {
         screen_into(&log, "examples/pass-vendor.toml", None)
             .status
             .code(),
-        Some(0)
+        Some(10)
     );
     assert_eq!(verify(&std::fs::read(&log).unwrap(), None, None).records, 6);
 }
@@ -375,6 +392,8 @@ fn killed_writers_leave_a_log_that_verifies_or_is_repaired() {
                 "examples/pass-vendor.toml",
                 "--as-of",
                 "2026-11-01",
+                "--lists",
+                "lists/sample",
                 "--log",
                 log.to_str().unwrap(),
             ])
@@ -385,7 +404,7 @@ fn killed_writers_leave_a_log_that_verifies_or_is_repaired() {
         std::thread::sleep(std::time::Duration::from_millis(round % 15));
         let _ = child.kill();
         let status = child.wait().unwrap();
-        if status.code() == Some(0) {
+        if status.code() == Some(10) {
             completed += 1;
         }
         let data = std::fs::read(&log).unwrap_or_default();
@@ -448,4 +467,373 @@ fn log_show_filters_records() {
         "2999-01-01",
     ]));
     assert!(out.contains("0 record(s)"));
+}
+
+// ---- Keyed stays keyed; readers verify before they show ----
+
+fn key_file(dir: &Path, key: &str) -> std::path::PathBuf {
+    let p = dir.join(format!("key-{}", key.len()));
+    std::fs::write(&p, key).unwrap();
+    p
+}
+
+#[test]
+fn appending_to_a_keyed_log_without_its_key_or_with_a_wrong_one_fails_before_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), Some(KEY));
+    let before = std::fs::read(&log).unwrap();
+    for key in [None, Some("a different key of enough length")] {
+        let out = screen_into(&log, "examples/fail-vendor.toml", key);
+        assert_eq!(out.status.code(), Some(1), "{key:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "no verdict may be printed");
+        assert!(
+            stderr(&out).contains("nothing was written"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&log).unwrap(), before);
+    }
+    // The right key appends.
+    let out = screen_into(&log, "examples/fail-vendor.toml", Some(KEY));
+    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+}
+
+#[test]
+fn appending_with_a_key_to_an_unkeyed_log_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), None);
+    let before = std::fs::read(&log).unwrap();
+    let out = screen_into(&log, "examples/fail-vendor.toml", Some(KEY));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the log is not keyed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), before);
+}
+
+#[test]
+fn a_keyed_log_with_an_unkeyed_record_does_not_verify_even_without_the_key() {
+    let keyed = log_bytes(true);
+    let plain = log_bytes(false);
+    // Keyed records 1-2, then an unkeyed record rebuilt to chain on.
+    let k = lines(&keyed);
+    let p = lines(&plain);
+    let sealed =
+        vetter::audit::record::unseal(std::str::from_utf8(p[2]).unwrap().trim_end()).unwrap();
+    let mut body: vetter::audit::record::Body = serde_json::from_str(&sealed.hashed).unwrap();
+    body.prev = vetter::audit::record::unseal(std::str::from_utf8(k[1]).unwrap().trim_end())
+        .unwrap()
+        .hash
+        .to_owned();
+    let line = vetter::audit::record::seal(&body, None).unwrap();
+    let mixed = [k[0], k[1], line.as_bytes(), b"\n"].concat();
+    let p = verify(&mixed, None, None).problem.expect("mixed log");
+    assert_eq!((p.line, p.kind), (3, "missing-mac"), "{}", p.message);
+}
+
+/// An unkeyed log whose third record was rewritten (verdict FAIL → PASS)
+/// without rebuilding the chain.
+fn edited_log(dir: &Path) -> std::path::PathBuf {
+    let log = example_log(dir, None);
+    let data = std::fs::read_to_string(&log).unwrap();
+    let mut l: Vec<String> = data.lines().map(str::to_owned).collect();
+    assert!(l[3].contains("\"verdict\":\"FAIL\""));
+    l[3] = l[3].replacen("\"verdict\":\"FAIL\"", "\"verdict\":\"PASS\"", 1);
+    std::fs::write(&log, l.join("\n") + "\n").unwrap();
+    log
+}
+
+#[test]
+fn log_show_and_replay_refuse_a_log_that_does_not_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = edited_log(dir.path());
+    for args in [
+        vec!["log", "show", log.to_str().unwrap()],
+        vec![
+            "log",
+            "replay",
+            log.to_str().unwrap(),
+            "--lists",
+            "lists/sample",
+            "--lists",
+            "lists/watchlists/extremist-sites.csv",
+        ],
+    ] {
+        let out = vetter(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stdout(&out));
+        assert!(!stdout(&out).contains("reproduced"), "{}", stdout(&out));
+        assert!(
+            stderr(&out).contains(":4: the record does not match its hash"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // A keyed log needs its key (or --no-key) to be shown.
+    std::fs::create_dir(dir.path().join("k")).unwrap();
+    let keyed = example_log(&dir.path().join("k"), Some(KEY));
+    let out = vetter(&["log", "show", keyed.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the log is keyed"),
+        "{}",
+        stderr(&out)
+    );
+    let kf = key_file(dir.path(), KEY);
+    let out = vetter(&[
+        "log",
+        "show",
+        keyed.to_str().unwrap(),
+        "--key-file",
+        kf.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("6 record(s)"));
+}
+
+#[test]
+fn a_record_without_the_members_of_a_verdict_is_not_intact() {
+    let data = log_bytes(false);
+    let first = std::str::from_utf8(lines(&data)[0]).unwrap().trim_end();
+    let sealed = vetter::audit::record::unseal(first).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&sealed.hashed).unwrap();
+    v.as_object_mut().unwrap().remove("verdict");
+    let body = serde_json::to_string(&v).unwrap();
+    let hash = vetter::lists::identity::sha256_hex(body.as_bytes());
+    let forged = format!("{},\"hash\":\"{hash}\"}}\n", &body[..body.len() - 1]);
+    let p = verify(forged.as_bytes(), None, None)
+        .problem
+        .expect("not a verdict");
+    assert_eq!((p.line, p.kind), (1, "malformed"), "{}", p.message);
+}
+
+/// The recipe of docs/verdict-log.md, as written there.
+fn python_recipe(dir: &Path) -> std::path::PathBuf {
+    let doc = std::fs::read_to_string(common::repo("docs/verdict-log.md")).unwrap();
+    let start = doc.find("```python\n").expect("recipe") + "```python\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let path = dir.join("verify_log.py");
+    std::fs::write(&path, &doc[start..end]).unwrap();
+    path
+}
+
+#[test]
+fn log_verify_and_the_documented_python_recipe_agree_on_damaged_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let recipe = python_recipe(dir.path());
+    let plain = log_bytes(false);
+    let keyed = log_bytes(true);
+    let l = lines(&plain);
+    let rehash = |line: &str| -> String {
+        let hashed = format!("{}}}", &line[..line.rfind(",\"hash\":\"").unwrap()]);
+        let hash = vetter::lists::identity::sha256_hex(hashed.as_bytes());
+        format!("{},\"hash\":\"{hash}\"}}", &hashed[..hashed.len() - 1])
+    };
+    let first = std::str::from_utf8(l[0]).unwrap().trim_end();
+    let mut variants: Vec<(&str, Vec<u8>)> = vec![
+        ("intact", plain.clone()),
+        ("keyed, no key", keyed.clone()),
+        (
+            "CRLF line ends",
+            String::from_utf8(plain.clone())
+                .unwrap()
+                .replace('\n', "\r\n")
+                .into_bytes(),
+        ),
+        (
+            "a CR before one line end",
+            [l[0], l[1]]
+                .concat()
+                .iter()
+                .enumerate()
+                .flat_map(|(i, b)| {
+                    if i == l[0].len() - 1 {
+                        vec![b'\r', *b]
+                    } else {
+                        vec![*b]
+                    }
+                })
+                .collect(),
+        ),
+        ("torn tail", [l[0], &l[1][..40]].concat()),
+        ("blank line", [l[0], b"\n", l[1]].concat()),
+        (
+            "spaces, rehashed",
+            format!(
+                "{}\n",
+                rehash(&first.replacen(",\"seq\":1,", ", \"seq\": 1,", 1))
+            )
+            .into_bytes(),
+        ),
+        (
+            "seq as a float, rehashed",
+            format!(
+                "{}\n",
+                rehash(&first.replacen("\"seq\":1,", "\"seq\":1.0,", 1))
+            )
+            .into_bytes(),
+        ),
+        (
+            "unknown verdict, rehashed",
+            format!(
+                "{}\n",
+                rehash(&first.replacen("\"verdict\":\"", "\"verdict\":\"MAYBE", 1))
+            )
+            .into_bytes(),
+        ),
+        (
+            "extra member, rehashed",
+            format!(
+                "{}\n",
+                rehash(&first.replacen("\"result\":", "\"note\":1,\"result\":", 1))
+            )
+            .into_bytes(),
+        ),
+        ("records swapped", [l[1], l[0]].concat()),
+        ("mixed keyed and unkeyed", [lines(&keyed)[0], l[1]].concat()),
+        ("empty", Vec::new()),
+    ];
+    variants.push(("edited byte", {
+        let mut d = plain.clone();
+        d[100] ^= 1;
+        d
+    }));
+    for (name, bytes) in variants {
+        let file = dir.path().join("log");
+        std::fs::write(&file, &bytes).unwrap();
+        let rust = verify(&bytes, None, None).intact();
+        let py = std::process::Command::new("python3")
+            .arg(&recipe)
+            .arg(&file)
+            .output()
+            .expect("python3 runs the documented recipe");
+        assert_eq!(
+            rust,
+            py.status.success(),
+            "{name}: vetter says {rust}, the recipe says {}",
+            String::from_utf8_lossy(&py.stderr)
+        );
+        if name.starts_with("CR") || name.starts_with("a CR") {
+            assert!(!rust, "{name} must be detected");
+        }
+    }
+}
+
+#[test]
+fn repair_completes_a_whole_final_record_and_never_removes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), None);
+    let data = std::fs::read(&log).unwrap();
+    std::fs::write(&log, &data[..data.len() - 1]).unwrap();
+    let out = vetter(&["log", "repair", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("record 6 was whole"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), data);
+    // Garbage after whole records goes; the records stay.
+    let mut torn = data.clone();
+    torn.extend_from_slice(b"{\"format\":\"vetter-log/1\",\"seq\":7,");
+    std::fs::write(&log, &torn).unwrap();
+    let out = vetter(&["log", "repair", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&log).unwrap(), data);
+}
+
+#[test]
+fn repair_refuses_a_log_that_fails_verification_before_its_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = edited_log(dir.path());
+    let mut data = std::fs::read(&log).unwrap();
+    data.extend_from_slice(b"{\"format\":\"vet");
+    std::fs::write(&log, &data).unwrap();
+    let out = vetter(&["log", "repair", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("nothing was changed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&log).unwrap(),
+        data,
+        "the evidence of tampering is kept"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_append_takes_its_partial_line_back_and_the_log_stays_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), None);
+    let before = std::fs::read(&log).unwrap();
+    // A file-size limit a few KiB above the log's size cuts the next record
+    // short, as a full disk would (SIGXFSZ ignored, so write() fails).
+    let limit_kib = before.len() / 1024 + 4;
+    let script = format!(
+        "trap '' XFSZ; ulimit -f {limit_kib}; exec \"$0\" screen examples/fail-vendor.toml --as-of 2026-11-01 --lists lists/sample --log {}",
+        log.display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_vetter")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).is_empty(),
+        "a verdict that was not logged was not given"
+    );
+    assert!(
+        stderr(&out).contains("the partial record was removed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), before);
+    let out = screen_into(&log, "examples/fail-vendor.toml", None);
+    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+    assert!(verify(&std::fs::read(&log).unwrap(), None, None).intact());
+}
+
+#[test]
+fn log_show_verdict_takes_only_pass_review_or_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), None);
+    let out = vetter(&["log", "show", log.to_str().unwrap(), "--verdict", "fail"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("2 record(s)"), "{}", stdout(&out));
+    let out = vetter(&["log", "show", log.to_str().unwrap(), "--verdict", "FAILED"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("is not PASS, REVIEW or FAIL"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_key_file_and_an_environment_key_that_differ_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = example_log(dir.path(), Some(KEY));
+    let kf = key_file(dir.path(), "another key that is long enough");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetter"))
+        .args([
+            "log",
+            "verify",
+            log.to_str().unwrap(),
+            "--key-file",
+            kf.to_str().unwrap(),
+        ])
+        .env("VETTER_LOG_KEY", KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("differs from VETTER_LOG_KEY"),
+        "{}",
+        stderr(&out)
+    );
 }

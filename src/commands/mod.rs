@@ -10,6 +10,8 @@ mod screen;
 use std::io::Write;
 use std::path::PathBuf;
 
+pub use screen::render as render_verdict;
+
 use crate::cli::Command;
 use crate::lists::{LoadOptions, Snapshot};
 use crate::{Error, Outcome, Result};

@@ -69,9 +69,14 @@ fn test(dir: &std::path::Path, w: &mut dyn Write) -> Result<Outcome> {
             let (ev, ev_files) = evidence::parse::load(&case.evidence)?;
             let snapshot = Snapshot::load(&case.lists, &LoadOptions::default())?;
             let matcher = Matcher::new(&snapshot);
-            let as_of = case
-                .as_of
-                .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default());
+            // Without a date, the case is screened as of the latest date
+            // its evidence states: a fixed date, never before the facts.
+            let as_of = case.as_of.unwrap_or_else(|| {
+                ev.latest_date().map_or_else(
+                    || chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+                    |(d, _)| d,
+                )
+            });
             let v = screen(&Inputs {
                 evidence: &ev,
                 evidence_files: &ev_files,
