@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use vetter::matching::compare::{compare_strings_with, PARAMS};
-use vetter::matching::normalize::NameKind;
+use vetter::matching::names::compare::{compare_strings_with, PARAMS};
+use vetter::matching::names::normalize::NameKind;
 use vetter::matching::{Uniform, DEFAULT_THRESHOLD};
 
 #[derive(Default, Clone, Copy)]

@@ -15,9 +15,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use vetter::lists::{LoadOptions, Snapshot};
-use vetter::matching::compare::score_strings;
-use vetter::matching::index::Scratch;
-use vetter::matching::normalize::NameKind;
+use vetter::matching::candidates::Scratch;
+use vetter::matching::names::compare::score_strings;
+use vetter::matching::names::normalize::NameKind;
 use vetter::matching::search::{Matcher, Query, Settings};
 use vetter::matching::{sample, Uniform};
 

@@ -11,7 +11,7 @@ mod common;
 
 use rayon::prelude::*;
 use vetter::lists::{LoadOptions, Snapshot};
-use vetter::matching::index::Scratch;
+use vetter::matching::candidates::Scratch;
 use vetter::matching::sample;
 use vetter::matching::search::{Matcher, Query, Scan, Settings};
 
@@ -67,8 +67,8 @@ fn indexed_search_equals_exhaustive_scoring() {
 /// the hit's (these queries give no qualifiers).
 #[test]
 fn a_hit_explains_the_name_it_matched() {
-    use vetter::matching::compare::{compare_with, PARAMS};
-    use vetter::matching::normalize::normalize;
+    use vetter::matching::names::compare::{compare_with, PARAMS};
+    use vetter::matching::names::normalize::normalize;
     use vetter::matching::Rarity;
     let dir = common::shared_lists().join("2021-06-29");
     let snapshot = Snapshot::load(&[dir], &LoadOptions::default()).expect("real SDN list");

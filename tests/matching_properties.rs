@@ -4,10 +4,10 @@
 //! search prunes with is never below the score.
 
 use proptest::prelude::*;
-use vetter::matching::bound::{BoundMemo, QueryBound};
-use vetter::matching::compare::{align, compare_names, score_strings, Rarity, PARAMS};
-use vetter::matching::index::{Form, Index};
-use vetter::matching::normalize::{normalize, normalize_text, Name, NameKind};
+use vetter::matching::candidates::bound::{BoundMemo, QueryBound};
+use vetter::matching::candidates::index::{Form, Index};
+use vetter::matching::names::compare::{align, compare_names, score_strings, Rarity, PARAMS};
+use vetter::matching::names::normalize::{normalize, normalize_text, Name, NameKind};
 use vetter::matching::Uniform;
 
 fn kind() -> impl Strategy<Value = NameKind> {

@@ -7,9 +7,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::{CompareArgs, MatchArgs, OutputFormat};
-use crate::matching::compare::{compare_strings, score_strings, NameComparison};
-use crate::matching::index::Scratch;
-use crate::matching::normalize::NameKind;
+use crate::matching::candidates::Scratch;
+use crate::matching::names::compare::{compare_strings, score_strings, NameComparison};
+use crate::matching::names::normalize::NameKind;
 use crate::matching::search::{Hit, Matcher, Query, Settings};
 use crate::matching::Uniform;
 use crate::output::{stdout_err, write_json};

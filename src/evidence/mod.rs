@@ -71,9 +71,12 @@ impl Party {
 /// Whether some form of `name` normalises to at least one word.
 pub fn is_screenable(name: &str) -> bool {
     crate::untrusted::screened_forms(name).iter().any(|f| {
-        !crate::matching::normalize::normalize(f, crate::matching::normalize::NameKind::Any)
-            .tokens
-            .is_empty()
+        !crate::matching::names::normalize::normalize(
+            f,
+            crate::matching::names::normalize::NameKind::Any,
+        )
+        .tokens
+        .is_empty()
     })
 }
 

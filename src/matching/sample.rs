@@ -105,8 +105,8 @@ pub fn queries(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
 /// swapped for another of one of its groups: what edit distance cannot
 /// find, and the index must.
 pub fn equivalent_swaps(snapshot: &Snapshot, count: usize, seed: u64) -> Vec<String> {
-    use super::normalize::normalize_text;
-    use super::vocab::{group_words, variant_group};
+    use super::names::normalize::normalize_text;
+    use super::names::vocab::{group_words, variant_group};
     let mut rng = Rng::new(seed);
     let mut out = Vec::with_capacity(count);
     let names = snapshot.entities.iter().flat_map(|e| {

@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::bound::QueryBound;
-use super::compare::{Alignment, NameComparison, Rarity, PARAMS};
+use super::candidates::bound::QueryBound;
+use super::candidates::index::{Form, Index};
+use super::candidates::Scratch;
 use super::countries;
 use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
-use super::index::{Form, Index, Scratch};
-use super::normalize::{normalize, NameKind, Token};
+use super::names::compare::{Alignment, NameComparison, Rarity, PARAMS};
+use super::names::normalize::{normalize, NameKind, Token};
 use crate::lists::model::{Entity, EntityKind};
 use crate::lists::Snapshot;
 
@@ -236,8 +237,8 @@ impl<'s> Matcher<'s> {
                 self.index.candidates(qn, scratch);
             }
             // The reference scan aligns every name: its bounds go unread.
-            let look_up =
-                scan != Scan::Reference && super::bound::worth_looking_up(scratch.candidates.len());
+            let look_up = scan != Scan::Reference
+                && super::candidates::bound::worth_looking_up(scratch.candidates.len());
             let bounds = QueryBound::new(qn, &PARAMS, &self.index, &mut scratch.bounds, look_up);
             let memo = &mut scratch.pairs;
             memo.start(self.index.words.len());
@@ -276,7 +277,8 @@ impl<'s> Matcher<'s> {
                 }
                 let n = &self.index.names[id as usize];
                 let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
-                let alignment = super::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim);
+                let alignment =
+                    super::names::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim);
                 let score = alignment.score;
                 if score < settings.threshold.min(0.5) {
                     continue;
@@ -331,7 +333,7 @@ impl<'s> Matcher<'s> {
             let qualifiers = qualify(query, entity);
             let adjusted =
                 (score + qualifiers.iter().map(|q| q.effect).sum::<f64>()).clamp(0.0, 1.0);
-            let adjusted = super::compare::round4(adjusted);
+            let adjusted = super::names::compare::round4(adjusted);
             if adjusted < settings.threshold {
                 continue;
             }

@@ -19,18 +19,21 @@
 //! begin with a letter outside ASCII the bound assumes the pair: a guess
 //! may only raise the bound, and the alignment decides.
 
-use super::compare::{
-    acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
-    is_substantive, joins_runs, may_be_stub, may_pair, pair_reach, paired_weight, single_sim_by,
-    spelling_hash, takes_compound, unpaired_weight, Params,
-};
-use super::index::{fold_mask, Index, Sketch, WordKey, WordSketch};
-use super::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
+use super::index::{fold_mask, Index, Sketch, WordSketch};
 use super::prefetch::prefetch;
-use super::similarity::{phonetic, phonetic_into, Outline, PreparedWord, Reach, SpellingFilter};
-use super::vocab::variant_group;
-use super::vocab::FastMap;
 use super::word_lookup::{Finds, LookupScratch};
+use super::word_pairs::word_pair;
+use crate::matching::names::compare::{
+    acronym, acronym_span, completes_stub, could_join, is_acronym_content, is_conflicting,
+    is_substantive, joins_runs, may_be_stub, pair_reach, paired_weight, spelling_hash,
+    takes_compound, unpaired_weight, Params,
+};
+use crate::matching::names::normalize::{Name, NameKind, Token, TokenClass, NO_VOCAB};
+use crate::matching::names::similarity::{
+    phonetic, phonetic_into, Outline, PreparedWord, Reach, SpellingFilter,
+};
+use crate::matching::names::vocab::variant_group;
+use crate::matching::names::vocab::FastMap;
 
 /// A run of 2-3 adjacent query words that could be written together or
 /// stand as initials.
@@ -122,28 +125,6 @@ pub struct QueryBound<'q> {
     /// and they are compared only with words the table leaves out.
     tabled: u64,
     compounds: Vec<Option<PreparedWord>>,
-}
-
-/// Whether the query word `x` (its spelling prepared as `spelling`) pairs
-/// with the listed word `w` of key `key`, reaching `p.min_pair`, and if so
-/// whether the pair is distinctive: both words substantive and at least
-/// `p.strong_pair`. The key rules out most pairs before `w` is read.
-pub(crate) fn word_pair(
-    x: &Token,
-    spelling: &SpellingFilter,
-    key: &WordKey,
-    w: &Token,
-    p: &Params,
-    reach: &Reach,
-) -> Option<bool> {
-    if !may_pair(x, key, reach) {
-        return None;
-    }
-    let (sim, _) = single_sim_by(x, w, p, |x, y| {
-        spelling.could_reach(&y.text, &y.phon, x.phon == y.phon)
-    });
-    (sim >= p.min_pair)
-        .then(|| sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class))
 }
 
 /// Per-vocabulary rows for the current query, filled on first use.
@@ -1169,7 +1150,7 @@ fn spells<'w>(text: &str, parts: impl Iterator<Item = &'w WordSketch> + Clone) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::compare::join_lengths;
+    use crate::matching::names::compare::join_lengths;
 
     /// `fits_run` lets through every run a single could be written as or
     /// be the initials of, and exactly those below 60 bytes.

@@ -32,17 +32,19 @@
 
 use rayon::prelude::*;
 
-use super::compare::{is_joinable, Rarity, PARAMS};
 use super::key_space::{fold, key_len, Counts, Space};
-use super::normalize::{normalize, Name, NameKind, Token, TokenClass};
 use super::prefetch::prefetch;
-use super::similarity::{
+use super::word_key::WordKey;
+use super::word_lookup::WordLookup;
+use super::word_pairs::WordPairs;
+use super::Scratch;
+use crate::matching::names::compare::{is_joinable, Rarity, PARAMS};
+use crate::matching::names::normalize::{normalize, Name, NameKind, Token, TokenClass};
+use crate::matching::names::similarity::{
     could_reach, letter_mask, outline_could_reach, phonetic, reach_share, skeleton, Outline,
     PreparedWord, Reach, Shape,
 };
-use super::vocab::{group_words, variant_group, FastMap, Groups};
-use super::word_lookup::{is_special, WordLookup};
-use super::word_pairs::WordPairs;
+use crate::matching::names::vocab::{group_words, variant_group, FastMap};
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,7 +225,10 @@ fn run_outlines(tokens: &[Token]) -> impl Iterator<Item = ([u8; 2], u8)> + '_ {
             let Some(parts) = tokens.get(start..start + len) else {
                 break;
             };
-            if parts.iter().all(|p| super::compare::joins_runs(p.class)) {
+            if parts
+                .iter()
+                .all(|p| crate::matching::names::compare::joins_runs(p.class))
+            {
                 let total: usize = parts.iter().map(|p| p.text.len()).sum();
                 runs[len - 2] = u8::try_from(total).unwrap_or(u8::MAX);
             }
@@ -282,51 +287,6 @@ impl RunSketch {
     }
 }
 
-/// What the score bound reads of a vocabulary word before its full token:
-/// lengths, letter masks and flags in half a cache line. Most listed words
-/// pair with no query word, and these rule that out without following the
-/// token's strings.
-#[derive(Debug, Clone, Copy)]
-pub struct WordKey {
-    pub letters: u64,
-    pub phon_letters: u64,
-    pub groups: Groups,
-    /// Bytes of the text and of the phonetic key.
-    pub len: u16,
-    pub phon_len: u16,
-    pub class: TokenClass,
-    pub first: u8,
-    pub exact_only: bool,
-    /// Compared by more than its spelling: exact-only, syllabic-script
-    /// or abjad words (and words too long for the lengths above).
-    pub special: bool,
-}
-
-impl WordKey {
-    pub fn of(t: &Token) -> WordKey {
-        WordKey {
-            letters: t.letters,
-            phon_letters: t.phon_letters,
-            groups: t.groups,
-            len: u16::try_from(t.text.len()).unwrap_or(u16::MAX),
-            phon_len: u16::try_from(t.phon.len()).unwrap_or(u16::MAX),
-            class: t.class,
-            first: t.first,
-            exact_only: t.exact_only,
-            special: is_special(t) || t.text.len() > usize::from(u16::MAX),
-        }
-    }
-
-    pub fn outline(&self) -> Outline {
-        Outline {
-            len: usize::from(self.len),
-            letters: self.letters,
-            phon_len: usize::from(self.phon_len),
-            phon_letters: self.phon_letters,
-        }
-    }
-}
-
 pub struct Index {
     pub names: Vec<IndexedName>,
     /// Per name, what the score bound reads (same order as `names`).
@@ -364,26 +324,6 @@ pub struct Index {
     partner_ids: Vec<u32>,
     /// Which listed words pair with which (see `word_pairs`).
     pub(crate) pairs: WordPairs,
-}
-
-/// Reusable per-thread buffers for probing.
-#[derive(Default)]
-pub struct Scratch {
-    counting: Counts,
-    /// Names the current query's probes found, one bit each: read in
-    /// order, they give the candidates sorted.
-    seen_names: Vec<u64>,
-    seen_entry: Vec<bool>,
-    /// Entries a probe looked at and turned down (to reset `seen_entry`).
-    marked: Vec<u32>,
-    pub candidates: Vec<u32>,
-    /// Word similarities of the current query (see `compare::PairMemo`).
-    pub pairs: super::compare::PairMemo,
-    /// What each listed word pairs with in the current query (see `bound`).
-    pub bounds: super::bound::BoundMemo,
-    /// Verified entries per probe: probing is a pure function of the probe,
-    /// and batches repeat words (`trading`, `mohammed`) often.
-    cache: FastMap<(String, u8), Vec<u32>>,
 }
 
 /// Cached probes kept per thread before the cache is emptied.
@@ -475,7 +415,7 @@ struct Shares {
 
 impl Shares {
     fn new() -> Shares {
-        let p = &super::compare::PARAMS;
+        let p = &crate::matching::names::compare::PARAMS;
         let share = |floor: f64, scale: f64| reach_share(floor, scale, p.curve);
         let (token_raw, token_phon) = (share(STRONG, 1.0), share(STRONG, 0.9));
         let (joined_raw, joined_phon) = (share(p.compound_min, 1.0), share(p.compound_min, 0.9));
@@ -523,7 +463,7 @@ impl Index {
         let prepared: Vec<Vec<(&str, Name, Vec<Probe>)>> = listed
             .par_iter()
             .map(|&(_, _, text, kind)| {
-                super::compare::variants(text)
+                crate::matching::names::compare::variants(text)
                     .into_iter()
                     .filter_map(|variant| {
                         let name = normalize(variant, kind);
@@ -747,7 +687,7 @@ impl Index {
                 len: n.name.tokens.len() as u32,
                 org: n.name.kind != NameKind::Person,
                 long: t.iter().any(|w| key_len(&w.text) >= u32::from(u16::MAX)),
-                spelling: super::compare::spelling_hash(&n.name.tokens),
+                spelling: crate::matching::names::compare::spelling_hash(&n.name.tokens),
             });
         }
     }
@@ -1066,7 +1006,7 @@ impl Index {
             // Query words written together, against single listed words.
             as_joined(&self.tokens, &mut found, &mut scratch.counting);
         }
-        let p = &super::compare::PARAMS;
+        let p = &crate::matching::names::compare::PARAMS;
         // An entry can turn up in several key spaces and among the exact
         // finds: verify each once. Lengths and letter masks rule out most
         // before any edit distance (words with equivalents skip that test:
@@ -1106,7 +1046,7 @@ impl Index {
                 }
                 let entry = &self.entries[e as usize];
                 let pairs = if tokens && entry.abjad != abjad {
-                    super::similarity::abjad_similarity(key, &entry.key) >= floor
+                    crate::matching::names::similarity::abjad_similarity(key, &entry.key) >= floor
                 } else {
                     reachable(entry, reach)
                         && word.reaches(&entry.key, &entry.phon, || variant_group(&entry.key))

@@ -5,7 +5,7 @@
 //! index's module comment for why the counts hold).
 
 use super::prefetch::prefetch;
-use super::vocab::FastMap;
+use crate::matching::names::vocab::FastMap;
 
 type Gram = [u8; 3];
 
@@ -687,7 +687,7 @@ pub fn fold(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 8);
     out.extend(
         key.bytes()
-            .map(|b| char::from(super::similarity::fold_byte(b))),
+            .map(|b| char::from(crate::matching::names::similarity::fold_byte(b))),
     );
     out
 }
@@ -783,8 +783,8 @@ fn count_shared(postings: &mut [&[u32]], need: usize, counting: &mut Counts, out
 mod tests {
     use super::*;
 
+    use crate::matching::names::similarity::unit_distance;
     use crate::matching::sample::Rng;
-    use crate::matching::similarity::unit_distance;
 
     /// A key of up to `longest` bytes over four letters: many lie within
     /// an edit or two of each other.

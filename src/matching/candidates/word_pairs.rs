@@ -15,13 +15,12 @@
 
 use rayon::prelude::*;
 
-use super::bound::word_pair;
-use super::compare::{pair_reach, Params};
-use super::index::WordKey;
 use super::key_space::Counts;
-use super::normalize::{Token, TokenClass};
-use super::similarity::SpellingFilter;
+use super::word_key::WordKey;
 use super::word_lookup::{is_special, WordLookup};
+use crate::matching::names::compare::{is_substantive, pair_reach, single_sim_by, Params};
+use crate::matching::names::normalize::{Token, TokenClass};
+use crate::matching::names::similarity::{outline_could_reach, Reach, SpellingFilter};
 
 /// A word in this many names or more is tabled: on the full lists 3,283
 /// words of 19,539. Measured on 3,000 bench queries: words in 5 names or
@@ -161,12 +160,62 @@ impl WordPairs {
     }
 }
 
+/// Whether `single_sim(x, y)` could reach `p.min_pair` for the listed word
+/// `y` of key `key`, judged from the key alone (`reach` is `pair_reach(p)`).
+/// It follows `single_sim` case by case and answers yes wherever the key
+/// cannot tell: a score bound may only err upward.
+fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
+    use TokenClass::*;
+    if x.class == Title || key.class == Title {
+        return false;
+    }
+    if x.class == LegalForm || key.class == LegalForm {
+        return x.class == key.class;
+    }
+    if key.special || x.exact_only || x.script.is_some() || x.abjad || x.letters == key.letters {
+        return true;
+    }
+    match (x.class, key.class) {
+        (Initial, Initial) => false,
+        // An initial pairs with a name it begins.
+        (Initial, Name) | (Name, Initial) => x.first == key.first,
+        (Initial, _) | (_, Initial) | (Number, _) | (_, Number) => false,
+        _ if x.groups.meet(key.groups) => true,
+        _ => {
+            x.phon_letters == key.phon_letters
+                || outline_could_reach(&x.shape().outline(), &key.outline(), reach)
+        }
+    }
+}
+
+/// Whether the query word `x` (its spelling prepared as `spelling`) pairs
+/// with the listed word `w` of key `key`, reaching `p.min_pair`, and if so
+/// whether the pair is distinctive: both words substantive and at least
+/// `p.strong_pair`. The key rules out most pairs before `w` is read.
+pub(crate) fn word_pair(
+    x: &Token,
+    spelling: &SpellingFilter,
+    key: &WordKey,
+    w: &Token,
+    p: &Params,
+    reach: &Reach,
+) -> Option<bool> {
+    if !may_pair(x, key, reach) {
+        return None;
+    }
+    let (sim, _) = single_sim_by(x, w, p, |x, y| {
+        spelling.could_reach(&y.text, &y.phon, x.phon == y.phon)
+    });
+    (sim >= p.min_pair)
+        .then(|| sim >= p.strong_pair && is_substantive(x.class) && is_substantive(key.class))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::index::{Form, Index};
     use super::*;
-    use crate::matching::compare::PARAMS;
-    use crate::matching::index::{Form, Index};
-    use crate::matching::normalize::NameKind;
+    use crate::matching::names::compare::PARAMS;
+    use crate::matching::names::normalize::NameKind;
 
     /// The table holds exactly the pairs `word_pair` finds comparing every
     /// word with every other: the lookup it starts from misses none.

@@ -14,9 +14,9 @@
 //! bound always compares them.
 
 use super::key_space::{fold, Counts, Space};
-use super::normalize::{Token, TokenClass};
-use super::similarity::reach_share;
-use super::vocab::{FastMap, Groups};
+use crate::matching::names::normalize::{Token, TokenClass};
+use crate::matching::names::similarity::reach_share;
+use crate::matching::names::vocab::{FastMap, Groups};
 
 #[derive(Default)]
 pub(crate) struct WordLookup {

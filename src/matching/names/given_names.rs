@@ -98,7 +98,7 @@ pub const GIVEN_NAMES: &[&[&str]] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::normalize::normalize_text;
+    use crate::matching::names::normalize::normalize_text;
 
     #[test]
     fn every_word_is_one_normalised_token_once_a_group() {

@@ -12,9 +12,8 @@
 
 use serde::Serialize;
 
-use super::index::WordKey;
 use super::normalize::{normalize, Name, NameKind, Role, Token, TokenClass, NO_VOCAB};
-use super::similarity::{keyed_similarity, outline_could_reach, phonetic, Reach};
+use super::similarity::{keyed_similarity, phonetic, Reach};
 use super::vocab;
 
 /// Per-token weight from the lists (rare tokens weigh more). `1.0` means
@@ -340,34 +339,6 @@ fn equivalent_sim(x: &Token, y: &Token, p: &Params) -> (f64, &'static str) {
         "equivalent"
     };
     (sim, how)
-}
-
-/// Whether `single_sim(x, y)` could reach `p.min_pair` for the listed word
-/// `y` of key `key`, judged from the key alone (`reach` is `pair_reach(p)`).
-/// It follows `single_sim` case by case and answers yes wherever the key
-/// cannot tell: a score bound may only err upward.
-pub(crate) fn may_pair(x: &Token, key: &WordKey, reach: &Reach) -> bool {
-    use TokenClass::*;
-    if x.class == Title || key.class == Title {
-        return false;
-    }
-    if x.class == LegalForm || key.class == LegalForm {
-        return x.class == key.class;
-    }
-    if key.special || x.exact_only || x.script.is_some() || x.abjad || x.letters == key.letters {
-        return true;
-    }
-    match (x.class, key.class) {
-        (Initial, Initial) => false,
-        // An initial pairs with a name it begins.
-        (Initial, Name) | (Name, Initial) => x.first == key.first,
-        (Initial, _) | (_, Initial) | (Number, _) | (_, Number) => false,
-        _ if x.groups.meet(key.groups) => true,
-        _ => {
-            x.phon_letters == key.phon_letters
-                || outline_could_reach(&x.shape().outline(), &key.outline(), reach)
-        }
-    }
 }
 
 /// The budgets, on the spelling and on the phonetic key, within which two
