@@ -171,7 +171,7 @@ pub struct MatchArgs {
     #[arg(required_unless_present = "input", conflicts_with = "input")]
     pub name: Option<String>,
     /// CSV with a header: `name` required; optional `id`, `kind`, `country`,
-    /// `website`, `email`, `crypto` (several values separated by `|`);
+    /// `website`, `email`, `crypto`, `code` (several values separated by `|`);
     /// other columns are carried through.
     #[arg(long, value_name = "FILE")]
     pub input: Option<std::path::PathBuf>,
@@ -195,6 +195,10 @@ pub struct MatchArgs {
     /// A digital-currency address of the query; repeat for several.
     #[arg(long, value_name = "ADDRESS")]
     pub crypto: Vec<String>,
+    /// An IMO or MMSI number, call sign or aircraft registration of the
+    /// query, matched whole; repeat for several.
+    #[arg(long, value_name = "CODE")]
+    pub code: Vec<String>,
     /// Report hits scoring at least this (0 to 1).
     #[arg(long, default_value_t = crate::matching::DEFAULT_THRESHOLD)]
     pub threshold: f64,

@@ -42,6 +42,11 @@ pub fn screen_party(
             },
             emails: if i == 0 { p.emails.clone() } else { Vec::new() },
             crypto: if i == 0 { p.crypto.clone() } else { Vec::new() },
+            codes: if i == 0 {
+                p.identifiers.values().cloned().collect()
+            } else {
+                Vec::new()
+            },
         };
         all.extend(matcher.search(&q, settings, scratch));
     }

@@ -75,6 +75,7 @@ pub fn run_match(args: MatchArgs, w: &mut dyn Write) -> Result<Outcome> {
         websites: args.website.clone(),
         emails: args.email.clone(),
         crypto: args.crypto.clone(),
+        codes: args.code.clone(),
     };
     let hits = matcher.search(&query, &settings, &mut Scratch::default());
     match args.format.unwrap_or(OutputFormat::Text) {
@@ -165,7 +166,7 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, crate::csvfile::Table)> {
         )
     })?;
     let known = [
-        "name", "id", "kind", "country", "website", "email", "crypto", "dob",
+        "name", "id", "kind", "country", "website", "email", "crypto", "code", "dob",
     ];
     let carried: Vec<usize> = (0..table.headers.len())
         .filter(|i| {
@@ -211,11 +212,13 @@ fn read_batch(path: &Path) -> Result<(Vec<Row>, crate::csvfile::Table)> {
             websites: many(get(col("website"))),
             emails: many(get(col("email"))),
             crypto: many(get(col("crypto"))),
+            codes: many(get(col("code"))),
         };
         if query.name.is_none()
             && query.websites.is_empty()
             && query.emails.is_empty()
             && query.crypto.is_empty()
+            && query.codes.is_empty()
         {
             return Err(Error::list(
                 path,

@@ -19,6 +19,7 @@ pub mod candidates;
 pub mod countries;
 pub mod identifiers;
 pub mod names;
+pub mod perturb;
 pub mod sample;
 pub mod search;
 

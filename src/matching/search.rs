@@ -13,9 +13,9 @@ use super::candidates::bound::QueryBound;
 use super::candidates::index::{Form, Index};
 use super::candidates::Scratch;
 use super::countries;
-use super::identifiers::{normalize_crypto, normalize_email, parse_site, relate, Site};
+use super::identifiers::{codes, normalize_crypto, normalize_email, parse_site, relate, Site};
 use super::names::compare::{Alignment, NameComparison, Rarity, PARAMS};
-use super::names::normalize::{normalize, NameKind, Token};
+use super::names::normalize::{normalize, Name, NameKind, Token};
 use crate::lists::model::{Entity, EntityKind};
 use crate::lists::Snapshot;
 
@@ -37,6 +37,10 @@ pub struct Query {
     pub websites: Vec<String>,
     pub emails: Vec<String>,
     pub crypto: Vec<String>,
+    /// Vessel and aircraft identifiers: IMO and MMSI numbers, call signs,
+    /// aircraft registrations; matched whole.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +73,17 @@ pub struct Qualifier {
 /// An identifier that matched.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IdentifierMatch {
-    /// `website`, `email`, `crypto`.
+    /// `website`, `email`, `crypto`, `code` (IMO, MMSI, call sign,
+    /// aircraft registration).
     pub kind: &'static str,
     pub query: String,
     pub listed: String,
     pub relation: String,
+    /// The query's identifier is the listed one (same address, host,
+    /// page, a subdomain of the listed host): an identity hit, strong
+    /// whatever names, kinds or countries say. Otherwise a possible link
+    /// (a sibling host, the parent domain), for review.
+    pub identity: bool,
     pub score: f64,
 }
 
@@ -105,8 +115,15 @@ pub struct Hit {
     pub programs: Vec<String>,
     /// The alias or identifier that matched (the primary name if that did).
     pub matched: String,
-    /// `name`, `alias`, `website`, `email`, `crypto`.
+    /// `name`, `alias`, `website`, `email`, `crypto`, `code`.
     pub matched_field: &'static str,
+    /// What the hit rests on: `name` (a scored name comparison) or
+    /// `identifier` (see `IdentifierMatch::identity`).
+    pub basis: &'static str,
+    /// For an identifier hit, how the identifiers relate (`same host`,
+    /// `identical`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
     pub score: f64,
     pub why: Why,
     /// Other lists carrying the same entry (SDN and consolidated share ids).
@@ -137,6 +154,7 @@ pub struct Matcher<'s> {
     sites_by_domain: HashMap<String, Vec<u32>>,
     emails: HashMap<String, Vec<(u32, String)>>,
     crypto: HashMap<String, Vec<(u32, String)>>,
+    codes: HashMap<String, Vec<(u32, String)>>,
 }
 
 fn entity_name_kind(kind: EntityKind) -> NameKind {
@@ -149,18 +167,20 @@ fn entity_name_kind(kind: EntityKind) -> NameKind {
 
 impl<'s> Matcher<'s> {
     pub fn new(snapshot: &'s Snapshot) -> Matcher<'s> {
+        // An aircraft registration given as a name is a code: matched
+        // whole with the identifiers, never as a name.
         let names = snapshot.entities.iter().enumerate().flat_map(|(i, e)| {
             let kind = entity_name_kind(e.kind);
-            std::iter::once((i as u32, Form::Primary, e.name.as_str(), kind)).chain(
-                e.aliases.iter().enumerate().map(move |(j, a)| {
+            std::iter::once((i as u32, Form::Primary, e.name.as_str(), kind))
+                .chain(e.aliases.iter().enumerate().map(move |(j, a)| {
                     let form = if a.kind.is_weak() {
                         Form::Weak(j as u32)
                     } else {
                         Form::Alias(j as u32)
                     };
                     (i as u32, form, a.name.as_str(), kind)
-                }),
-            )
+                }))
+                .filter(move |(_, _, name, _)| !codes::name_is_code(e.kind, name))
         });
         let index = Index::build(names);
         let mut m = Matcher {
@@ -170,6 +190,7 @@ impl<'s> Matcher<'s> {
             sites_by_domain: HashMap::new(),
             emails: HashMap::new(),
             crypto: HashMap::new(),
+            codes: HashMap::new(),
         };
         for (i, e) in snapshot.entities.iter().enumerate() {
             let i = i as u32;
@@ -186,6 +207,11 @@ impl<'s> Matcher<'s> {
             for x in &e.facts.emails {
                 if let Some(n) = normalize_email(x) {
                     m.emails.entry(n).or_default().push((i, x.clone()));
+                }
+            }
+            for code in codes::of(e) {
+                if let Some(k) = codes::key(&code) {
+                    m.codes.entry(k).or_default().push((i, code));
                 }
             }
             for c in &e.facts.crypto_addresses {
@@ -279,7 +305,7 @@ impl<'s> Matcher<'s> {
                 let mut pair_sim = |i: usize, _: &Token, y: &Token| memo.sim(qn, i, y, &PARAMS);
                 let alignment =
                     super::names::compare::align_with(qn, &n.name, &PARAMS, &mut pair_sim);
-                let score = alignment.score;
+                let score = vessel_limit(qn, &n.name, &alignment);
                 if score < settings.threshold.min(0.5) {
                     continue;
                 }
@@ -308,33 +334,44 @@ impl<'s> Matcher<'s> {
             best.keys().chain(ids.keys()).copied().collect();
         for ent in entities {
             let entity = &self.snapshot.entities[ent as usize];
-            let (mut score, mut matched, mut field) = (0.0, String::new(), "name");
-            if let Some((s, id, _)) = best.get(&ent) {
+            let qualifiers = qualify(query, entity);
+            // A name score is weighed with what else the query says (kind,
+            // country, birth date); an identifier is an identity or not,
+            // and disagreements are reported, not subtracted.
+            let by_name = best.get(&ent).map(|(s, id, _)| {
                 let n = &self.index.names[*id as usize];
-                score = *s;
-                matched = n.text.clone();
-                field = if n.form == Form::Primary {
+                let field = if n.form == Form::Primary {
                     "name"
                 } else {
                     "alias"
                 };
-            }
+                let adjusted =
+                    (*s + qualifiers.iter().map(|q| q.effect).sum::<f64>()).clamp(0.0, 1.0);
+                (
+                    super::names::compare::round4(adjusted),
+                    n.text.clone(),
+                    field,
+                )
+            });
             let identifiers = ids.remove(&ent).unwrap_or_default();
-            if let Some(top) = identifiers
+            let by_identifier = identifiers
                 .iter()
-                .max_by(|a, b| a.score.total_cmp(&b.score))
-            {
-                if top.score > score {
-                    score = top.score;
-                    matched = top.listed.clone();
-                    field = top.kind;
+                .max_by(|a, b| a.score.total_cmp(&b.score).then(b.listed.cmp(&a.listed)));
+            let (score, matched, field, basis, relation) = match (by_name, by_identifier) {
+                (Some((ns, text, field)), Some(top)) if ns >= top.score => {
+                    (ns, text, field, "name", None)
                 }
-            }
-            let qualifiers = qualify(query, entity);
-            let adjusted =
-                (score + qualifiers.iter().map(|q| q.effect).sum::<f64>()).clamp(0.0, 1.0);
-            let adjusted = super::names::compare::round4(adjusted);
-            if adjusted < settings.threshold {
+                (_, Some(top)) => (
+                    top.score,
+                    top.listed.clone(),
+                    top.kind,
+                    "identifier",
+                    Some(top.relation.clone()),
+                ),
+                (Some((ns, text, field)), None) => (ns, text, field, "name", None),
+                (None, None) => continue,
+            };
+            if score < settings.threshold {
                 continue;
             }
             let weak_aliases: Vec<String> = weak
@@ -348,7 +385,7 @@ impl<'s> Matcher<'s> {
             let summary = summarize(
                 field,
                 &matched,
-                adjusted,
+                score,
                 &identifiers,
                 &qualifiers,
                 &weak_aliases,
@@ -361,7 +398,9 @@ impl<'s> Matcher<'s> {
                 programs: entity.programs.iter().cloned().collect(),
                 matched,
                 matched_field: field,
-                score: adjusted,
+                basis,
+                relation,
+                score,
                 why: Why {
                     name: None,
                     identifiers,
@@ -408,20 +447,29 @@ impl<'s> Matcher<'s> {
                         query: w.clone(),
                         listed: raw.clone(),
                         relation: rel.describe().to_owned(),
+                        identity: rel.is_identity(),
                         score: rel.score(),
                     });
                 }
             }
         }
+        // A query name written as an aircraft registration is one too.
+        let name_code = query
+            .name
+            .as_deref()
+            .filter(|n| codes::is_registration(n))
+            .map(str::to_owned);
+        let query_codes: Vec<String> = query.codes.iter().cloned().chain(name_code).collect();
         for (kind, values, map) in [
             ("email", &query.emails, &self.emails),
             ("crypto", &query.crypto, &self.crypto),
+            ("code", &query_codes, &self.codes),
         ] {
             for v in values {
-                let norm = if kind == "email" {
-                    normalize_email(v)
-                } else {
-                    normalize_crypto(v)
+                let norm = match kind {
+                    "email" => normalize_email(v),
+                    "crypto" => normalize_crypto(v),
+                    _ => codes::key(v),
                 };
                 for (ent, listed) in norm.and_then(|n| map.get(&n)).into_iter().flatten() {
                     out.entry(*ent).or_default().push(IdentifierMatch {
@@ -429,6 +477,7 @@ impl<'s> Matcher<'s> {
                         query: v.clone(),
                         listed: listed.clone(),
                         relation: "identical".to_owned(),
+                        identity: true,
                         score: 1.0,
                     });
                 }
@@ -436,6 +485,24 @@ impl<'s> Matcher<'s> {
         }
     }
 }
+
+/// A listed vessel or aircraft is a thing, not an organisation or a
+/// person: one word in common (`Sunrise Dental Clinic` and the vessel
+/// `SUNRISE`) makes no hit, and a company of the same name as a vessel is
+/// at most a possible match.
+fn vessel_limit(query: &Name, listed: &Name, alignment: &Alignment) -> f64 {
+    if listed.kind != NameKind::Vessel || query.kind == NameKind::Vessel {
+        return alignment.score;
+    }
+    if alignment.unpaired_distinctive(&query.tokens, true) > 0 {
+        return 0.0;
+    }
+    alignment.score.min(POSSIBLE_VESSEL)
+}
+
+/// The highest score a vessel or aircraft reaches against a query that is
+/// not one: below the strong line.
+pub const POSSIBLE_VESSEL: f64 = 0.8;
 
 fn id_order(id: &str) -> (u64, &str) {
     (id.parse().unwrap_or(u64::MAX), id)

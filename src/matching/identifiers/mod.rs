@@ -4,6 +4,9 @@
 //! Websites are normalised to host (and path) and compared with the Public
 //! Suffix List (compiled into the `psl` crate; its version pins the list).
 
+pub mod codes;
+pub mod platforms;
+
 use serde::Serialize;
 
 /// A website as a host and an optional path, lower-cased, without scheme,
@@ -25,58 +28,6 @@ impl Site {
         psl::domain_str(&self.host).map(str::to_owned)
     }
 }
-
-/// Hosts where many unrelated parties publish under one domain by path:
-/// a listing there names one page, never the platform.
-pub const SHARED_PLATFORMS: &[&str] = &[
-    "facebook.com",
-    "fb.com",
-    "twitter.com",
-    "x.com",
-    "t.me",
-    "telegram.me",
-    "youtube.com",
-    "youtu.be",
-    "instagram.com",
-    "tiktok.com",
-    "vk.com",
-    "ok.ru",
-    "linkedin.com",
-    "github.com",
-    "gitlab.com",
-    "medium.com",
-    "reddit.com",
-    "pinterest.com",
-    "tumblr.com",
-    "archive.org",
-    "web.archive.org",
-    "wordpress.com",
-    "blogger.com",
-    "sites.google.com",
-    "docs.google.com",
-    "drive.google.com",
-    "dropbox.com",
-    "mega.nz",
-    "rumble.com",
-    "odysee.com",
-    "bitchute.com",
-    "gab.com",
-    "truthsocial.com",
-    "patreon.com",
-    "substack.com",
-    "discord.gg",
-    "discord.com",
-    "whatsapp.com",
-    "wa.me",
-    "threads.net",
-    "soundcloud.com",
-    "twitch.tv",
-    "justpaste.it",
-    "pastebin.com",
-    "archive.ph",
-    "archive.today",
-    "linktr.ee",
-];
 
 /// Parse a URL, host or `host/path` as written in lists and evidence.
 pub fn parse_site(input: &str) -> Option<Site> {
@@ -115,12 +66,6 @@ pub fn parse_site(input: &str) -> Option<Site> {
     })
 }
 
-fn is_shared_platform(host: &str) -> bool {
-    SHARED_PLATFORMS
-        .iter()
-        .any(|p| host == *p || host.ends_with(&format!(".{p}")))
-}
-
 /// How a customer's site relates to a listed one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -137,10 +82,22 @@ pub enum SiteRelation {
 }
 
 impl SiteRelation {
+    /// The customer's site is the listed site (or part of it): an
+    /// identity, whatever the names say.
+    pub fn is_identity(self) -> bool {
+        matches!(
+            self,
+            SiteRelation::SameHost | SiteRelation::SamePage | SiteRelation::Subdomain
+        )
+    }
+
+    /// Identity relations score 1; a sibling host or the parent domain is
+    /// a possible link, for review (below the strong line).
     pub fn score(self) -> f64 {
-        match self {
-            SiteRelation::SameHost | SiteRelation::SamePage | SiteRelation::Subdomain => 1.0,
-            SiteRelation::ParentDomain | SiteRelation::SameRegistrableDomain => 0.9,
+        if self.is_identity() {
+            1.0
+        } else {
+            POSSIBLE_SITE
         }
     }
 
@@ -150,15 +107,21 @@ impl SiteRelation {
             SiteRelation::SamePage => "same page on a shared platform",
             SiteRelation::Subdomain => "customer host is a subdomain of the listed host",
             SiteRelation::ParentDomain => "listed host is a subdomain of the customer host",
-            SiteRelation::SameRegistrableDomain => "same registrable domain",
+            SiteRelation::SameRegistrableDomain => {
+                "a sibling host under the same registrable domain"
+            }
         }
     }
 }
 
+/// Score of a possible website link (a sibling host, the parent domain).
+pub const POSSIBLE_SITE: f64 = 0.75;
+
 /// Compare a customer's site with a listed one.
 pub fn relate(customer: &Site, listed: &Site) -> Option<SiteRelation> {
-    let shared = is_shared_platform(&listed.host);
-    if !listed.path.is_empty() || shared {
+    let platform = platforms::of(&listed.host);
+    let pages = platform.is_some_and(|p| p.tenants == platforms::Tenants::Pages);
+    if !listed.path.is_empty() || pages {
         // A page on a shared platform: only that page (or below it) matches.
         if customer.host != listed.host || listed.path.is_empty() {
             return None;
@@ -170,10 +133,13 @@ pub fn relate(customer: &Site, listed: &Site) -> Option<SiteRelation> {
     if customer.host == listed.host {
         return Some(SiteRelation::SameHost);
     }
-    if customer.host.ends_with(&format!(".{}", listed.host)) {
+    // A platform itself is no tenant: its tenants are not linked to it.
+    let listed_is_platform = platform.is_some_and(|p| p.domain == listed.host);
+    if customer.host.ends_with(&format!(".{}", listed.host)) && !listed_is_platform {
         return Some(SiteRelation::Subdomain);
     }
-    if is_shared_platform(&customer.host) {
+    // Tenants of one platform are different parties.
+    if platform.is_some() || platforms::of(&customer.host).is_some() {
         return None;
     }
     let reg = listed.registrable()?;
@@ -291,6 +257,29 @@ mod tests {
         );
         // A listed bare platform host matches nothing but itself with a path.
         assert_eq!(relate(&site("t.me/channel"), &site("t.me")), None);
+    }
+
+    #[test]
+    fn tenants_of_a_hosting_platform_are_different_parties() {
+        let listed = site("dafos1990.business.site");
+        assert_eq!(
+            relate(&site("https://dafos1990.business.site/contact"), &listed),
+            Some(SiteRelation::SameHost)
+        );
+        assert_eq!(relate(&site("kebab-house.business.site"), &listed), None);
+        assert_eq!(relate(&site("business.site"), &listed), None);
+        assert_eq!(
+            relate(&site("shop.dafos1990.business.site"), &listed),
+            Some(SiteRelation::Subdomain)
+        );
+        // A listed platform root matches no tenant.
+        assert_eq!(
+            relate(&site("x.business.site"), &site("business.site")),
+            None
+        );
+        // Siblings under an ordinary domain are a possible link, for review.
+        let rel = relate(&site("flot.gazprom.ru"), &site("inform.gazprom.ru")).unwrap();
+        assert!(!rel.is_identity() && rel.score() < 0.9, "{rel:?}");
     }
 
     #[test]

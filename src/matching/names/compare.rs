@@ -63,6 +63,11 @@ pub struct Params {
     /// `FAMILY, Given`) pairs with nothing: given names alone do not
     /// identify a person.
     pub family_factor: f64,
+    /// The highest score of two names one of which adds distinguishing
+    /// words to the whole of the other (`Popular Front for the Liberation
+    /// of Palestine` and `... - General Command`): a possible match, never
+    /// a strong one.
+    pub subset_cap: f64,
 }
 
 impl Params {
@@ -92,6 +97,7 @@ impl Params {
                 "short" => self.short_penalty = v,
                 "strong" => self.strong_pair = v,
                 "family" => self.family_factor = v,
+                "subset" => self.subset_cap = v,
                 _ => {}
             }
         }
@@ -115,6 +121,7 @@ pub const PARAMS: Params = Params {
     short_penalty: super::similarity::SHORT_PENALTY,
     strong_pair: 0.7,
     family_factor: 0.7,
+    subset_cap: 0.85,
 };
 
 /// Weight of a token left without a counterpart. A differing generic word
@@ -212,6 +219,15 @@ fn leftover_weight(t: &Token, p: &Params) -> f64 {
 /// Words that count as distinctive evidence when paired strongly.
 pub(crate) fn is_substantive(class: TokenClass) -> bool {
     matches!(class, TokenClass::Name | TokenClass::Number)
+}
+
+/// Words that tell one name from another when one side has them and the
+/// other does not.
+fn is_distinguishing(class: TokenClass) -> bool {
+    matches!(
+        class,
+        TokenClass::Name | TokenClass::Generic | TokenClass::Number
+    )
 }
 
 /// Words a word left unpaired on both sides makes a conflicting name part.
@@ -424,7 +440,11 @@ fn compound_candidates(
             let total: usize = parts.iter().map(|t| t.text.len()).sum();
             let first = parts[0].first;
             let joinable = |t: &Token| could_join(t.text.len(), t.first, total, first);
-            let no_particle = parts.iter().all(|t| t.class != TokenClass::Particle);
+            // Initials of particles and legal forms never spell an acronym
+            // (`s.r.o.` is no `Sberbank Rossii OAO`).
+            let no_particle = parts
+                .iter()
+                .all(|t| t.class != TokenClass::Particle && t.class != TokenClass::LegalForm);
             let spells_initials = |t: &Token| {
                 no_particle
                     && t.text.len() == len
@@ -456,10 +476,7 @@ fn compound_candidates(
                         best = Some((s, "joined"));
                     }
                 }
-                if best.is_none()
-                    && t.text == initials
-                    && parts.iter().all(|t| t.class != TokenClass::Particle)
-                {
+                if best.is_none() && no_particle && t.text == initials {
                     best = Some((p.acronym_sim, "acronym"));
                 }
                 if let Some((sim, how)) = best {
@@ -534,7 +551,7 @@ pub(crate) fn acronym(tokens: &[Token]) -> Option<(usize, usize, String)> {
 }
 
 /// Words whose first letters make a name's acronym.
-pub(crate) fn is_acronym_content(class: TokenClass) -> bool {
+pub fn is_acronym_content(class: TokenClass) -> bool {
     class != TokenClass::Particle && class != TokenClass::LegalForm
 }
 
@@ -653,10 +670,24 @@ pub struct Alignment {
     capped: bool,
     /// A side's family name paired with nothing.
     family_unmatched: bool,
+    /// One side adds distinguishing words to the whole of the other.
+    subset: bool,
     identical: bool,
 }
 
 impl Alignment {
+    /// How many words of one side (`first`: the first name aligned) are
+    /// left unpaired that distinguish a name: name words, generic words
+    /// and numbers (not legal forms, particles, titles or initials).
+    pub fn unpaired_distinctive(&self, tokens: &[Token], first: bool) -> usize {
+        let used = if first { &self.used_a } else { &self.used_b };
+        tokens
+            .iter()
+            .zip(used)
+            .filter(|(t, u)| !**u && is_distinguishing(t.class))
+            .count()
+    }
+
     /// The alignment of `a` with `b` in words.
     pub fn explain(&self, a: &Name, b: &Name) -> NameComparison {
         let (ta, tb) = (&a.tokens, &b.tokens);
@@ -696,6 +727,12 @@ impl Alignment {
             notes.push(
                 "family name not matched: given names alone do not identify a person".to_owned(),
             );
+        }
+        if self.subset {
+            notes.push(format!(
+                "one name adds words the other lacks: it may name a different body (at most {:.2})",
+                PARAMS.subset_cap
+            ));
         }
         if self.capped {
             notes.push("no distinctive name part matched: legal forms, particles, generic words or initials alone never make a hit".to_owned());
@@ -740,13 +777,26 @@ pub(crate) fn spelling_hash(tokens: &[Token]) -> u64 {
     h
 }
 
-/// Whether an acronym pair is evidence enough to make a hit: two letters
-/// match by chance too often (`Mohammed Ali` and the `MA` of `LLC MA
-/// TVERNEFTEPRODUCT`) unless the acronym is a whole name (`BP` for
-/// `British Petroleum`).
-fn telling_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
-    let (word, tokens) = if c.a.len == 1 { (c.a, ta) } else { (c.b, tb) };
-    tokens[word.start].text.len() >= 3 || tokens.len() == 1
+/// Whether an acronym pair is evidence enough to make a hit: only where
+/// the acronym is the whole name on its side and the words it stands for
+/// are the whole name on the other, legal forms and particles aside
+/// (`PFLP` ↔ `Popular Front for the Liberation of Palestine`). An acronym
+/// inside a longer name meets unrelated initials too often (`Gas` in
+/// `Saudi Arabian Gas Company`, `CFK` in `Copperfield Foods Kft.`).
+fn whole_name_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
+    let (word, wt, run, rt) = if c.a.len == 1 {
+        (c.a, ta, c.b, tb)
+    } else {
+        (c.b, tb, c.a, ta)
+    };
+    let outside = |tokens: &[Token], u: Unit| {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < u.start || *i >= u.start + u.len)
+            .all(|(_, t)| !is_acronym_content(t.class) || t.class == TokenClass::Title)
+    };
+    outside(wt, word) && outside(rt, run)
 }
 
 fn is_org_pair(a: &Name, b: &Name) -> bool {
@@ -847,6 +897,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         inversions: 0,
         capped: false,
         family_unmatched: false,
+        subset: false,
         identical: false,
     };
     if ta.is_empty() || tb.is_empty() {
@@ -916,7 +967,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         if c.sim >= p.strong_pair
             && c.how != "initial"
             && c.how != "truncated"
-            && (c.how != "acronym" || (is_org && telling_acronym(ta, tb, c)))
+            && (c.how != "acronym" || (is_org && whole_name_acronym(ta, tb, c)))
             && substantive(ta, c.a)
             && substantive(tb, c.b)
         {
@@ -964,6 +1015,18 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
     out.family_unmatched = family_unmatched(ta, &out.used_a) || family_unmatched(tb, &out.used_b);
     if out.family_unmatched {
         score *= p.family_factor;
+    }
+    // A name that is the whole of the other plus distinguishing words (a
+    // command, a wing, a branch, a country) may be another body.
+    let extra = |tokens: &[Token], used: &[bool]| {
+        tokens
+            .iter()
+            .zip(used)
+            .any(|(t, u)| !*u && is_distinguishing(t.class))
+    };
+    if extra(ta, &out.used_a) != extra(tb, &out.used_b) && score > p.subset_cap {
+        score = p.subset_cap;
+        out.subset = true;
     }
     if !strong_pair {
         score = score.min(0.5);
@@ -1035,7 +1098,8 @@ fn count_inversions(chosen: &[Candidate]) -> usize {
 }
 
 pub fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns a negative zero into zero: no score prints `-0.0000`.
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 #[cfg(test)]
