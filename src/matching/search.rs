@@ -271,8 +271,12 @@ impl<'s> Matcher<'s> {
             // Entities hit by an identifier keep their best name for the
             // explanation; the reference scan aligns every name.
             let below = |bound: f64| bound + BOUND_MARGIN < settings.threshold;
+            // Words in an abjad meet Latin ones by a comparison the bounds
+            // do not model: such a query's candidates are all aligned.
+            let abjad = qn.tokens.iter().any(|t| t.abjad);
             let bounded = |id: u32| {
                 scan != Scan::Reference
+                    && !abjad
                     && !ids.contains_key(&self.index.sketches[id as usize].entity)
             };
             // Bounds read sketches scattered over the index: each pass asks
@@ -334,11 +338,26 @@ impl<'s> Matcher<'s> {
             best.keys().chain(ids.keys()).copied().collect();
         for ent in entities {
             let entity = &self.snapshot.entities[ent as usize];
-            let qualifiers = qualify(query, entity);
+            let mut qualifiers = qualify(query, entity);
+            // A listed vessel or aircraft against a query that is not one.
+            if let Some((limited, _, alignment)) = best.get(&ent) {
+                if *limited < alignment.score {
+                    qualifiers.push(Qualifier {
+                        factor: "kind",
+                        effect: super::names::compare::round4(limited - alignment.score),
+                        detail: if *limited == 0.0 {
+                            "the listed party is a vessel or aircraft and shares only some words with the query".to_owned()
+                        } else {
+                            format!("the listed party is a vessel or aircraft: at most a possible match ({POSSIBLE_VESSEL:.2})")
+                        },
+                    });
+                }
+            }
             // A name score is weighed with what else the query says (kind,
             // country, birth date); an identifier is an identity or not,
             // and disagreements are reported, not subtracted.
-            let by_name = best.get(&ent).map(|(s, id, _)| {
+            let by_name = best.get(&ent).map(|(_, id, alignment)| {
+                let s = &alignment.score;
                 let n = &self.index.names[*id as usize];
                 let field = if n.form == Form::Primary {
                     "name"

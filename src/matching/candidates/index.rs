@@ -371,7 +371,7 @@ fn units(name: &Name, out: &mut Vec<Probe>) {
             if files_joined(parts) {
                 out.push((
                     parts.iter().map(|p| p.text.as_str()).collect(),
-                    false,
+                    parts.iter().all(|p| p.abjad),
                     Unit::Joined,
                 ));
                 if org && parts.iter().all(|p| p.class != TokenClass::Particle) {
@@ -1005,6 +1005,15 @@ impl Index {
         } else {
             // Query words written together, against single listed words.
             as_joined(&self.tokens, &mut found, &mut scratch.counting);
+            if abjad {
+                // In an abjad, by their consonants too (`hzb allh`).
+                self.tokens.skel.count_filter(
+                    &skeleton(key),
+                    self.shares.token_skel,
+                    &mut scratch.counting,
+                    &mut fuzzy_joined,
+                );
+            }
         }
         let p = &crate::matching::names::compare::PARAMS;
         // An entry can turn up in several key spaces and among the exact
@@ -1024,9 +1033,9 @@ impl Index {
             |floor: f64| PreparedWord::new(key, &key_phon, groups, p.curve, p.short_penalty, floor);
         found.retain(|e| !std::mem::replace(&mut scratch.seen_entry[*e as usize], true));
         let mut rejected = std::mem::take(&mut scratch.marked);
-        for (fuzzy, tokens, floor, reach) in [
-            (fuzzy_tokens, true, STRONG, &self.shares.token),
-            (fuzzy_joined, false, p.compound_min, &self.shares.joined),
+        for (fuzzy, floor, reach) in [
+            (fuzzy_tokens, STRONG, &self.shares.token),
+            (fuzzy_joined, p.compound_min, &self.shares.joined),
         ] {
             if fuzzy.is_empty() {
                 continue;
@@ -1045,8 +1054,13 @@ impl Index {
                     continue;
                 }
                 let entry = &self.entries[e as usize];
-                let pairs = if tokens && entry.abjad != abjad {
-                    crate::matching::names::similarity::abjad_similarity(key, &entry.key) >= floor
+                let pairs = if entry.abjad != abjad {
+                    let (script, latin) = if abjad {
+                        (key, entry.key.as_str())
+                    } else {
+                        (entry.key.as_str(), key)
+                    };
+                    crate::matching::names::similarity::abjad_similarity(script, latin) >= floor
                 } else {
                     reachable(entry, reach)
                         && word.reaches(&entry.key, &entry.phon, || variant_group(&entry.key))

@@ -212,8 +212,8 @@ pub(crate) fn word_pair(
 
 #[cfg(test)]
 mod tests {
-    use super::index::{Form, Index};
     use super::*;
+    use crate::matching::candidates::index::{Form, Index};
     use crate::matching::names::compare::PARAMS;
     use crate::matching::names::normalize::NameKind;
 

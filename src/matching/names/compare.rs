@@ -311,7 +311,8 @@ pub(crate) fn single_sim_by(
         }
         (Number, _) | (_, Number) => (0.0, ""),
         _ if x.abjad != y.abjad => {
-            let s = super::similarity::abjad_similarity(&x.text, &y.text);
+            let (script, latin) = if x.abjad { (x, y) } else { (y, x) };
+            let s = super::similarity::abjad_similarity(&script.text, &latin.text);
             (s, "transliterated")
         }
         _ if x.groups.meet(y.groups) => equivalent_sim(x, y, p),
@@ -463,15 +464,24 @@ fn compound_candidates(
                 let one = Unit { start: j, len: 1 };
                 let mut best: Option<(f64, &'static str)> = None;
                 if joinable(t) {
-                    let s = keyed_similarity(
-                        &text,
-                        &text_phon,
-                        &t.text,
-                        &t.phon,
-                        p.curve,
-                        p.short_penalty,
-                        p.compound_min,
-                    );
+                    // Words written in an abjad meet a Latin word by its
+                    // transliteration (`حزب الله` ↔ `Hizballah`).
+                    let run_abjad = parts.iter().all(|x| x.abjad);
+                    let s = if run_abjad && !t.abjad {
+                        super::similarity::abjad_similarity(&text, &t.text)
+                    } else if t.abjad && !parts.iter().any(|x| x.abjad) {
+                        super::similarity::abjad_similarity(&t.text, &text)
+                    } else {
+                        keyed_similarity(
+                            &text,
+                            &text_phon,
+                            &t.text,
+                            &t.phon,
+                            p.curve,
+                            p.short_penalty,
+                            p.compound_min,
+                        )
+                    };
                     if s >= p.compound_min {
                         best = Some((s, "joined"));
                     }
@@ -778,25 +788,24 @@ pub(crate) fn spelling_hash(tokens: &[Token]) -> u64 {
 }
 
 /// Whether an acronym pair is evidence enough to make a hit: only where
-/// the acronym is the whole name on its side and the words it stands for
-/// are the whole name on the other, legal forms and particles aside
+/// nothing is left over, the acronym standing for the whole of the other
+/// name and every other word paired, legal forms and particles aside
 /// (`PFLP` ↔ `Popular Front for the Liberation of Palestine`). An acronym
 /// inside a longer name meets unrelated initials too often (`Gas` in
 /// `Saudi Arabian Gas Company`, `CFK` in `Copperfield Foods Kft.`).
-fn whole_name_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
-    let (word, wt, run, rt) = if c.a.len == 1 {
-        (c.a, ta, c.b, tb)
-    } else {
-        (c.b, tb, c.a, ta)
-    };
-    let outside = |tokens: &[Token], u: Unit| {
-        tokens
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i < u.start || *i >= u.start + u.len)
-            .all(|(_, t)| !is_acronym_content(t.class) || t.class == TokenClass::Title)
-    };
-    outside(wt, word) && outside(rt, run)
+fn nothing_left_over(tokens: &[Token], used: &[bool]) -> bool {
+    tokens
+        .iter()
+        .zip(used)
+        .all(|(t, u)| *u || !is_acronym_content(t.class) || t.class == TokenClass::Title)
+}
+
+/// And two letters match by chance too often (`Mohammed Ali` and the `MA`
+/// of `LLC MA TVERNEFTEPRODUCT`) unless the acronym is the only word on
+/// its side (`BP` for `British Petroleum`).
+fn telling_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
+    let (word, tokens) = if c.a.len == 1 { (c.a, ta) } else { (c.b, tb) };
+    tokens[word.start].text.len() >= 3 || tokens.len() == 1
 }
 
 fn is_org_pair(a: &Name, b: &Name) -> bool {
@@ -955,6 +964,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
     let mut matched_terms = Terms::default();
     let mut paired_terms = Terms::default();
     let mut strong_pair = false;
+    let whole = nothing_left_over(ta, &out.used_a) && nothing_left_over(tb, &out.used_b);
     for c in &out.chosen {
         let w = unit_weight(ta, c.a) + unit_weight(tb, c.b);
         matched_terms.push(c.sim * w);
@@ -967,7 +977,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         if c.sim >= p.strong_pair
             && c.how != "initial"
             && c.how != "truncated"
-            && (c.how != "acronym" || (is_org && whole_name_acronym(ta, tb, c)))
+            && (c.how != "acronym" || (is_org && whole && telling_acronym(ta, tb, c)))
             && substantive(ta, c.a)
             && substantive(tb, c.b)
         {

@@ -3,6 +3,7 @@
 //! score of two names with its explanation. Nothing here knows about lists
 //! or the index.
 
+pub mod arabic;
 pub mod compare;
 pub(crate) mod given_names;
 pub mod normalize;

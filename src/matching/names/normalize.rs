@@ -207,6 +207,8 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<Strin
     // length (most names are a few short words: no regrowing).
     let mut current = String::with_capacity(32);
     let mut current_syllabic = Origin::Alphabet;
+    let name = split_camel_case(name);
+    let name = name.as_ref();
     let text: String = if name.is_ascii() {
         name.to_ascii_lowercase()
     } else if unicode_normalization::is_nfkc_quick(name.chars()) == IsNormalized::Yes {
@@ -269,6 +271,17 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<Strin
             // neither make letters nor separate words.
             continue;
         }
+        if super::arabic::is_arabic_script(c) {
+            // Letters as the script writes them (see `arabic`); its
+            // punctuation separates words; vowel marks give nothing.
+            if matches!(c, '،' | '؛' | '؟' | '٪' | '٫' | '٬' | '٭' | '۔') {
+                flush(&mut current, &mut current_syllabic, &mut words);
+            } else {
+                current_syllabic = Origin::Abjad;
+                current.push_str(super::arabic::transliterate_char(c));
+            }
+            continue;
+        }
         if c.is_alphanumeric() || is_combining(c) {
             if is_abjad(c) {
                 current_syllabic = Origin::Abjad;
@@ -286,7 +299,99 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<Strin
         }
     }
     flush(&mut current, &mut current_syllabic, &mut words);
-    (words, family)
+    (read_articles(words), family)
+}
+
+/// The Arabic article as one word `al`, split from an Arabic-script word
+/// (`الشباب` → `al shbab`); script particles as the lists spell them; and
+/// Wade-Giles syllables as Pinyin.
+fn read_articles(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len() + 1);
+    for (w, origin) in words {
+        if origin == Origin::Abjad {
+            // Particles written in the script read as the lists spell them.
+            if let Some(latin) = super::arabic::particle(&w) {
+                out.push((latin.to_owned(), Origin::Alphabet));
+                continue;
+            }
+            if let Some(rest) = super::arabic::split_article(&w) {
+                out.push(("al".to_owned(), Origin::Alphabet));
+                out.push((rest.to_owned(), Origin::Abjad));
+                continue;
+            }
+        }
+        out.push((w, origin));
+    }
+    // Wade-Giles syllables as Pinyin, so that both spell a name alike.
+    for (w, origin) in &mut out {
+        if *origin == Origin::Alphabet {
+            if let Some((_, pinyin)) = vocab::WADE_GILES.iter().find(|(wg, _)| wg == w) {
+                *w = (*pinyin).to_owned();
+            }
+        }
+    }
+    out
+}
+
+/// Romanised articles before a sun letter (`ad-Din`, `ash-Shams`,
+/// `an-Nasr`) and `el`/`ul` read as `al`, as the lists mostly write it.
+/// Runs after single letters are joined, so that normalising twice
+/// changes nothing.
+fn read_romanised_articles(out: &mut [(String, Origin)]) -> bool {
+    let mut changed = false;
+    const ASSIMILATED: &[&str] = &[
+        "ad", "adh", "an", "ar", "as", "ash", "at", "ath", "az", "ud", "un", "ur", "us", "ush",
+        "ut", "uz", "ed", "en", "er", "es", "esh", "et", "ez",
+    ];
+    // Romanised articles, looking at the word after each.
+    // Whatever script a word came from: its text is all a second
+    // normalisation sees.
+    for i in 0..out.len().saturating_sub(1) {
+        let next = out[i + 1].0.as_str();
+        if !next.starts_with(|c: char| c.is_ascii_alphabetic()) || next.len() < 2 {
+            continue;
+        }
+        let article = match out[i].0.as_str() {
+            "el" | "ul" => true,
+            a if ASSIMILATED.contains(&a) => {
+                // The article's consonant doubles the next word's first.
+                let consonant = a.trim_start_matches(['a', 'u', 'e']);
+                next.len() > consonant.len() + 1 && next.starts_with(consonant)
+            }
+            _ => false,
+        };
+        if article {
+            out[i] = ("al".to_owned(), Origin::Alphabet);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Words run together in CamelCase, as in a domain or a handle, apart:
+/// `NorthwindTradingCompany` → `Northwind Trading Company`, `ABCHoldings`
+/// → `ABC Holdings`. (`McDonald` becomes `Mc Donald`, which pairs with
+/// `MCDONALD` as words written together.)
+fn split_camel_case(name: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = name.chars().collect();
+    let boundary = |i: usize| {
+        i > 0
+            && chars[i].is_uppercase()
+            && (chars[i - 1].is_lowercase()
+                || (chars[i - 1].is_uppercase()
+                    && chars.get(i + 1).is_some_and(|n| n.is_lowercase())))
+    };
+    if !(1..chars.len()).any(boundary) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        if boundary(i) {
+            out.push(' ');
+        }
+        out.push(*c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn is_combining(c: char) -> bool {
@@ -549,7 +654,8 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
     } else {
         words
     };
-    let words = join_initial_runs(words, kind);
+    let mut words = join_initial_runs(words, kind);
+    let articles = read_romanised_articles(&mut words);
     // Letters joined may make a legal phrase's words (`s a de c v`): fold
     // again, so that normalising twice changes nothing.
     let words = if single_letters
@@ -562,7 +668,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
     } else {
         words
     };
-    if numbers || phrases || single_letters {
+    if numbers || phrases || single_letters || articles {
         infos.clear();
     }
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());

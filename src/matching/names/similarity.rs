@@ -252,16 +252,24 @@ pub fn skeleton(s: &str) -> String {
     out
 }
 
-/// Similarity of an abjad-script token with any other token.
-pub fn abjad_similarity(a: &str, b: &str) -> f64 {
-    let (sa, sb) = (skeleton(a), skeleton(b));
+/// Similarity of a word written in an abjad (`script`, transliterated)
+/// with one written in Latin letters. Its consonants must meet (their
+/// skeletons), and its long vowels must meet vowels of their colour
+/// (`names::arabic::spelled_as`), so that `حسین` meets `Hussein` but not
+/// `Hasan`. Never above what the skeletons alone allow, which the index
+/// searches by.
+pub fn abjad_similarity(script: &str, latin: &str) -> f64 {
+    let (sa, sb) = (skeleton(script), skeleton(latin));
     if sa.is_empty() || sb.is_empty() {
         return 0.0;
     }
-    if sa == sb {
-        return 0.9;
+    let spelled = 0.95 * super::arabic::spelled_as(script, latin);
+    // The feminine ending the script writes as a vowel is often spelled
+    // with a final `t` or `h` (`جبهة` ↔ `Jabhat`, `نصرة` ↔ `Nusrah`).
+    if sa == sb || sb.strip_suffix(['t', 'h']) == Some(sa.as_str()) {
+        return spelled;
     }
-    0.85 * edit_similarity(sa.as_bytes(), sb.as_bytes(), CURVE, SHORT_PENALTY, 0.0)
+    spelled.min(0.85 * edit_similarity(sa.as_bytes(), sb.as_bytes(), CURVE, SHORT_PENALTY, 0.0))
 }
 
 /// The similarity of two words as listed equivalents (`vocab::Groups`).
