@@ -393,7 +393,7 @@ const MR_TO_RR: &[(&str, &str)] = &[
 fn korean_rr(name: &str) -> Option<String> {
     let mut changed = false;
     let out: Vec<String> = name
-        .split(|c: char| c == ' ' || c == '-')
+        .split([' ', '-'])
         .filter(|w| !w.is_empty())
         .map(|w| {
             let lower = w.to_lowercase();

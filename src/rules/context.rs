@@ -31,6 +31,10 @@ pub struct RuleHit {
     pub why: String,
     /// Read by an official loader and named in `official_lists`.
     pub official: bool,
+    /// `name` or `identifier` (see `search::Hit::basis`).
+    pub basis: String,
+    /// How the identifiers relate, for an identifier hit; else empty.
+    pub relation: String,
 }
 
 impl RuleHit {
@@ -46,6 +50,8 @@ impl RuleHit {
             score: h.score,
             why: h.why.summary.clone(),
             official,
+            basis: h.basis.to_owned(),
+            relation: h.relation.clone().unwrap_or_default(),
         }
     }
 }

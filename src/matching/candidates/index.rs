@@ -998,6 +998,18 @@ impl Index {
                 &mut scratch.counting,
                 &mut fuzzy_tokens,
             );
+            if abjad {
+                // The feminine ending may be spelled with a final `t` or
+                // `h` (`similarity::abjad_similarity`).
+                for end in ["t", "h"] {
+                    skel.count_filter(
+                        &format!("{sk}{end}"),
+                        self.shares.token_skel,
+                        &mut scratch.counting,
+                        &mut fuzzy_tokens,
+                    );
+                }
+            }
             // A single query token against listed words run together or
             // a listed acronym.
             as_joined(&self.joined, &mut found, &mut scratch.counting);
@@ -1007,12 +1019,15 @@ impl Index {
             as_joined(&self.tokens, &mut found, &mut scratch.counting);
             if abjad {
                 // In an abjad, by their consonants too (`hzb allh`).
-                self.tokens.skel.count_filter(
-                    &skeleton(key),
-                    self.shares.token_skel,
-                    &mut scratch.counting,
-                    &mut fuzzy_joined,
-                );
+                let sk = skeleton(key);
+                for end in ["", "t", "h"] {
+                    self.tokens.skel.count_filter(
+                        &format!("{sk}{end}"),
+                        self.shares.token_skel,
+                        &mut scratch.counting,
+                        &mut fuzzy_joined,
+                    );
+                }
             }
         }
         let p = &crate::matching::names::compare::PARAMS;

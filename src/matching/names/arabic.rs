@@ -283,11 +283,11 @@ pub fn spelled_as(script: &str, latin: &str) -> f64 {
         prev.push(prev[j] + skip_latin(&b[j], j));
     }
     let mut cur = vec![0.0; m + 1];
-    for i in 0..n {
-        cur[0] = prev[0] + skip_script(&a[i]);
+    for (i, x) in a.iter().enumerate() {
+        cur[0] = prev[0] + skip_script(x);
         for j in 0..m {
-            let diag = prev[j] + meet(&a[i], &b[j]);
-            let up = prev[j + 1] + skip_script(&a[i]);
+            let diag = prev[j] + meet(x, &b[j]);
+            let up = prev[j + 1] + skip_script(x);
             let left = cur[j] + skip_latin(&b[j], if i == 0 { j } else { j.max(1) });
             cur[j + 1] = diag.min(up).min(left);
         }

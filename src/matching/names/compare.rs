@@ -521,7 +521,8 @@ fn truncation_candidates(
     out: &mut Vec<Candidate>,
 ) {
     let Some(last) = stubbed.last() else { return };
-    if !may_be_stub(stubbed.len(), last.class, last.exact_only, last.text.len()) {
+    // A short word in an abjad is a whole word, not a Latin one cut short.
+    if last.abjad || !may_be_stub(stubbed.len(), last.class, last.exact_only, last.text.len()) {
         return;
     }
     let i = Unit {

@@ -373,14 +373,32 @@ fn read_romanised_articles(out: &mut [(String, Origin)]) -> bool {
 /// → `ABC Holdings`. (`McDonald` becomes `Mc Donald`, which pairs with
 /// `MCDONALD` as words written together.)
 fn split_camel_case(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
+        return std::borrow::Cow::Borrowed(name);
+    }
     let chars: Vec<char> = name.chars().collect();
-    let boundary = |i: usize| {
+    let case_change = |i: usize| {
         i > 0
             && chars[i].is_uppercase()
             && (chars[i - 1].is_lowercase()
                 || (chars[i - 1].is_uppercase()
                     && chars.get(i + 1).is_some_and(|n| n.is_lowercase())))
     };
+    // Letters of the part on each side of a change: a single letter is
+    // no word (`GmbH`, `KGaA`, `iPhone` stay whole).
+    let letters = |from: usize, step: isize| {
+        let mut n = 0;
+        let mut i = from as isize;
+        while i >= 0 && (i as usize) < chars.len() && chars[i as usize].is_alphabetic() {
+            n += 1;
+            i += step;
+            if step > 0 && (i as usize) < chars.len() && case_change(i as usize) {
+                break;
+            }
+        }
+        n
+    };
+    let boundary = |i: usize| case_change(i) && letters(i - 1, -1) >= 2 && letters(i, 1) >= 2;
     if !(1..chars.len()).any(boundary) {
         return std::borrow::Cow::Borrowed(name);
     }

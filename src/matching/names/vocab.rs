@@ -401,6 +401,9 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
     &["rim", "lim", "im"],
     &["ryu", "yu", "yoo"],
     &["kye", "gye"],
+    &["hui", "hee", "hwi"],
+    &["chun", "jun", "joon"],
+    &["chae", "jae"],
     &["tong", "dong"],
 ];
 
