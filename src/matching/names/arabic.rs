@@ -116,16 +116,9 @@ fn script_sounds(word: &str) -> Vec<Sound<'_>> {
                 });
                 i += 1;
             }
-            _ => {
-                // A letter written twice (the article's lam before `الله`)
-                // sounds as one doubled consonant, as a spelling's `ll`.
-                let n = digraph(b, i);
-                let this = &word[i..i + n];
-                if !matches!(out.last(), Some(Sound::Consonant(prev)) if *prev == this) {
-                    out.push(Sound::Consonant(this));
-                }
-                i += n;
-            }
+            // A letter written twice (the article's lam before `الله`)
+            // sounds as one doubled consonant, as a spelling's `ll`.
+            _ => i += push_consonant(word, i, &mut out),
         }
     }
     out
@@ -162,14 +155,20 @@ fn latin_sounds(word: &str) -> Vec<Sound<'_>> {
             });
             continue;
         }
-        let n = digraph(b, i);
-        let this = &word[i..i + n];
-        if !matches!(out.last(), Some(Sound::Consonant(prev)) if *prev == this) {
-            out.push(Sound::Consonant(this));
-        }
-        i += n;
+        i += push_consonant(word, i, &mut out);
     }
     out
+}
+
+/// Push the consonant at byte `i` of `word` unless it repeats the last
+/// one (a doubled consonant sounds once); its length in bytes.
+fn push_consonant<'a>(word: &'a str, i: usize, out: &mut Vec<Sound<'a>>) -> usize {
+    let n = digraph(word.as_bytes(), i);
+    let this = &word[i..i + n];
+    if !matches!(out.last(), Some(Sound::Consonant(prev)) if *prev == this) {
+        out.push(Sound::Consonant(this));
+    }
+    n
 }
 
 /// The colours a Latin vowel run may stand for, as a bit set of `A`, `I`,
