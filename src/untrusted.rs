@@ -110,11 +110,32 @@ fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            // A CSI sequence ends at its first byte in @..~.
-            chars.next();
-            for d in chars.by_ref() {
-                if ('@'..='~').contains(&d) {
+        // Terminal escape sequences show nothing: a control sequence
+        // (`ESC [` or CSI) ends at its first byte in @..~; a string
+        // (`ESC ]` title, `ESC P`, `ESC X`, `ESC ^`, `ESC _`, or their C1
+        // forms) at BEL or `ESC \`; any other escape is two characters.
+        let kind = match (c, chars.peek()) {
+            ('\u{1b}', Some('[')) | ('\u{9b}', _) => Some(true),
+            ('\u{1b}', Some(']' | 'P' | 'X' | '^' | '_')) | ('\u{9d}' | '\u{90}', _) => Some(false),
+            ('\u{1b}', Some(_)) => {
+                chars.next();
+                continue;
+            }
+            _ => None,
+        };
+        if let Some(control) = kind {
+            if c == '\u{1b}' {
+                chars.next();
+            }
+            while let Some(d) = chars.next() {
+                if control && ('@'..='~').contains(&d) {
+                    break;
+                }
+                if !control && (d == '\u{7}' || d == '\u{9c}') {
+                    break;
+                }
+                if !control && d == '\u{1b}' && chars.peek() == Some(&'\\') {
+                    chars.next();
                     break;
                 }
             }
@@ -171,5 +192,9 @@ mod tests {
         assert!(forms.contains(&"Al-Shabaab".to_owned()), "{forms:?}");
         assert_eq!(screened_forms("HAMAS"), ["HAMAS"]);
         assert_eq!(screened_forms("\u{1b}[32mHAMAS\u{1b}[0m\nX"), ["HAMAS X"]);
+        assert_eq!(
+            screened_forms("\u{1b}]0;title\u{7}HAMAS\u{1b}]0;x\u{1b}\\"),
+            ["HAMAS"]
+        );
     }
 }

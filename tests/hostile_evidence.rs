@@ -219,7 +219,7 @@ fn evidence_text(c: &Case) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn hostile_evidence_never_panics_never_passes_a_listed_party_and_prints_clean_text(c in case()) {
