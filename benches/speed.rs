@@ -313,11 +313,16 @@ fn verify_log() {
                 &format!("examples/{e}-vendor.toml"),
                 "--as-of",
                 "2026-11-01",
+                "--lists",
+                "lists/sample",
+                "--lists",
+                "lists/watchlists/extremist-sites.csv",
                 "--log",
                 log.to_str().unwrap(),
             ])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status()
             .expect("screen");
         assert!(status.code().is_some());

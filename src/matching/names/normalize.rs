@@ -325,8 +325,8 @@ fn read_articles(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
     // Wade-Giles syllables as Pinyin, so that both spell a name alike.
     for (w, origin) in &mut out {
         if *origin == Origin::Alphabet {
-            if let Some((_, pinyin)) = vocab::WADE_GILES.iter().find(|(wg, _)| wg == w) {
-                *w = (*pinyin).to_owned();
+            if let Some(pinyin) = vocab::wade_giles(w) {
+                *w = pinyin.to_owned();
             }
         }
     }
@@ -373,7 +373,18 @@ fn read_romanised_articles(out: &mut [(String, Origin)]) -> bool {
 /// → `ABC Holdings`. (`McDonald` becomes `Mc Donald`, which pairs with
 /// `MCDONALD` as words written together.)
 fn split_camel_case(name: &str) -> std::borrow::Cow<'_, str> {
-    if !name.chars().any(char::is_lowercase) || !name.chars().any(char::is_uppercase) {
+    // Most names have no lower-case letter before an upper-case one.
+    let mut seen_lower = false;
+    let mut change = false;
+    for c in name.chars() {
+        if c.is_lowercase() {
+            seen_lower = true;
+        } else if seen_lower && c.is_uppercase() {
+            change = true;
+            break;
+        }
+    }
+    if !change {
         return std::borrow::Cow::Borrowed(name);
     }
     let chars: Vec<char> = name.chars().collect();

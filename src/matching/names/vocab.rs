@@ -412,6 +412,12 @@ pub const NAME_EQUIVALENTS: &[&[&str]] = &[
 /// `Teng Hsiao-ping` = `Deng Xiaoping`). Only syllables that read as
 /// Wade-Giles and as nothing else common; both sides are rewritten alike.
 pub const WADE_GILES: &[(&str, &str)] = &[
+    ("chiang", "jiang"),
+    ("chiao", "jiao"),
+    ("chieh", "jie"),
+    ("chien", "jian"),
+    ("chih", "zhi"),
+    ("chou", "zhou"),
     ("hsi", "xi"),
     ("hsia", "xia"),
     ("hsiao", "xiao"),
@@ -419,38 +425,47 @@ pub const WADE_GILES: &[(&str, &str)] = &[
     ("hsien", "xian"),
     ("hsin", "xin"),
     ("hsing", "xing"),
-    ("hsiung", "xiong"),
     ("hsiu", "xiu"),
+    ("hsiung", "xiong"),
     ("hsu", "xu"),
     ("hsuan", "xuan"),
     ("hsueh", "xue"),
     ("hsun", "xun"),
-    ("tse", "ze"),
+    ("jih", "ri"),
+    ("kuang", "guang"),
+    ("kuei", "gui"),
+    ("kuo", "guo"),
+    ("shih", "shi"),
+    ("ssu", "si"),
+    ("teng", "deng"),
     ("tsai", "cai"),
-    ("tsao", "cao"),
     ("tsang", "cang"),
+    ("tsao", "cao"),
+    ("tse", "ze"),
     ("tsen", "cen"),
     ("tseng", "zeng"),
     ("tso", "zuo"),
     ("tsou", "zou"),
     ("tsui", "cui"),
     ("tsung", "zong"),
-    ("tzu", "zi"),
-    ("ssu", "si"),
-    ("chih", "zhi"),
-    ("shih", "shi"),
-    ("jih", "ri"),
     ("tung", "dong"),
-    ("teng", "deng"),
-    ("kuo", "guo"),
-    ("kuang", "guang"),
-    ("kuei", "gui"),
-    ("chou", "zhou"),
-    ("chiang", "jiang"),
-    ("chieh", "jie"),
-    ("chien", "jian"),
-    ("chiao", "jiao"),
+    ("tzu", "zi"),
 ];
+
+/// The Pinyin spelling of a Wade-Giles syllable (`WADE_GILES` is sorted).
+pub fn wade_giles(word: &str) -> Option<&'static str> {
+    // Every syllable in the table begins with one of these letters.
+    if !matches!(
+        word.as_bytes().first(),
+        Some(b'c' | b'h' | b'j' | b'k' | b's' | b't')
+    ) {
+        return None;
+    }
+    WADE_GILES
+        .binary_search_by(|(wg, _)| (*wg).cmp(word))
+        .ok()
+        .map(|i| WADE_GILES[i].1)
+}
 
 /// The equivalence groups a word belongs to (`NAME_EQUIVALENTS` first,
 /// then `given_names::GIVEN_NAMES`), at most `Groups::MAX` of them: most
@@ -609,3 +624,16 @@ pub static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
         legal_phrases,
     }
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wade_giles_is_sorted_for_its_binary_search() {
+        assert!(WADE_GILES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(wade_giles("tse"), Some("ze"));
+        assert_eq!(wade_giles("hsiao"), Some("xiao"));
+        assert_eq!(wade_giles("mao"), None);
+    }
+}
