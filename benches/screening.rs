@@ -68,6 +68,26 @@ struct Tally {
     top1: usize,
 }
 
+impl Tally {
+    fn add(&mut self, t: &Tally) {
+        self.n += t.n;
+        self.alerts += t.alerts;
+        self.strong += t.strong;
+        self.found += t.found;
+        self.top1 += t.top1;
+    }
+}
+
+/// One row per class, then one for all of them, each with `figures`.
+fn table(rows: &BTreeMap<String, Tally>, figures: impl Fn(&Tally) -> String) {
+    let mut all = Tally::default();
+    for (class, t) in rows {
+        println!("  {class:<24} {:>5} names  {}", t.n, figures(t));
+        all.add(t);
+    }
+    println!("  {:<24} {:>5} names  {}", "ALL", all.n, figures(&all));
+}
+
 fn kind_of(s: &str) -> NameKind {
     NameKind::parse(s).unwrap_or(NameKind::Any)
 }
@@ -166,46 +186,22 @@ fn main() {
     );
     println!();
     println!("false alerts on clean names (share with any hit / with a strong hit)");
-    let mut all = Tally::default();
-    for (class, t) in &clean {
-        println!(
-            "  {class:<24} {:>5} names  {:>6.2}%  {:>6.2}%",
-            t.n,
+    table(&clean, |t| {
+        format!(
+            "{:>6.2}%  {:>6.2}%",
             100.0 * t.alerts as f64 / t.n as f64,
             100.0 * t.strong as f64 / t.n as f64
-        );
-        all.n += t.n;
-        all.alerts += t.alerts;
-        all.strong += t.strong;
-    }
-    println!(
-        "  {:<24} {:>5} names  {:>6.2}%  {:>6.2}%",
-        "ALL",
-        all.n,
-        100.0 * all.alerts as f64 / all.n as f64,
-        100.0 * all.strong as f64 / all.n as f64
-    );
+        )
+    });
     println!();
     println!("recall and top-1 on perturbed listed names");
-    let mut all = Tally::default();
-    for (class, t) in &recall {
-        println!(
-            "  {class:<24} {:>5} names  recall {:.3}  top-1 {:.3}",
-            t.n,
+    table(&recall, |t| {
+        format!(
+            "recall {:.3}  top-1 {:.3}",
             t.found as f64 / t.n as f64,
             t.top1 as f64 / t.n as f64
-        );
-        all.n += t.n;
-        all.found += t.found;
-        all.top1 += t.top1;
-    }
-    println!(
-        "  {:<24} {:>5} names  recall {:.3}  top-1 {:.3}",
-        "ALL",
-        all.n,
-        all.found as f64 / all.n as f64,
-        all.top1 as f64 / all.n as f64
-    );
+        )
+    });
     if std::env::var_os("SCREENING_EXAMPLES").is_some() {
         println!();
         println!("first false alerts:");

@@ -90,28 +90,31 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         threshold: settings.matching.threshold,
         limit: 0,
     };
-    let vendor_hits = screen_party(
-        &ev.vendor,
-        inp.matcher,
-        &match_settings,
-        &mut Scratch::default(),
-    );
+    // Each party's hits, and whether its name could be screened at all
+    // (else only its identifiers were): rules and the engine both ask.
+    let screened = |p: &Party, s: &mut Scratch| {
+        (
+            screen_party(p, inp.matcher, &match_settings, s),
+            p.has_screenable_name(),
+        )
+    };
+    let (vendor_hits, vendor_named) = screened(&ev.vendor, &mut Scratch::default());
     // Customers in parallel; the indexed collect keeps evidence order.
-    let customer_hits: Vec<Vec<Hit>> = ev
+    let customers: Vec<(Vec<Hit>, bool)> = ev
         .customers
         .par_iter()
-        .map_init(Scratch::default, |s, c| {
-            screen_party(&c.party, inp.matcher, &match_settings, s)
-        })
+        .map_init(Scratch::default, |s, c| screened(&c.party, s))
         .collect();
 
     let lists = &inp.matcher.snapshot.lists;
-    let ctx = Context::new(inp.as_of, ev, &vendor_hits, &customer_hits, lists, settings).map_err(
-        |message| Error::Rule {
-            rule: "(context)".to_owned(),
-            message,
-        },
-    )?;
+    let vendor = (vendor_hits.as_slice(), vendor_named);
+    let ctx =
+        Context::new(inp.as_of, ev, vendor, &customers, lists, settings).map_err(|message| {
+            Error::Rule {
+                rule: "(context)".to_owned(),
+                message,
+            }
+        })?;
     let mut findings = inp.policy.evaluate(&ctx)?;
     let by_id: HashMap<&str, &Customer> = ev
         .customers
@@ -134,7 +137,16 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
     }
     // Whatever the policy says, a screening that missed something is not
     // a PASS: the engine adds a REVIEW finding naming what was missed.
-    let warnings = incomplete(ev, lists);
+    let unnamed = std::iter::once((&ev.vendor, vendor_named))
+        .chain(
+            ev.customers
+                .iter()
+                .map(|c| &c.party)
+                .zip(customers.iter().map(|c| c.1)),
+        )
+        .filter(|(_, named)| !named)
+        .map(|(p, _)| p.id.as_str());
+    let warnings = incomplete(lists, unnamed);
     if fold(&findings) == Level::Pass && !warnings.is_empty() {
         findings.push(Finding {
             verdict: Level::Review,
@@ -163,7 +175,7 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         name: ev.vendor.name.clone(),
         hits: vendor_hits,
     }];
-    for (c, hits) in ev.customers.iter().zip(customer_hits) {
+    for (c, (hits, _)) in ev.customers.iter().zip(customers) {
         parties.push(customer_result(c, hits));
     }
     let summary = Summary {
@@ -207,18 +219,18 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
 }
 
 /// What a screening missed: lists that are not whole publications, and
-/// parties whose names could not be screened (only their identifiers).
-pub fn incomplete(ev: &Evidence, lists: &[ListIdentity]) -> Vec<String> {
+/// parties (`unnamed`, by id) whose names could not be screened, only
+/// their identifiers.
+pub fn incomplete<'a>(
+    lists: &[ListIdentity],
+    unnamed: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
     let mut out: Vec<String> = lists.iter().flat_map(ListIdentity::problems).collect();
-    let parties = std::iter::once(&ev.vendor).chain(ev.customers.iter().map(|c| &c.party));
-    let unscreened: Vec<&str> = parties
-        .filter(|p| !p.has_screenable_name())
-        .map(|p| p.id.as_str())
-        .collect();
-    if !unscreened.is_empty() {
+    let unnamed: Vec<&str> = unnamed.collect();
+    if !unnamed.is_empty() {
         out.push(format!(
             "the name of {} has no letters or digits; only identifiers were screened",
-            unscreened.join(", ")
+            unnamed.join(", ")
         ));
     }
     out

@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{stderr, stdout, vetter};
+use common::{policy_with, stderr, stdout, vetter, write};
 
 const AS_OF: &str = "2026-11-01";
 
@@ -28,12 +26,6 @@ fn screen(evidence: &str, extra: &[&str]) -> std::process::Output {
     }
     args.extend_from_slice(extra);
     vetter(&args)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
 }
 
 /// Replace the one field that differs between runs.
@@ -272,19 +264,6 @@ fn broken_lists_end_the_screening_with_exit_1() {
     assert!(stderr(&out).contains("no/such/lists"), "{}", stderr(&out));
 }
 
-/// A copy of the default policy with one extra rule file.
-fn policy_with(rule: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(common::repo("rules")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    write(dir.path(), "99-broken.rhai", rule);
-    dir
-}
-
 #[test]
 fn broken_rules_end_the_screening_with_exit_1_naming_the_rule() {
     let cases = [
@@ -310,7 +289,7 @@ fn broken_rules_end_the_screening_with_exit_1_naming_the_rule() {
         ("fn other(ctx) { [] }", "rule-missing-function"),
     ];
     for (rule, expected) in cases {
-        let dir = policy_with(rule);
+        let dir = policy_with("99-broken.rhai", rule);
         let out = screen(
             "examples/pass-vendor.toml",
             &["--rules", dir.path().to_str().unwrap()],
@@ -332,7 +311,7 @@ fn scripts_have_no_clock_file_or_eval() {
         "fn check(ctx) { eval(\"1\"); [] }",
         "import \"x\" as y; fn check(ctx) { [] }",
     ] {
-        let dir = policy_with(rule);
+        let dir = policy_with("99-broken.rhai", rule);
         let out = screen(
             "examples/pass-vendor.toml",
             &["--rules", dir.path().to_str().unwrap()],
@@ -348,7 +327,7 @@ fn scripts_have_no_clock_file_or_eval() {
 
 #[test]
 fn rules_check_reports_every_problem_with_location_and_code() {
-    let dir = policy_with("fn check(ctx) {\n  let x = ;\n}\n");
+    let dir = policy_with("99-broken.rhai", "fn check(ctx) {\n  let x = ;\n}\n");
     std::fs::write(
         dir.path().join("policy.toml"),
         "[policy]\nname = \"p\"\nversion = \"1\"\n[matching]\nthreshold = 2.0\ncolour = 1\n",

@@ -8,13 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{shared_lists, stderr, stdout, vetter};
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use common::{policy_with, shared_lists, stderr, stdout, vetter, write};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -47,6 +41,11 @@ fn screen(evidence: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["screen", s(evidence), "--as-of", "2026-11-01"];
     args.extend_from_slice(extra);
     vetter(&args)
+}
+
+/// `screen` against the sample lists with the policy in `rules`.
+fn screen_with_rules(evidence: &Path, rules: &Path) -> Output {
+    screen(evidence, &["--lists", "lists/sample", "--rules", s(rules)])
 }
 
 fn json(out: &Output) -> serde_json::Value {
@@ -234,10 +233,7 @@ fn a_screening_against_the_sample_lists_never_passes() {
     let rules = tempfile::tempdir().unwrap();
     std::fs::copy("rules/policy.toml", rules.path().join("policy.toml")).unwrap();
     write(rules.path(), "10-nothing.rhai", "fn check(ctx) { [] }");
-    let out = screen(
-        &ev,
-        &["--lists", "lists/sample", "--rules", s(rules.path())],
-    );
+    let out = screen_with_rules(&ev, rules.path());
     assert_eq!(out.status.code(), Some(10), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("incomplete-screening  [(engine)]"),
@@ -303,10 +299,7 @@ fn a_typo_in_official_lists_is_an_error_in_rules_check_and_screen() {
     );
     let dir = tempfile::tempdir().unwrap();
     let ev = one_customer(dir.path(), "name = \"Harbor Street Bakery\"");
-    let out = screen(
-        &ev,
-        &["--lists", "lists/sample", "--rules", s(rules.path())],
-    );
+    let out = screen_with_rules(&ev, rules.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
 }
@@ -614,18 +607,6 @@ fn a_vendor_with_100000_customers_is_screened_within_the_default_limits() {
     );
 }
 
-fn policy_with(name: &str, rule: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir("rules").unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    write(dir.path(), name, rule);
-    dir
-}
-
 #[test]
 fn a_rule_growing_an_array_without_end_stops_at_the_size_limit() {
     let dir = tempfile::tempdir().unwrap();
@@ -637,10 +618,7 @@ fn a_rule_growing_an_array_without_end_stops_at_the_size_limit() {
         "let a = []; loop { a.push(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"); }",
     ] {
         let rules = policy_with("99-grow.rhai", &format!("fn check(ctx) {{ {body} }}"));
-        let out = screen(
-            &ev,
-            &["--lists", "lists/sample", "--rules", s(rules.path())],
-        );
+        let out = screen_with_rules(&ev, rules.path());
         assert_eq!(out.status.code(), Some(1));
         assert!(
             stderr(&out).contains("rule 99-grow.rhai: stopped: Size of array"),
@@ -660,10 +638,7 @@ fn a_rule_file_with_an_upper_case_extension_is_loaded_not_ignored() {
     );
     let dir = tempfile::tempdir().unwrap();
     let ev = one_customer(dir.path(), "name = \"Harbor Street Bakery\"");
-    let out = screen(
-        &ev,
-        &["--lists", "lists/sample", "--rules", s(rules.path())],
-    );
+    let out = screen_with_rules(&ev, rules.path());
     assert_eq!(out.status.code(), Some(20), "{}", stdout(&out));
     assert!(
         stdout(&out).contains("extra-rule-ran  [80-EXTRA]"),
@@ -680,10 +655,7 @@ fn a_finding_citing_a_party_the_evidence_lacks_is_a_rule_error() {
     );
     let dir = tempfile::tempdir().unwrap();
     let ev = one_customer(dir.path(), "name = \"Harbor Street Bakery\"");
-    let out = screen(
-        &ev,
-        &["--lists", "lists/sample", "--rules", s(rules.path())],
-    );
+    let out = screen_with_rules(&ev, rules.path());
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(
         stderr(&out)

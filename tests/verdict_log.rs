@@ -625,12 +625,15 @@ fn log_verify_and_the_documented_python_recipe_agree_on_damaged_logs() {
     let plain = log_bytes(false);
     let keyed = log_bytes(true);
     let l = lines(&plain);
-    let rehash = |line: &str| -> String {
+    let first = std::str::from_utf8(l[0]).unwrap().trim_end();
+    // The first record with `from` replaced by `to` and its hash made
+    // again, as a forger without a key could.
+    let rehashed = |from: &str, to: &str| -> Vec<u8> {
+        let line = first.replacen(from, to, 1);
         let hashed = format!("{}}}", &line[..line.rfind(",\"hash\":\"").unwrap()]);
         let hash = vetter::lists::identity::sha256_hex(hashed.as_bytes());
-        format!("{},\"hash\":\"{hash}\"}}", &hashed[..hashed.len() - 1])
+        format!("{},\"hash\":\"{hash}\"}}\n", &hashed[..hashed.len() - 1]).into_bytes()
     };
-    let first = std::str::from_utf8(l[0]).unwrap().trim_end();
     let mut variants: Vec<(&str, Vec<u8>)> = vec![
         ("intact", plain.clone()),
         ("keyed, no key", keyed.clone()),
@@ -658,37 +661,18 @@ fn log_verify_and_the_documented_python_recipe_agree_on_damaged_logs() {
         ),
         ("torn tail", [l[0], &l[1][..40]].concat()),
         ("blank line", [l[0], b"\n", l[1]].concat()),
-        (
-            "spaces, rehashed",
-            format!(
-                "{}\n",
-                rehash(&first.replacen(",\"seq\":1,", ", \"seq\": 1,", 1))
-            )
-            .into_bytes(),
-        ),
+        ("spaces, rehashed", rehashed(",\"seq\":1,", ", \"seq\": 1,")),
         (
             "seq as a float, rehashed",
-            format!(
-                "{}\n",
-                rehash(&first.replacen("\"seq\":1,", "\"seq\":1.0,", 1))
-            )
-            .into_bytes(),
+            rehashed("\"seq\":1,", "\"seq\":1.0,"),
         ),
         (
             "unknown verdict, rehashed",
-            format!(
-                "{}\n",
-                rehash(&first.replacen("\"verdict\":\"", "\"verdict\":\"MAYBE", 1))
-            )
-            .into_bytes(),
+            rehashed("\"verdict\":\"", "\"verdict\":\"MAYBE"),
         ),
         (
             "extra member, rehashed",
-            format!(
-                "{}\n",
-                rehash(&first.replacen("\"result\":", "\"note\":1,\"result\":", 1))
-            )
-            .into_bytes(),
+            rehashed("\"result\":", "\"note\":1,\"result\":"),
         ),
         ("records swapped", [l[1], l[0]].concat()),
         ("mixed keyed and unkeyed", [lines(&keyed)[0], l[1]].concat()),

@@ -58,7 +58,8 @@ impl Party {
     /// Why the party cannot be screened at all, if so: a name of nothing
     /// but punctuation, symbols or invisible characters, and no identifier.
     pub fn unscreenable(&self) -> Option<String> {
-        if self.has_screenable_name() || self.has_identifiers() {
+        // The identifiers first: they need no normalisation.
+        if self.has_identifiers() || self.has_screenable_name() {
             return None;
         }
         Some(format!(

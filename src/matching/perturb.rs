@@ -455,7 +455,6 @@ fn cyrillic(name: &str) -> String {
     let lower = name.to_lowercase();
     let mut out = String::new();
     let mut i = 0;
-    let bytes = lower.as_bytes();
     'outer: while i < lower.len() {
         for (lat, cyr) in DIGRAPHS {
             if lower[i..].starts_with(lat) {
@@ -470,7 +469,6 @@ fn cyrillic(name: &str) -> String {
             None => out.push(c),
         }
         i += c.len_utf8();
-        let _ = bytes;
     }
     // Capitalise each word again.
     out.split(' ')

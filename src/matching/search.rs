@@ -357,15 +357,14 @@ impl<'s> Matcher<'s> {
             // country, birth date); an identifier is an identity or not,
             // and disagreements are reported, not subtracted.
             let by_name = best.get(&ent).map(|(_, id, alignment)| {
-                let s = &alignment.score;
                 let n = &self.index.names[*id as usize];
                 let field = if n.form == Form::Primary {
                     "name"
                 } else {
                     "alias"
                 };
-                let adjusted =
-                    (*s + qualifiers.iter().map(|q| q.effect).sum::<f64>()).clamp(0.0, 1.0);
+                let adjusted = (alignment.score + qualifiers.iter().map(|q| q.effect).sum::<f64>())
+                    .clamp(0.0, 1.0);
                 (
                     super::names::compare::round4(adjusted),
                     n.text.clone(),

@@ -184,7 +184,7 @@ pub fn lists_view(lists: &[ListIdentity], settings: &Settings) -> Vec<RuleList> 
 fn party(
     p: &Party,
     customer: Option<&Customer>,
-    hits: &[Hit],
+    (hits, screenable): (&[Hit], bool),
     lists: &[ListIdentity],
     settings: &Settings,
 ) -> Result<RuleParty, String> {
@@ -207,28 +207,29 @@ fn party(
         still_served: customer
             .and_then(|c| c.still_served)
             .map_or(Dynamic::UNIT, Dynamic::from),
-        screenable: p.has_screenable_name(),
+        screenable,
         hits,
     })))
 }
 
 impl Context {
-    /// Build the view of one screening: evidence, its hits (vendor first,
-    /// then one list per customer, in evidence order) and the lists.
+    /// Build the view of one screening: evidence, what screening each
+    /// party gave (its hits, and whether its name could be screened; the
+    /// customers in evidence order) and the lists.
     pub fn new(
         as_of: chrono::NaiveDate,
         ev: &Evidence,
-        vendor_hits: &[Hit],
-        customer_hits: &[Vec<Hit>],
+        vendor: (&[Hit], bool),
+        customers: &[(Vec<Hit>, bool)],
         lists: &[ListIdentity],
         settings: &Settings,
     ) -> Result<Context, String> {
-        let vendor = party(&ev.vendor, None, vendor_hits, lists, settings)?;
+        let vendor = party(&ev.vendor, None, vendor, lists, settings)?;
         let customers: Vec<RuleParty> = ev
             .customers
             .iter()
-            .zip(customer_hits)
-            .map(|(c, h)| party(&c.party, Some(c), h, lists, settings))
+            .zip(customers)
+            .map(|(c, (h, named))| party(&c.party, Some(c), (h, *named), lists, settings))
             .collect::<Result<_, String>>()?;
         let customers_with_hits = customers
             .iter()

@@ -965,7 +965,8 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
     let mut matched_terms = Terms::default();
     let mut paired_terms = Terms::default();
     let mut strong_pair = false;
-    let whole = nothing_left_over(ta, &out.used_a) && nothing_left_over(tb, &out.used_b);
+    // Read only for an acronym pair, which few alignments have.
+    let whole = || nothing_left_over(ta, &out.used_a) && nothing_left_over(tb, &out.used_b);
     for c in &out.chosen {
         let w = unit_weight(ta, c.a) + unit_weight(tb, c.b);
         matched_terms.push(c.sim * w);
@@ -978,7 +979,7 @@ pub fn align_with(a: &Name, b: &Name, p: &Params, pair_sim: &mut PairSim<'_>) ->
         if c.sim >= p.strong_pair
             && c.how != "initial"
             && c.how != "truncated"
-            && (c.how != "acronym" || (is_org && whole && telling_acronym(ta, tb, c)))
+            && (c.how != "acronym" || (is_org && telling_acronym(ta, tb, c) && whole()))
             && substantive(ta, c.a)
             && substantive(tb, c.b)
         {
