@@ -201,6 +201,11 @@ fn legal_forms_written_out_fold_to_their_abbreviation() {
         ),
         ("Northwind Compañía", "Northwind Cía."),
         ("Northwind Sociedad Anónima", "Northwind S.A."),
+        // OFAC's own most common spelling of the Russian LLC.
+        (
+            "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU NEOBIT",
+            "OOO NEOBIT",
+        ),
     ] {
         assert_eq!(pair(written, short), 1.0, "{written} / {short}");
     }
@@ -351,4 +356,104 @@ fn the_pflp_customer_fails_only_for_pflp() {
         text.contains("may be POPULAR FRONT FOR THE LIBERATION OF PALESTINE - GENERAL COMMAND"),
         "{text}"
     );
+}
+
+fn hits_entity(hits: &[Hit], id: &str) -> bool {
+    hits.iter().any(|h| h.entity_id == id)
+}
+
+#[test]
+fn given_name_equivalents_do_not_pair_words_of_company_names() {
+    // `Johann` is `Ian` in a person's name, not in a company's.
+    let hits = by_name("Johann", NameKind::Organization);
+    assert!(
+        hits.iter().all(|h| !h.matched.contains("IAN")),
+        "{}",
+        summary(&hits)
+    );
+    let pair = |a: &str, b: &str, kind| score_strings(a, b, kind, &Uniform);
+    assert!(
+        pair(
+            "Jack Construction",
+            "John Construction",
+            NameKind::Organization
+        ) < 0.7
+    );
+    assert!(pair("Jack Smith", "John Smith", NameKind::Person) >= 0.9);
+}
+
+#[test]
+fn a_listed_acronym_spelled_out_otherwise_does_not_meet_a_customers_initials() {
+    // `APH` is listed as the short name of `AUTO PARTES HANDAL` (15182):
+    // a hotel whose initials are APH is someone else.
+    for name in ["Asia Pacific Hotel FZE", "Atlantic Printing House FZE"] {
+        let hits = by_name(name, NameKind::Organization);
+        assert!(
+            hits.iter().all(|h| !h.name.contains("HANDAL")),
+            "{name}: {}",
+            summary(&hits)
+        );
+    }
+    let hits = by_name("Auto Partes Handal", NameKind::Organization);
+    assert!(
+        hits.iter().any(|h| h.name.contains("HANDAL")),
+        "{}",
+        summary(&hits)
+    );
+}
+
+#[test]
+fn a_single_letter_in_a_company_name_is_a_name_not_an_initial() {
+    let hits = by_name("Grupa Władyka", NameKind::Organization);
+    assert!(
+        hits.iter().all(|h| !h.name.starts_with("GRUPO W ")),
+        "{}",
+        summary(&hits)
+    );
+    let hits = by_name("Grupo W", NameKind::Organization);
+    assert!(
+        hits.iter().any(|h| h.name.starts_with("GRUPO W ")),
+        "{}",
+        summary(&hits)
+    );
+}
+
+#[test]
+fn a_conjunction_in_a_company_name_is_not_part_of_its_acronym() {
+    // AGROPECUARIA Y REFORESTADORA HERREBE LTDA. (4268): `y` is `and`.
+    let hits = by_name("ARH", NameKind::Organization);
+    assert!(hits_entity(&hits, "4268"), "{}", summary(&hits));
+}
+
+#[test]
+fn polish_partnership_forms_are_legal_forms_not_acronyms() {
+    for name in ["Wawrzynowicz Sp.k.", "Groborz Sp. j.", "Grupa Fras s.c."] {
+        let hits = by_name(name, NameKind::Organization);
+        assert!(hits.is_empty(), "{name}: {}", summary(&hits));
+    }
+}
+
+#[test]
+fn a_word_in_arabic_script_is_not_an_acronym() {
+    let hits = by_name("آل عايض LLC", NameKind::Organization);
+    assert!(
+        hits.iter().all(|h| h.name != "ALPHABET INTERNATIONAL DMCC"),
+        "{}",
+        summary(&hits)
+    );
+}
+
+#[test]
+fn a_family_name_that_reads_as_a_particle_still_counts() {
+    // `DU, Yu Rong` (alias of 9340): `du` is the family name here, and a
+    // query without it is not the same person.
+    let hits = by_name("余荣", NameKind::Person);
+    assert!(!hits_entity(&hits, "9340"), "{}", summary(&hits));
+    let hits = by_name("Du Yu Rong", NameKind::Person);
+    assert!(hits_entity(&hits, "9340"), "{}", summary(&hits));
+}
+
+#[test]
+fn two_letters_are_too_few_for_a_sound_key() {
+    assert!(score_strings("Jill", "Il", NameKind::Person, &Uniform) < 0.7);
 }

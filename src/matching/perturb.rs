@@ -139,7 +139,7 @@ fn apply(class: &str, name: &str, kind: NameKind, e: &Entity, rng: &mut Rng) -> 
             let russian = e.programs.iter().any(|p| {
                 p.starts_with("RUSSIA") || p.starts_with("UKRAINE") || p.starts_with("CYBER")
             }) || e.countries.iter().any(|c| c == "Russia");
-            if !russian {
+            if !russian || (kind == NameKind::Organization && !russian_company(name)) {
                 return None;
             }
             Some(cyrillic(&natural))
@@ -409,6 +409,47 @@ fn korean_rr(name: &str) -> Option<String> {
     changed.then(|| out.join(" "))
 }
 
+/// Whether a company's listed name is a Russian name romanised, which a
+/// Russian customer list writes in Cyrillic: it has a Russian legal form
+/// and no English words. `OPEN JOINT STOCK COMPANY ...` is a translation,
+/// and nobody writes it back in Cyrillic letter by letter.
+fn russian_company(name: &str) -> bool {
+    const RUSSIAN: &[&str] = &[
+        "OOO",
+        "OAO",
+        "ZAO",
+        "PAO",
+        "AO",
+        "OBSHCHESTVO",
+        "OBSHESTVO",
+        "AKTSIONERNOE",
+    ];
+    const ENGLISH: &[&str] = &[
+        "LLC",
+        "LTD",
+        "LIMITED",
+        "COMPANY",
+        "JOINT",
+        "STOCK",
+        "JSC",
+        "OJSC",
+        "CJSC",
+        "PJSC",
+        "CORPORATION",
+        "INC",
+        "OF",
+        "THE",
+        "AND",
+        "FOR",
+    ];
+    let upper = name.to_uppercase();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| RUSSIAN.contains(w)) && !words.iter().any(|w| ENGLISH.contains(w))
+}
+
 /// A Latin transliteration of a Russian name written back in Cyrillic.
 fn cyrillic(name: &str) -> String {
     const DIGRAPHS: &[(&str, &str)] = &[
@@ -420,6 +461,8 @@ fn cyrillic(name: &str) -> String {
         ("sh", "ш"),
         ("yu", "ю"),
         ("ya", "я"),
+        ("ju", "ю"),
+        ("ja", "я"),
         ("yo", "ё"),
         ("iy", "ий"),
         ("yy", "ый"),
@@ -450,7 +493,7 @@ fn cyrillic(name: &str) -> String {
         ('w', "в"),
         ('x', "кс"),
         ('q', "к"),
-        ('j', "дж"),
+        ('j', "й"),
     ];
     let lower = name.to_lowercase();
     let mut out = String::new();
@@ -525,6 +568,10 @@ mod tests {
         );
         assert_eq!(korean_rr("PAK Chol").as_deref(), Some("Park Cheol"));
         assert_eq!(cyrillic("Ivanov Sergey"), "Иванов Сергей");
+        assert!(russian_company("GAZPROM TSENTRREMONT, OOO"));
+        assert!(!russian_company(
+            "OPEN JOINT STOCK COMPANY RUSSIAN RAILWAYS"
+        ));
         assert_eq!(
             acronym("POPULAR FRONT FOR THE LIBERATION OF PALESTINE").as_deref(),
             Some("PFLP")

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::candidates::bound::QueryBound;
-use super::candidates::index::{Form, Index};
+use super::candidates::index::{Form, Index, IndexedName};
 use super::candidates::Scratch;
 use super::countries;
 use super::identifiers::{codes, normalize_crypto, normalize_email, parse_site, relate, Site};
@@ -331,6 +331,7 @@ impl<'s> Matcher<'s> {
                 }
             }
             bounds.recycle(&mut scratch.bounds);
+            self.drop_acronyms_spelled_otherwise(qn, &mut best, settings.threshold);
         }
 
         let mut hits = Vec::new();
@@ -451,6 +452,64 @@ impl<'s> Matcher<'s> {
             }
         }
         hits
+    }
+
+    /// A listed acronym that the entity's own name spells out in other
+    /// words is that entity's short name: a query whose initials happen
+    /// to spell it (`Asia Pacific Hotel` and `APH`, short for `AUTO
+    /// PARTES HANDAL`) is someone else. Such an entity keeps only what its
+    /// other names score.
+    fn drop_acronyms_spelled_otherwise(
+        &self,
+        qn: &Name,
+        best: &mut BTreeMap<u32, (f64, u32, Alignment)>,
+        threshold: f64,
+    ) {
+        let names = &self.index.names;
+        let contradicted: Vec<u32> = best
+            .iter()
+            .filter_map(|(&ent, (_, id, alignment))| {
+                let acronym = alignment.acronym_in_second(&names[*id as usize].name.tokens)?;
+                let spelled_otherwise = self.entity_names(ent).any(|(other, n)| {
+                    other != *id
+                        && super::names::compare::acronym(&n.name.tokens)
+                            .is_some_and(|(_, _, a)| a == acronym)
+                });
+                spelled_otherwise.then_some(ent)
+            })
+            .collect();
+        for ent in contradicted {
+            let acronym_id = best[&ent].1;
+            let next = self
+                .entity_names(ent)
+                .filter(|(other, n)| *other != acronym_id && !matches!(n.form, Form::Weak(_)))
+                .map(|(other, n)| {
+                    let alignment = super::names::compare::align(qn, &n.name, &PARAMS);
+                    (vessel_limit(qn, &n.name, &alignment), other, alignment)
+                })
+                .filter(|(score, _, _)| *score >= threshold.min(0.5))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            match next {
+                Some(found) => {
+                    best.insert(ent, found);
+                }
+                None => {
+                    best.remove(&ent);
+                }
+            }
+        }
+    }
+
+    /// The strong and weak names of entity `ent`, with their ids (names
+    /// are indexed in entity order).
+    fn entity_names(&self, ent: u32) -> impl Iterator<Item = (u32, &IndexedName)> {
+        let names = &self.index.names;
+        let start = names.partition_point(|n| n.entity < ent);
+        names[start..]
+            .iter()
+            .take_while(move |n| n.entity == ent)
+            .enumerate()
+            .map(move |(k, n)| ((start + k) as u32, n))
     }
 
     fn identifier_hits(&self, query: &Query, out: &mut BTreeMap<u32, Vec<IdentifierMatch>>) {

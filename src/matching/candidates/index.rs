@@ -44,7 +44,7 @@ use crate::matching::names::similarity::{
     could_reach, letter_mask, outline_could_reach, phonetic, reach_share, skeleton, Outline,
     PreparedWord, Reach, Shape,
 };
-use crate::matching::names::vocab::{group_words, variant_group, FastMap};
+use crate::matching::names::vocab::{group_words, variant_group, FastMap, Groups};
 
 /// Which written form of an entity a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -693,16 +693,16 @@ impl Index {
     }
 
     /// Give every listed word its rarity and a dense vocabulary id: words
-    /// with the same text, class and script share one id.
+    /// with the same text, class, script and groups share one id.
     fn number_words(&mut self) {
-        type Word<'w> = (&'w str, TokenClass, bool, Option<char>);
+        type Word<'w> = (&'w str, TokenClass, bool, Option<char>, Groups);
         let mut ids: FastMap<Word<'_>, u32> = FastMap::default();
         let mut numbers = Vec::new();
         for n in &self.names {
             for t in &n.name.tokens {
                 let next = ids.len() as u32;
                 numbers.push(
-                    *ids.entry((&t.text, t.class, t.abjad, t.script))
+                    *ids.entry((&t.text, t.class, t.abjad, t.script, t.groups))
                         .or_insert(next),
                 );
             }

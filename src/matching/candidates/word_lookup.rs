@@ -251,13 +251,14 @@ impl WordLookup {
         self.spelled_into(&t.text, &t.phon, floor, counts, found);
     }
 
-    /// The vocabulary id of the word `t` (same text, class and script),
-    /// `words` being the vocabulary: a query word that is a listed word.
+    /// The vocabulary id of the word `t` (same text, class, script and
+    /// groups), `words` being the vocabulary: a query word that is a
+    /// listed word.
     pub(crate) fn vocab_of(&self, t: &Token, words: &[Token]) -> Option<u32> {
         let ids = self.by_text.get(&t.text)?;
         ids.iter().copied().find(|&v| {
             let w = &words[v as usize];
-            w.class == t.class && w.abjad == t.abjad && w.script == t.script
+            w.class == t.class && w.abjad == t.abjad && w.script == t.script && w.groups == t.groups
         })
     }
 

@@ -446,8 +446,10 @@ fn compound_candidates(
             let no_particle = parts
                 .iter()
                 .all(|t| t.class != TokenClass::Particle && t.class != TokenClass::LegalForm);
+            // A word written in an abjad is no acronym of Latin words.
             let spells_initials = |t: &Token| {
                 no_particle
+                    && !t.abjad
                     && t.text.len() == len
                     && t.text.bytes().zip(parts).all(|(b, p)| p.first == b)
             };
@@ -486,7 +488,7 @@ fn compound_candidates(
                         best = Some((s, "joined"));
                     }
                 }
-                if best.is_none() && no_particle && t.text == initials {
+                if best.is_none() && spells_initials(t) && t.text == initials {
                     best = Some((p.acronym_sim, "acronym"));
                 }
                 if let Some((sim, how)) = best {
@@ -687,6 +689,15 @@ pub struct Alignment {
 }
 
 impl Alignment {
+    /// The word of the second name that the first name's words meet as an
+    /// acronym (`Asia Pacific Hotel` ↔ `APH`), if that is how they paired.
+    pub fn acronym_in_second<'t>(&self, second: &'t [Token]) -> Option<&'t str> {
+        self.chosen
+            .iter()
+            .find(|c| c.how == "acronym" && c.b.len == 1 && c.a.len > 1)
+            .map(|c| second[c.b.start].text.as_str())
+    }
+
     /// How many words of one side (`first`: the first name aligned) are
     /// left unpaired that distinguish a name: name words, generic words
     /// and numbers (not legal forms, particles, titles or initials).
@@ -809,8 +820,11 @@ fn telling_acronym(ta: &[Token], tb: &[Token], c: &Candidate) -> bool {
     tokens[word.start].text.len() >= 3 || tokens.len() == 1
 }
 
+/// Acronyms name organisations: not persons, and not vessels or aircraft
+/// (`SIG` the vessel is not `Sagnelli-Iannotti Group`).
 fn is_org_pair(a: &Name, b: &Name) -> bool {
-    a.kind != NameKind::Person && b.kind != NameKind::Person
+    let org = |k: NameKind| matches!(k, NameKind::Organization | NameKind::Any);
+    org(a.kind) && org(b.kind)
 }
 
 /// Pairs that are not two single words: a name cut short, words written

@@ -620,6 +620,11 @@ fn classify(
         return TokenClass::Number;
     }
     if text.len() == 1 {
+        // In a company's name a lone `y`, `e` or `i` between words is the
+        // Spanish, Portuguese, Italian or Slavic `and`.
+        if kind == NameKind::Organization && position > 0 && matches!(text, "y" | "e" | "i") {
+            return TokenClass::Particle;
+        }
         return TokenClass::Initial;
     }
     let Some(info) = info else {
@@ -726,6 +731,20 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             Origin::Abjad => (false, None, true),
             Origin::Alphabet => (false, None, false),
         };
+        // A single letter in a company's name is a name of its own
+        // (`Grupo W`), not the initial of a longer word.
+        let (class, exact_only) = if class == TokenClass::Initial && kind == NameKind::Organization
+        {
+            (TokenClass::Name, true)
+        } else {
+            (class, exact_only)
+        };
+        let groups = word.map(|w| w.groups).unwrap_or_default();
+        let groups = if kind == NameKind::Person || kind == NameKind::Any {
+            groups
+        } else {
+            groups.spellings_only()
+        };
         let phon = super::similarity::phonetic(&text);
         let letters = super::similarity::letter_mask(&text);
         let phon_letters = super::similarity::letter_mask(&phon);
@@ -755,7 +774,7 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
             phon,
             rarity: 1.0,
             vocab: NO_VOCAB,
-            groups: word.map(|w| w.groups).unwrap_or_default(),
+            groups,
             letters,
             phon_letters,
             family: false,
@@ -781,7 +800,15 @@ fn mark_family(tokens: &mut [Token], family: &str, kind: NameKind) {
     };
     let last = &mut tokens[start..];
     if start > 0 && !alone.is_empty() && last.iter().zip(&alone).all(|(t, a)| t.text == a.text) {
-        last.iter_mut().for_each(|t| t.family = true);
+        // A family name that reads as particles alone (`DU, Yu Rong`) is
+        // a name all the same.
+        let only_particles = last.iter().all(|t| t.class == TokenClass::Particle);
+        for t in last.iter_mut() {
+            t.family = true;
+            if only_particles {
+                t.class = TokenClass::Name;
+            }
+        }
     }
 }
 

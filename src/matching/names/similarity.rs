@@ -352,7 +352,10 @@ pub fn spelled_similarity(
     if raw >= 0.92 {
         return raw;
     }
-    let phon = if pa == pb {
+    // Two letters are too few for a sound key to tell (`il`, `jill`).
+    let phon = if a.len().min(b.len()) < 3 {
+        0.0
+    } else if pa == pb {
         0.92
     } else {
         0.9 * edit_similarity(

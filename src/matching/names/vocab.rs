@@ -16,6 +16,12 @@ pub const LEGAL_PHRASES: &[(&str, &str)] = &[
     ("obshchestvo s ogranichennoi otvetstvennostiu", "ooo"),
     ("obshchestvo s ogranichennoj otvetstvennostju", "ooo"),
     ("obshchestvo s ogranichennoy otvetstvennostiyu", "ooo"),
+    // OFAC's own spellings, the first by far the most common.
+    ("obshchestvo s ogranichennoi otvetstvennostyu", "ooo"),
+    ("obshchestvo s ogranichennoj otvetstvennostyu", "ooo"),
+    ("obshestvo s ogranichennoj otvetstvennostyu", "ooo"),
+    ("obshestvo s ogranichennoy otvetstvennostyu", "ooo"),
+    ("obshestvo s ogranichennoi otvetstvennostyu", "ooo"),
     ("tovarystvo z obmezhenoyu vidpovidalnistyu", "ooo"),
     ("tovaristvo z obmezhenoiu vidpovidalnistiu", "ooo"),
     ("aktsionerne tovarystvo", "jsc"),
@@ -66,6 +72,13 @@ pub const LEGAL_PHRASES: &[(&str, &str)] = &[
     ("joint stock company", "jsc"),
     ("public limited company", "plc"),
     ("sp z o o", "spzoo"),
+    // Polish partnerships: limited, registered, civil; and the Romanian
+    // commercial company.
+    ("sp k", "spk"),
+    ("sp j", "spj"),
+    ("s c", "sc"),
+    ("s k a", "ska"),
+    ("s c s", "scs"),
     ("s de rl de cv", "srl"),
     ("sa de cv", "sa"),
     ("l l c", "llc"),
@@ -156,7 +169,13 @@ pub const LEGAL_WORDS: &[(&str, &str)] = &[
     ("fze", "fze"),
     ("fzco", "fzco"),
     ("fzc", "fzc"),
-    ("llc", "llc"),
+    ("spk", "spk"),
+    ("spj", "spj"),
+    ("ska", "ska"),
+    ("scs", "scs"),
+    ("sc", "sc"),
+    // Dubai Multi Commodities Centre: a free-zone company's suffix.
+    ("dmcc", "dmcc"),
 ];
 
 /// Legal forms that name the same kind of company in different languages;
@@ -470,7 +489,7 @@ pub fn wade_giles(word: &str) -> Option<&'static str> {
 /// The equivalence groups a word belongs to (`NAME_EQUIVALENTS` first,
 /// then `given_names::GIVEN_NAMES`), at most `Groups::MAX` of them: most
 /// words belong to none, a few given names to two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Groups([u16; Groups::MAX]);
 
 impl Groups {
@@ -508,6 +527,16 @@ impl Groups {
                 }
             })
             .reduce(f64::max)
+    }
+
+    /// The groups of spellings alone, without given-name equivalents: in
+    /// a company's name `Johann` is not `Ian`, nor `Jack` `John`.
+    pub fn spellings_only(self) -> Groups {
+        let mut out = Groups::default();
+        for g in self.iter().filter(|&g| g < NAME_EQUIVALENTS.len()) {
+            out.add(g);
+        }
+        out
     }
 
     /// Whether two words share a group.
