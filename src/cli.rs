@@ -15,15 +15,19 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
                   1 could not complete (bad input, lists, rules or log), 2 usage error."
 )]
 pub struct Cli {
+    /// Config file (default: VETTER_CONFIG, else vetter.toml in VETTER_HOME,
+    /// else in the platform's config folder). docs/configuration.md.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Inspect, compare and archive list snapshots.
-    #[command(subcommand)]
-    Lists(ListsCommand),
+    /// Fetch, import and inspect list snapshots (`vetter lists` alone lists
+    /// the stored snapshots).
+    Lists(ListsArgs),
     /// Match a name (or a CSV of names and identifiers) against the lists.
     Match(MatchArgs),
     /// Score two names, or a CSV of name pairs, with explanations.
@@ -36,6 +40,28 @@ pub enum Command {
     /// Verify, inspect, replay and repair a verdict log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Write an editable copy of the built-in policy, the example evidence,
+    /// the sample lists and a commented vetter.toml into DIR.
+    Init {
+        /// Folder to write into (created if missing; default: the current one).
+        dir: Option<PathBuf>,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) for `man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ListsArgs {
+    #[command(subcommand)]
+    pub command: Option<ListsCommand>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,9 +110,9 @@ pub enum LogCommand {
         /// Where to look for the recorded lists (or, with --rescreen, the new lists).
         #[arg(long = "lists", value_name = "PATH")]
         lists: Vec<std::path::PathBuf>,
-        /// Archive written by `vetter lists archive`.
-        #[arg(long, value_name = "DIR", default_value = crate::audit::archive::DEFAULT_ARCHIVE)]
-        archive: std::path::PathBuf,
+        /// Archive written by `vetter lists archive` (default: STORE/archive).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<std::path::PathBuf>,
         /// Screen the recorded evidence and rules against --lists instead,
         /// and report which verdicts would change and why.
         #[arg(long)]
@@ -99,8 +125,6 @@ pub enum LogCommand {
     /// Remove a torn final line left by a crash (a backup is kept).
     Repair { file: std::path::PathBuf },
 }
-
-pub const DEFAULT_RULES: &str = "rules";
 
 /// The key of a verdict log, for the commands that read one.
 #[derive(Debug, Clone, Args)]
@@ -124,23 +148,27 @@ pub struct ScreenArgs {
     /// Evidence file (TOML, docs/evidence.md).
     pub evidence: std::path::PathBuf,
     /// Lists to screen against: an OFAC list folder or a watchlist CSV;
-    /// repeat for several.
+    /// repeat for several (default: the list store's current snapshots and
+    /// the configured watchlists).
     #[arg(long = "lists", value_name = "PATH")]
     pub lists: Vec<std::path::PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
-    /// Policy folder: policy.toml and *.rhai (default: rules).
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_RULES)]
-    pub rules: std::path::PathBuf,
+    /// Policy folder: policy.toml and *.rhai (default: `rules` of the
+    /// config file, else the built-in policy).
+    #[arg(long, value_name = "DIR", env = "VETTER_RULES")]
+    pub rules: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Screening date the rules see (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,
-    /// Append the verdict to this verdict log (docs/verdict-log.md).
-    #[arg(long, value_name = "FILE")]
+    /// Append the verdict to this verdict log (docs/verdict-log.md;
+    /// default: `log` of the config file).
+    #[arg(long, value_name = "FILE", env = "VETTER_LOG")]
     pub log: Option<std::path::PathBuf>,
-    /// File holding the log's HMAC key (or set VETTER_LOG_KEY).
+    /// File holding the log's HMAC key (default: `log_key_file` of the
+    /// config file).
     #[arg(long, value_name = "FILE", env = "VETTER_LOG_KEY_FILE")]
     pub log_key_file: Option<std::path::PathBuf>,
     /// Exit 0 for any completed screening, whatever the verdict (for
@@ -153,15 +181,18 @@ pub struct ScreenArgs {
 pub enum RulesCommand {
     /// Validate settings and scripts; report every problem with file:line:column.
     Check {
-        #[arg(default_value = DEFAULT_RULES)]
-        dir: std::path::PathBuf,
+        /// Policy folder (default: `rules` of the config file, else the
+        /// built-in policy).
+        #[arg(env = "VETTER_RULES")]
+        dir: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Run the test cases in DIR/tests and report which fail.
     Test {
-        #[arg(default_value = DEFAULT_RULES)]
-        dir: std::path::PathBuf,
+        /// Policy folder (default: `rules` of the config file).
+        #[arg(env = "VETTER_RULES")]
+        dir: Option<std::path::PathBuf>,
     },
 }
 
@@ -177,7 +208,7 @@ pub struct MatchArgs {
     pub input: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub lists: ListArgs,
-    /// person, org or any.
+    /// person, organization (or org), vessel, aircraft or any.
     #[arg(long, default_value = "any")]
     pub kind: String,
     /// Country (ISO code or name) known for the query.
@@ -220,7 +251,7 @@ pub struct CompareArgs {
     /// optionally `schema` or `kind`; every column is repeated in the output.
     #[arg(long, value_name = "FILE")]
     pub input: Option<std::path::PathBuf>,
-    /// person, org or any (for LEFT RIGHT).
+    /// person, organization (or org), vessel, aircraft or any (for LEFT RIGHT).
     #[arg(long, default_value = "any")]
     pub kind: String,
     /// Threshold for the `match` column.
@@ -261,8 +292,32 @@ pub enum ListsCommand {
     Archive {
         #[command(flatten)]
         lists: ListArgs,
-        #[arg(long, value_name = "DIR", default_value = crate::audit::archive::DEFAULT_ARCHIVE)]
-        archive: PathBuf,
+        /// Archive folder (default: STORE/archive).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+    },
+    /// Download the official lists (lists/sources.toml), verify them and
+    /// make them current in the list store.
+    Fetch(FetchArgs),
+    /// `fetch`, then show what changed against the previous current snapshot.
+    Update(FetchArgs),
+    /// Install list files obtained elsewhere (an air-gapped office), with
+    /// the same checks as `fetch`.
+    Import {
+        /// A folder holding the files of one or more sources (sdn.csv, alt.csv,
+        /// ..., cons_prim.csv, ...) and optionally their manifest.toml.
+        path: PathBuf,
+        /// Install even if the entity count falls by more than 5%.
+        #[arg(long)]
+        allow_shrink: bool,
+        /// The publication date, when the folder has no manifest stating it.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        list_date: Option<NaiveDate>,
+    },
+    /// The stored snapshots with their dates and ages (the default).
+    Ls {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Entities added, removed and changed between two snapshots.
     Diff {
@@ -275,12 +330,34 @@ pub enum ListsCommand {
     },
 }
 
+/// How `lists fetch` and `lists update` download.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// Only this source (ofac-sdn, ofac-consolidated); repeat for several.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Fetch every file from URL/<file name> instead of the publisher
+    /// (default: VETTER_LISTS_MIRROR, else `mirror` of the config file).
+    #[arg(long, value_name = "URL")]
+    pub mirror: Option<String>,
+    /// Install even if an entity count falls by more than 5%.
+    #[arg(long)]
+    pub allow_shrink: bool,
+    /// Seconds a connection may stay silent before the attempt fails.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+    /// Further attempts for a download that failed in a way that may pass.
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+}
+
 /// Which lists to load.
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// An OFAC list folder (sdn.csv and/or cons_prim.csv with companions) or
-    /// a custom watchlist CSV file. Repeat for several lists.
-    #[arg(long = "lists", value_name = "PATH", required = true)]
+    /// a custom watchlist CSV file. Repeat for several lists (default: the
+    /// list store's current snapshots and the configured watchlists).
+    #[arg(long = "lists", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,

@@ -7,8 +7,10 @@ pub mod allocator;
 pub mod audit;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod csvfile;
 pub mod diag;
+pub mod embedded;
 pub mod error;
 pub mod evidence;
 pub mod input;
@@ -17,6 +19,7 @@ pub mod matching;
 pub mod output;
 pub mod rules;
 pub mod screen;
+pub mod store;
 pub mod tomlwalk;
 pub mod untrusted;
 pub mod verdict;
@@ -50,5 +53,5 @@ impl Outcome {
 
 /// Run a parsed command line, writing results to `out`.
 pub fn run(cli: cli::Cli, out: &mut dyn std::io::Write) -> Result<Outcome> {
-    commands::run(cli.command, out)
+    commands::run(cli, out)
 }

@@ -669,7 +669,7 @@ fn a_finding_citing_a_party_the_evidence_lacks_is_a_rule_error() {
 fn rules_test_resolves_its_paths_relative_to_its_folder_not_the_working_directory() {
     let rules = std::fs::canonicalize("rules").unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetter"))
+    let out = common::isolated(std::process::Command::new(env!("CARGO_BIN_EXE_vetter")))
         .args(["rules", "test", s(&rules)])
         .current_dir(elsewhere.path())
         .output()

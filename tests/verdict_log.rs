@@ -11,7 +11,7 @@ use vetter::audit::verify::verify;
 const KEY: &str = "correct horse battery staple 42";
 
 fn screen_into(log: &Path, evidence: &str, key: Option<&str>) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vetter"));
+    let mut cmd = common::isolated(std::process::Command::new(env!("CARGO_BIN_EXE_vetter")));
     cmd.args([
         "screen",
         evidence,
@@ -386,7 +386,7 @@ fn killed_writers_leave_a_log_that_verifies_or_is_repaired() {
     let log = dir.path().join("killed.log");
     let mut completed = 0;
     for round in 0..30u64 {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vetter"))
+        let mut child = common::isolated(std::process::Command::new(env!("CARGO_BIN_EXE_vetter")))
             .args([
                 "screen",
                 "examples/pass-vendor.toml",
@@ -803,7 +803,7 @@ fn a_key_file_and_an_environment_key_that_differ_are_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let log = example_log(dir.path(), Some(KEY));
     let kf = key_file(dir.path(), "another key that is long enough");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vetter"))
+    let out = common::isolated(std::process::Command::new(env!("CARGO_BIN_EXE_vetter")))
         .args([
             "log",
             "verify",

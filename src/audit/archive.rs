@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 use crate::lists::identity::{sha256_hex, ListIdentity};
 use crate::lists::{LoadOptions, Snapshot};
 
-pub const DEFAULT_ARCHIVE: &str = "lists/archive";
+/// The archive's folder inside the list store, where commands look by default.
+pub const IN_STORE: &str = "archive";
 
 /// Copy each list of `paths` into the archive; returns the folders written.
 pub fn archive(

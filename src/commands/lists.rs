@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{Format, ListsCommand};
+use crate::config::Config;
 use crate::lists::diff::{self, Diff};
 use crate::lists::identity::ListIdentity;
 use crate::lists::model::Entity;
@@ -11,10 +12,10 @@ use crate::lists::Snapshot;
 use crate::output::write_json;
 use crate::{out, Error, Outcome, Result};
 
-pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run(cmd: ListsCommand, config: &Config, w: &mut dyn Write) -> Result<Outcome> {
     match cmd {
         ListsCommand::Stats { lists, format } => {
-            let snapshot = super::load_lists(&lists.paths, &lists.load.options())?;
+            let snapshot = super::load_lists(&lists.paths, &lists.load.options(), config)?;
             let stats = stats::compute(&snapshot);
             match format {
                 Format::Json => write_json(w, &stats)?,
@@ -22,7 +23,7 @@ pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
             }
         }
         ListsCommand::Show { id, lists, format } => {
-            let snapshot = super::load_lists(&lists.paths, &lists.load.options())?;
+            let snapshot = super::load_lists(&lists.paths, &lists.load.options(), config)?;
             let (list, id) = match id.split_once(':') {
                 Some((l, i)) => (Some(l), i),
                 None => (None, id.as_str()),
@@ -43,8 +44,13 @@ pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
             }
         }
         ListsCommand::Archive { lists, archive } => {
+            let archive = match archive {
+                Some(a) => a,
+                None => config.store()?.root().join(crate::audit::archive::IN_STORE),
+            };
+            let paths = super::list_paths(&lists.paths, config)?;
             for (identity, dir) in
-                crate::audit::archive::archive(&lists.paths, &lists.load.options(), &archive)?
+                crate::audit::archive::archive(&paths, &lists.load.options(), &archive)?
             {
                 out!(
                     w,
@@ -70,6 +76,14 @@ pub fn run(cmd: ListsCommand, w: &mut dyn Write) -> Result<Outcome> {
                 Format::Text => render_diff(w, &diff)?,
             }
         }
+        ListsCommand::Fetch(a) => return super::store::fetch(&a, false, config, w),
+        ListsCommand::Update(a) => return super::store::fetch(&a, true, config, w),
+        ListsCommand::Import {
+            path,
+            allow_shrink,
+            list_date,
+        } => return super::store::import(&path, allow_shrink, list_date, config, w),
+        ListsCommand::Ls { format } => return super::store::ls(format, config, w),
     }
     Ok(Outcome::Success)
 }
@@ -271,7 +285,7 @@ fn render_entity(w: &mut dyn Write, e: &Entity) -> Result<()> {
     Ok(())
 }
 
-fn render_diff(w: &mut dyn Write, d: &Diff) -> Result<()> {
+pub fn render_diff(w: &mut dyn Write, d: &Diff) -> Result<()> {
     out!(
         w,
         "{} added, {} removed, {} changed, {} unchanged",

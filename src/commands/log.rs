@@ -25,7 +25,7 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
-pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -> Result<Outcome> {
     match cmd {
         LogCommand::Verify {
             file,
@@ -33,7 +33,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             expect_head,
             format,
         } => {
-            let key_bytes = key::load(key.key_file.as_deref())?;
+            let key_bytes = key::load(key.key_file.as_deref().or(config.log_key_file.as_deref()))?;
             let report =
                 verify::verify(&read(&file)?, key_bytes.as_deref(), expect_head.as_deref());
             // A keyed log checked without its key is not "intact": its
@@ -110,7 +110,7 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             format,
         } => {
             let data = read(&file)?;
-            let key_bytes = key::load(key.key_file.as_deref())?;
+            let key_bytes = key::load(key.key_file.as_deref().or(config.log_key_file.as_deref()))?;
             let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
             let mut rows = Vec::new();
             for (i, line) in lines.into_iter().enumerate() {
@@ -185,22 +185,38 @@ pub fn run(cmd: LogCommand, w: &mut dyn Write) -> Result<Outcome> {
             format,
         } => {
             let data = read(&file)?;
-            let key_bytes = key::load(key.key_file.as_deref())?;
+            let key_bytes = key::load(key.key_file.as_deref().or(config.log_key_file.as_deref()))?;
             let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
             let snapshot;
+            let mut candidates = lists.clone();
+            let archive = match archive {
+                Some(a) => a,
+                None => config
+                    .store
+                    .as_ref()
+                    .map(|s| s.join(crate::audit::archive::IN_STORE))
+                    .unwrap_or_default(),
+            };
             let mode = if rescreen {
                 if lists.is_empty() {
                     return Err(Error::Usage(
                         "--rescreen needs the new lists with --lists".to_owned(),
                     ));
                 }
-                snapshot = super::load_lists(&lists, &load.options())?;
+                snapshot = super::load_lists(&lists, &load.options(), config)?;
                 Mode::Rescreen {
                     snapshot: &snapshot,
                 }
             } else {
+                // The store keeps every snapshot it installed: a record
+                // names its lists by content, and finds them there.
+                if lists.is_empty() {
+                    if let Ok(store) = config.store() {
+                        candidates = store.snapshots()?.into_iter().map(|s| s.path).collect();
+                    }
+                }
                 Mode::Reproduce {
-                    candidates: &lists,
+                    candidates: &candidates,
                     archive: &archive,
                 }
             };

@@ -39,7 +39,7 @@ fn many(cell: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn run_match(args: MatchArgs, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run_match(args: MatchArgs, config: &crate::config::Config, w: &mut dyn Write) -> Result<Outcome> {
     check_threshold(args.threshold)?;
     if let Some(name) = &args.name {
         if !crate::evidence::is_screenable(name) {
@@ -53,7 +53,7 @@ pub fn run_match(args: MatchArgs, w: &mut dyn Write) -> Result<Outcome> {
         threshold: args.threshold,
         limit: args.limit,
     };
-    let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options())?;
+    let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options(), config)?;
     let matcher = Matcher::new(&snapshot);
     if let Some(input) = &args.input {
         let format = match args.format {

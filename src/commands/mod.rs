@@ -1,30 +1,89 @@
 //! The command layer: reads files and the clock, calls the library, and
 //! renders results as text or JSON.
 
+mod init;
 mod lists;
 mod log;
 mod matching;
 mod rules;
 mod screen;
+mod store;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use screen::render as render_verdict;
 
-use crate::cli::Command;
+use crate::cli::{Cli, Command, ListsCommand};
+use crate::config::Config;
 use crate::lists::{LoadOptions, Snapshot};
+use crate::rules::Policy;
 use crate::{Error, Outcome, Result};
 
-pub fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
-    match command {
-        Command::Lists(cmd) => lists::run(cmd, out),
-        Command::Match(args) => matching::run_match(args, out),
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Lists(args) => {
+            let cmd = args.command.unwrap_or(ListsCommand::Ls {
+                format: crate::cli::Format::Text,
+            });
+            lists::run(cmd, &config, out)
+        }
+        Command::Match(args) => matching::run_match(args, &config, out),
         Command::Compare(args) => matching::run_compare(args, out),
-        Command::Screen(args) => screen::run(args, out),
-        Command::Rules(cmd) => rules::run(cmd, out),
-        Command::Log(cmd) => log::run(cmd, out),
+        Command::Screen(args) => screen::run(args, &config, out),
+        Command::Rules(cmd) => rules::run(cmd, &config, out),
+        Command::Log(cmd) => log::run(cmd, &config, out),
+        Command::Init { dir, force } => init::run(dir.as_deref(), force, out),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "vetter", out);
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(out)
+                .map_err(|e| Error::io("(standard output)", e))?;
+            Ok(Outcome::Success)
+        }
     }
+}
+
+/// The policy a command uses: the folder given (flag or VETTER_RULES),
+/// else the config file's, else the one built into the binary.
+pub fn load_policy(dir: Option<&Path>, config: &Config) -> Result<Policy> {
+    match dir.or(config.rules.as_deref()) {
+        Some(dir) => Policy::load(dir),
+        None => Policy::built_in(),
+    }
+}
+
+/// The lists a command screens against: those given, else the store's
+/// current snapshots and the configured watchlists. Never the sample.
+pub fn list_paths(given: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let store = config.store()?;
+    // In catalogue order (SDN first), as a user would name them.
+    let order: Vec<String> = crate::store::sources::fetched()?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let mut current: Vec<(String, PathBuf)> = store.current()?.into_iter().collect();
+    current.sort_by_key(|(name, _)| order.iter().position(|n| n == name));
+    let mut paths: Vec<PathBuf> = current.into_iter().map(|(_, p)| p).collect();
+    if paths.is_empty() {
+        return Err(Error::Usage(format!(
+            "no lists to screen against: the list store {} has no current snapshot. \
+             Run `vetter lists fetch` (or `vetter lists import PATH` with files obtained \
+             elsewhere), or pass --lists PATH",
+            store.root().display()
+        )));
+    }
+    paths.extend(config.watchlists.iter().cloned());
+    Ok(paths)
 }
 
 /// At most this many skipped-row lines go to stderr; the count is always
@@ -34,13 +93,9 @@ const MAX_ROW_WARNINGS: usize = 20;
 /// Load the lists a command names, and say on stderr what the snapshot
 /// misses (a sample, missing files, skipped rows, cut remarks): a person
 /// running the command sees it even when the output is piped elsewhere.
-pub fn load_lists(paths: &[PathBuf], options: &LoadOptions) -> Result<Snapshot> {
-    if paths.is_empty() {
-        return Err(Error::Usage(
-            "no lists to screen against: pass --lists PATH (an OFAC list folder or a watchlist CSV; repeat for several)".to_owned(),
-        ));
-    }
-    let snapshot = Snapshot::load(paths, options)?;
+pub fn load_lists(given: &[PathBuf], options: &LoadOptions, config: &Config) -> Result<Snapshot> {
+    let paths = list_paths(given, config)?;
+    let snapshot = Snapshot::load(&paths, options)?;
     warn_incomplete(&snapshot);
     Ok(snapshot)
 }

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::cli::{Format, RulesCommand};
+use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
 use crate::evidence;
 use crate::lists::{LoadOptions, Snapshot};
@@ -12,10 +13,15 @@ use crate::rules::{testcases, Policy};
 use crate::screen::{screen, Inputs};
 use crate::{out, Error, Outcome, Result};
 
-pub fn run(cmd: RulesCommand, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run(cmd: RulesCommand, config: &Config, w: &mut dyn Write) -> Result<Outcome> {
     match cmd {
         RulesCommand::Check { dir, format } => {
-            let result = Policy::load(&dir);
+            let dir = dir.or_else(|| config.rules.clone());
+            let result = super::load_policy(dir.as_deref(), config);
+            let shown = dir.map_or_else(
+                || crate::rules::BUILT_IN.to_owned(),
+                |d| d.display().to_string(),
+            );
             let diags = match &result {
                 Ok(_) => Vec::new(),
                 Err(Error::Invalid(d)) => d.clone(),
@@ -31,7 +37,7 @@ pub fn run(cmd: RulesCommand, w: &mut dyn Write) -> Result<Outcome> {
                         out!(
                             w,
                             "ok: {} ({} {}), settings and {} rule(s) valid",
-                            dir.display(),
+                            shown,
                             p.settings.policy.name,
                             p.settings.policy.version,
                             p.rules.len()
@@ -47,7 +53,14 @@ pub fn run(cmd: RulesCommand, w: &mut dyn Write) -> Result<Outcome> {
                 Outcome::Problem
             })
         }
-        RulesCommand::Test { dir } => test(&dir, w),
+        RulesCommand::Test { dir } => match dir.or_else(|| config.rules.clone()) {
+            Some(dir) => test(&dir, w),
+            None => Err(Error::Usage(
+                "name the policy folder whose tests to run (`vetter init` writes an editable \
+                 copy of the built-in policy with its tests)"
+                    .to_owned(),
+            )),
+        },
     }
 }
 

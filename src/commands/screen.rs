@@ -6,20 +6,20 @@ use crate::cli::{Format, ScreenArgs};
 use crate::evidence;
 use crate::matching::search::Matcher;
 use crate::output::write_json;
-use crate::rules::Policy;
+use crate::config::Config;
 use crate::screen::{screen, Inputs};
 use crate::untrusted::terminal_safe as safe;
 use crate::verdict::Verdict;
 use crate::{out, Outcome, Result};
 
-pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outcome> {
     let now = chrono::Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let as_of = args.as_of.unwrap_or_else(|| now.date_naive());
     // Validate everything before any work: bad input never yields a verdict.
     let (evidence, files) = evidence::parse::load(&args.evidence)?;
-    let policy = Policy::load(&args.rules)?;
-    let snapshot = super::load_lists(&args.lists, &args.load.options())?;
+    let policy = super::load_policy(args.rules.as_deref(), config)?;
+    let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
     let matcher = Matcher::new(&snapshot);
     let verdict = screen(&Inputs {
         evidence: &evidence,
@@ -29,11 +29,11 @@ pub fn run(args: ScreenArgs, w: &mut dyn Write) -> Result<Outcome> {
         as_of,
         timestamp,
     })?;
-    if let Some(log) = &args.log {
+    if let Some(log) = args.log.as_ref().or(config.log.as_ref()) {
         // A verdict that could not be logged was not given.
         crate::audit::append::append_screening(
             log,
-            args.log_key_file.as_deref(),
+            args.log_key_file.as_deref().or(config.log_key_file.as_deref()),
             &verdict,
             &files,
             &policy,

@@ -179,6 +179,16 @@ pub struct Manifest {
     /// `true` for an abridged sample shipped for examples and tests.
     #[serde(default)]
     pub sample: bool,
+    /// The catalogue source a stored snapshot came from (`lists/sources.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Where `published` was read (the publisher's own statement), or why
+    /// it is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_basis: Option<String>,
+    /// Entity counts when the snapshot was verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<EntityCounts>,
     #[serde(default)]
     pub files: BTreeMap<String, ManifestFile>,
 }
@@ -187,7 +197,10 @@ pub struct Manifest {
 #[serde(deny_unknown_fields)]
 pub struct ManifestFile {
     pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
 }
 
 pub const MANIFEST_NAME: &str = "manifest.toml";

@@ -77,9 +77,39 @@ pub fn read_dir(dir: &Path) -> Result<Vec<PolicyFile>> {
     Ok(files)
 }
 
+/// How the built-in policy is named in diagnostics and in `rules check`.
+pub const BUILT_IN: &str = "(built-in policy)";
+
+/// The policy built into the binary: `rules/policy.toml` and the
+/// `rules/*.rhai` scripts as they were at build time.
+pub fn built_in_files() -> Vec<PolicyFile> {
+    fn top_level(path: &str) -> Option<&str> {
+        path.strip_prefix("rules/")
+            .filter(|name| !name.contains('/'))
+    }
+    let mut files: Vec<PolicyFile> = crate::embedded::RULES
+        .iter()
+        .filter(|(path, _)| top_level(path) == Some(SETTINGS_FILE))
+        .map(|(_, content)| PolicyFile::new(SETTINGS_FILE, (*content).to_owned()))
+        .collect();
+    files.extend(
+        crate::embedded::RULES
+            .iter()
+            .filter_map(|(path, content)| Some((top_level(path)?, content)))
+            .filter(|(name, _)| name.ends_with(".rhai"))
+            .map(|(name, content)| PolicyFile::new(name, (*content).to_owned())),
+    );
+    files
+}
+
 impl Policy {
     pub fn load(dir: &Path) -> Result<Policy> {
         Policy::from_files(dir, read_dir(dir)?)
+    }
+
+    /// The policy built into the binary (see `built_in_files`).
+    pub fn built_in() -> Result<Policy> {
+        Policy::from_files(Path::new(BUILT_IN), built_in_files())
     }
 
     /// Build from files (the first is the settings): `dir` only names them

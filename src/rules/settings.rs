@@ -15,6 +15,7 @@ pub struct Settings {
     pub programs: Programs,
     pub watchlists: Watchlists,
     pub evidence: EvidenceRules,
+    pub lists: ListRules,
     pub limits: Limits,
 }
 
@@ -54,6 +55,17 @@ pub struct EvidenceRules {
     pub no_customers: String,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRules {
+    /// An official list published more than this many days before the
+    /// screening date is out of date.
+    pub max_list_age_days: i64,
+}
+
+/// A week and a day: OFAC publishes changes most weeks, and a list fetched
+/// weekly stays within it.
+pub const DEFAULT_MAX_LIST_AGE_DAYS: i64 = 8;
+
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Limits {
     pub max_operations: u64,
@@ -91,6 +103,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Vec<crate::diag::Diagn
             "programs",
             "watchlists",
             "evidence",
+            "lists",
             "limits",
         ],
         "the policy settings",
@@ -166,6 +179,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Vec<crate::diag::Diagn
             .unwrap_or(1095),
         no_customers: verdict(&mut w, e, "no_customers", "[evidence]", "REVIEW"),
     };
+    let ls = section(&mut w, "lists", &["max_list_age_days"]).unwrap_or(&empty);
+    let lists = ListRules {
+        max_list_age_days: w
+            .integer(ls, "max_list_age_days", "[lists]", 0, 36_500)
+            .unwrap_or(DEFAULT_MAX_LIST_AGE_DAYS),
+    };
     let l = section(
         &mut w,
         "limits",
@@ -207,6 +226,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, Vec<crate::diag::Diagn
             programs,
             watchlists,
             evidence,
+            lists,
             limits,
         })
     } else {

@@ -15,11 +15,30 @@ pub fn repo(path: &str) -> PathBuf {
 
 /// Run the vetter binary from the repository root.
 pub fn vetter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vetter"))
+    isolated(Command::new(env!("CARGO_BIN_EXE_vetter")))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run vetter")
+}
+
+/// A command that reads no configuration of the machine it runs on: its
+/// home (config and list store) is an empty folder, and no vetter
+/// variable is inherited.
+pub fn isolated(mut cmd: Command) -> Command {
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("empty-vetter-home");
+    for var in [
+        "VETTER_CONFIG",
+        "VETTER_STORE",
+        "VETTER_RULES",
+        "VETTER_LOG",
+        "VETTER_LOG_KEY_FILE",
+        "VETTER_LISTS_MIRROR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("VETTER_HOME", home);
+    cmd
 }
 
 pub fn stdout(o: &Output) -> String {
