@@ -243,8 +243,12 @@ mod tests {
         // A named file must exist; a default one need not.
         let missing = dir.path().join("nope.toml");
         assert!(Config::resolve(Some(&missing), env_of(&[]), None).is_err());
-        let c = Config::resolve(None, env_of(&[("VETTER_HOME", dir.path().to_str().unwrap())]), None)
-            .unwrap();
+        let c = Config::resolve(
+            None,
+            env_of(&[("VETTER_HOME", dir.path().to_str().unwrap())]),
+            None,
+        )
+        .unwrap();
         assert_eq!(c.store, Some(dir.path().join("lists")));
         assert!(c.file.is_none());
     }

@@ -358,7 +358,11 @@ fn rules_check_reports_every_problem_with_location_and_code() {
 fn rules_test_runs_the_shipped_cases_and_reports_failures() {
     let ok = vetter(&["rules", "test", "rules"]);
     assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
-    assert!(stdout(&ok).contains("7 passed, 0 failed"), "{}", stdout(&ok));
+    assert!(
+        stdout(&ok).contains("7 passed, 0 failed"),
+        "{}",
+        stdout(&ok)
+    );
     // A policy that never fails makes the FAIL case fail.
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(

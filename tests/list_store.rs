@@ -89,7 +89,11 @@ impl Drop for Server {
     }
 }
 
-fn answer(mut stream: TcpStream, routes: &HashMap<String, Reply>, hits: &Mutex<HashMap<String, usize>>) {
+fn answer(
+    mut stream: TcpStream,
+    routes: &HashMap<String, Reply>,
+    hits: &Mutex<HashMap<String, usize>>,
+) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut request = Vec::new();
@@ -110,14 +114,20 @@ fn answer(mut stream: TcpStream, routes: &HashMap<String, Reply>, hits: &Mutex<H
     };
     let mut reply = routes.get(&path).cloned().unwrap_or(Reply::Status(404));
     while let Reply::FailFirst(status, n, then) = reply {
-        reply = if count <= n { Reply::Status(status) } else { *then };
+        reply = if count <= n {
+            Reply::Status(status)
+        } else {
+            *then
+        };
     }
     let head = |status: &str, len: usize, extra: &str| {
         format!("HTTP/1.1 {status}\r\nContent-Length: {len}\r\nConnection: close\r\n{extra}\r\n")
     };
     let _ = match reply {
         Reply::File(body, modified) => {
-            let extra = modified.map(|m| format!("Last-Modified: {m}\r\n")).unwrap_or_default();
+            let extra = modified
+                .map(|m| format!("Last-Modified: {m}\r\n"))
+                .unwrap_or_default();
             stream
                 .write_all(head("200 OK", body.len(), &extra).as_bytes())
                 .and_then(|_| stream.write_all(&body))
@@ -156,10 +166,19 @@ const CONS_DATE: &str = "Fri, 19 Dec 2025 18:23:47 GMT";
 fn good_routes() -> HashMap<String, Reply> {
     let mut routes = HashMap::new();
     for (folder, files, date) in [
-        ("2021-06-29", ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"], SDN_DATE),
+        (
+            "2021-06-29",
+            ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"],
+            SDN_DATE,
+        ),
         (
             "2025-12-19",
-            ["cons_prim.csv", "cons_alt.csv", "cons_add.csv", "cons_comments.csv"],
+            [
+                "cons_prim.csv",
+                "cons_alt.csv",
+                "cons_add.csv",
+                "cons_comments.csv",
+            ],
             CONS_DATE,
         ),
     ] {
@@ -184,7 +203,16 @@ fn vetter_in(home: &Path, cwd: &Path, args: &[&str]) -> Output {
 
 fn fetch(home: &Path, server: &Server, extra: &[&str]) -> Output {
     let url = server.url();
-    let mut args = vec!["lists", "fetch", "--mirror", url.as_str(), "--timeout", "1", "--retries", "1"];
+    let mut args = vec![
+        "lists",
+        "fetch",
+        "--mirror",
+        url.as_str(),
+        "--timeout",
+        "1",
+        "--retries",
+        "1",
+    ];
     args.extend_from_slice(extra);
     vetter_in(home, home, &args)
 }
@@ -207,25 +235,57 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
     // Before any fetch: a clear message, never the sample.
     let out = vetter_in(home.path(), elsewhere.path(), &["screen", evidence]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("vetter lists fetch"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("vetter lists fetch"),
+        "{}",
+        stderr(&out)
+    );
 
     let server = Server::start(good_routes());
     let out = fetch(home.path(), &server, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("ofac-consolidated: installed, published 2025-12-19, 442 entities"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("ofac-consolidated: installed, published 2025-12-19, 442 entities"),
+        "{}",
+        stdout(&out)
+    );
 
     // The counts agree with the independent ones in ../shared/lists/README.md.
-    let out = vetter_in(home.path(), elsewhere.path(), &["lists", "stats", "--format", "json"]);
+    let out = vetter_in(
+        home.path(),
+        elsewhere.path(),
+        &["lists", "stats", "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = stats.to_string();
-    for expected in ["\"total\":8976", "\"individual\":4620", "\"vessel\":406", "\"aircraft\":277", "\"total\":442"] {
+    for expected in [
+        "\"total\":8976",
+        "\"individual\":4620",
+        "\"vessel\":406",
+        "\"aircraft\":277",
+        "\"total\":442",
+    ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
 
     // Screening from an unrelated folder, with the built-in policy.
-    let out = vetter_in(home.path(), elsewhere.path(), &["screen", evidence, "--format", "json"]);
+    let out = vetter_in(
+        home.path(),
+        elsewhere.path(),
+        &["screen", evidence, "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let lists: Vec<&str> = v["identity"]["lists"]
@@ -239,13 +299,23 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
     // `lists` alone shows both snapshots as current, with their dates.
     let out = vetter_in(home.path(), elsewhere.path(), &["lists"]);
     let text = stdout(&out);
-    assert!(text.contains("* ofac-sdn") && text.contains("2021-06-29"), "{text}");
-    assert!(text.contains("* ofac-consolidated") && text.contains("2025-12-19"), "{text}");
+    assert!(
+        text.contains("* ofac-sdn") && text.contains("2021-06-29"),
+        "{text}"
+    );
+    assert!(
+        text.contains("* ofac-consolidated") && text.contains("2025-12-19"),
+        "{text}"
+    );
 
     // Fetching the same files again changes nothing.
     let before = current(home.path());
     let out = fetch(home.path(), &server, &[]);
-    assert!(stdout(&out).contains("ofac-sdn: unchanged"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("ofac-sdn: unchanged"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(current(home.path()), before);
 }
 
@@ -257,8 +327,16 @@ fn a_broken_download_never_becomes_current_and_says_which_file_and_why() {
     let before = current(home.path());
     let sdn = std::fs::read(shared_lists().join("2021-06-29/sdn.csv")).unwrap();
     let cases: Vec<(&str, Reply, &[&str])> = vec![
-        ("/sdn.csv", Reply::Truncated(sdn.clone()), &["sdn.csv", "bytes"]),
-        ("/sdn.csv", Reply::Html, &["sdn.csv:1", "expected 12 fields"]),
+        (
+            "/sdn.csv",
+            Reply::Truncated(sdn.clone()),
+            &["sdn.csv", "bytes"],
+        ),
+        (
+            "/sdn.csv",
+            Reply::Html,
+            &["sdn.csv:1", "expected 12 fields"],
+        ),
         ("/alt.csv", Reply::Status(404), &["alt.csv", "404"]),
         ("/add.csv", Reply::Stall, &["add.csv", "timed out"]),
     ];
@@ -285,13 +363,25 @@ fn retries_recover_from_a_busy_server() {
     let home = tempfile::tempdir().unwrap();
     let mut routes = good_routes();
     let sdn = routes.remove("/sdn.csv").unwrap();
-    routes.insert("/sdn.csv".to_owned(), Reply::FailFirst(503, 2, Box::new(sdn)));
+    routes.insert(
+        "/sdn.csv".to_owned(),
+        Reply::FailFirst(503, 2, Box::new(sdn)),
+    );
     let server = Server::start(routes);
     let url = server.url();
     let out = vetter_in(
         home.path(),
         home.path(),
-        &["lists", "fetch", "--mirror", &url, "--source", "ofac-sdn", "--retries", "2"],
+        &[
+            "lists",
+            "fetch",
+            "--mirror",
+            &url,
+            "--source",
+            "ofac-sdn",
+            "--retries",
+            "2",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(server.hits("/sdn.csv"), 3);
@@ -310,7 +400,12 @@ fn shrunk_routes(keep: usize) -> HashMap<String, Reply> {
             .map(|r| r.to_vec())
             .collect()
     };
-    let id = |row: &[u8]| row.split(|b| *b == b',').next().unwrap_or_default().to_vec();
+    let id = |row: &[u8]| {
+        row.split(|b| *b == b',')
+            .next()
+            .unwrap_or_default()
+            .to_vec()
+    };
     let sdn = rows(&read("sdn.csv"));
     let kept: std::collections::HashSet<Vec<u8>> = sdn[..keep].iter().map(|r| id(r)).collect();
     let mut routes = good_routes();
@@ -329,14 +424,27 @@ fn shrunk_routes(keep: usize) -> HashMap<String, Reply> {
 #[test]
 fn a_list_that_shrinks_by_more_than_five_percent_is_refused_unless_allowed() {
     let home = tempfile::tempdir().unwrap();
-    assert_eq!(fetch(home.path(), &Server::start(good_routes()), &[]).status.code(), Some(0));
+    assert_eq!(
+        fetch(home.path(), &Server::start(good_routes()), &[])
+            .status
+            .code(),
+        Some(0)
+    );
     let before = current(home.path());
     let shrunk = Server::start(shrunk_routes(8000));
     let out = fetch(home.path(), &shrunk, &["--source", "ofac-sdn"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("--allow-shrink") && stderr(&out).contains("8000"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--allow-shrink") && stderr(&out).contains("8000"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(current(home.path()), before);
-    let out = fetch(home.path(), &shrunk, &["--source", "ofac-sdn", "--allow-shrink"]);
+    let out = fetch(
+        home.path(),
+        &shrunk,
+        &["--source", "ofac-sdn", "--allow-shrink"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("8000 entities"), "{}", stdout(&out));
     // `update` fetches and shows what changed against the previous snapshot.
@@ -344,7 +452,16 @@ fn a_list_that_shrinks_by_more_than_five_percent_is_refused_unless_allowed() {
     let out = vetter_in(
         home.path(),
         home.path(),
-        &["lists", "update", "--mirror", &good.url(), "--source", "ofac-sdn", "--timeout", "5"],
+        &[
+            "lists",
+            "update",
+            "--mirror",
+            &good.url(),
+            "--source",
+            "ofac-sdn",
+            "--timeout",
+            "5",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("976 added"), "{}", stdout(&out));
@@ -360,18 +477,36 @@ fn import_installs_files_obtained_elsewhere_with_the_same_checks() {
     let out = vetter_in(
         home.path(),
         home.path(),
-        &["lists", "import", folder.to_str().unwrap(), "--list-date", "2021-06-29"],
+        &[
+            "lists",
+            "import",
+            folder.to_str().unwrap(),
+            "--list-date",
+            "2021-06-29",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"),
+        "{}",
+        stdout(&out)
+    );
     let before = current(home.path());
     // A folder whose sdn.csv is an HTML page is refused.
     let bad = tempfile::tempdir().unwrap();
     for f in ["alt.csv", "add.csv", "sdn_comments.csv"] {
         std::fs::copy(folder.join(f), bad.path().join(f)).unwrap();
     }
-    std::fs::write(bad.path().join("sdn.csv"), "<html><body>Not found</body></html>\n").unwrap();
-    let out = vetter_in(home.path(), home.path(), &["lists", "import", bad.path().to_str().unwrap()]);
+    std::fs::write(
+        bad.path().join("sdn.csv"),
+        "<html><body>Not found</body></html>\n",
+    )
+    .unwrap();
+    let out = vetter_in(
+        home.path(),
+        home.path(),
+        &["lists", "import", bad.path().to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("sdn.csv"), "{}", stderr(&out));
     assert_eq!(current(home.path()), before);
@@ -385,7 +520,13 @@ fn init_writes_an_editable_policy_whose_tests_pass() {
     let t = target.to_str().unwrap();
     let out = vetter_in(home.path(), dir.path(), &["init", t]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    for f in ["vetter.toml", "rules/policy.toml", "rules/10-terrorist-customers.rhai", "examples/fail-vendor.toml", "lists/sample/sdn.csv"] {
+    for f in [
+        "vetter.toml",
+        "rules/policy.toml",
+        "rules/10-terrorist-customers.rhai",
+        "examples/fail-vendor.toml",
+        "lists/sample/sdn.csv",
+    ] {
         assert!(target.join(f).is_file(), "{f}");
     }
     // Its config names its rules; its tests run against its own files.
@@ -395,13 +536,26 @@ fn init_writes_an_editable_policy_whose_tests_pass() {
         dir.path(),
         &["--config", config.to_str().unwrap(), "rules", "test"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("7 passed, 0 failed"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("7 passed, 0 failed"),
+        "{}",
+        stdout(&out)
+    );
     // A second init overwrites nothing.
     std::fs::write(target.join("rules/policy.toml"), "# edited\n").unwrap();
     let out = vetter_in(home.path(), dir.path(), &["init", t]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(target.join("rules/policy.toml")).unwrap(), "# edited\n");
+    assert_eq!(
+        std::fs::read_to_string(target.join("rules/policy.toml")).unwrap(),
+        "# edited\n"
+    );
 }
 
 #[test]
@@ -412,5 +566,9 @@ fn completions_and_a_manual_page_are_printed() {
     assert!(stdout(&out).contains("vetter") && stdout(&out).contains("screen"));
     let out = vetter_in(home.path(), home.path(), &["man"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).starts_with(".ie") || stdout(&out).contains(".TH"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with(".ie") || stdout(&out).contains(".TH"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -676,7 +676,7 @@ fn rules_test_resolves_its_paths_relative_to_its_folder_not_the_working_director
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("4 passed, 0 failed"),
+        stdout(&out).contains("7 passed, 0 failed"),
         "{}",
         stdout(&out)
     );

@@ -11,7 +11,10 @@ pub fn run(dir: Option<&Path>, force: bool, w: &mut dyn Write) -> Result<Outcome
     let mut files: Vec<(String, &str)> = crate::embedded::all()
         .map(|(path, content)| (path.to_owned(), content))
         .collect();
-    files.push((crate::config::CONFIG_FILE.to_owned(), crate::config::TEMPLATE));
+    files.push((
+        crate::config::CONFIG_FILE.to_owned(),
+        crate::config::TEMPLATE,
+    ));
     // Check everything before writing anything: no half-written folder.
     if !force {
         let existing: Vec<&str> = files

@@ -39,7 +39,11 @@ fn many(cell: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn run_match(args: MatchArgs, config: &crate::config::Config, w: &mut dyn Write) -> Result<Outcome> {
+pub fn run_match(
+    args: MatchArgs,
+    config: &crate::config::Config,
+    w: &mut dyn Write,
+) -> Result<Outcome> {
     check_threshold(args.threshold)?;
     if let Some(name) = &args.name {
         if !crate::evidence::is_screenable(name) {

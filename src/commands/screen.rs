@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use crate::cli::{Format, ScreenArgs};
+use crate::config::Config;
 use crate::evidence;
 use crate::matching::search::Matcher;
 use crate::output::write_json;
-use crate::config::Config;
 use crate::screen::{screen, Inputs};
 use crate::untrusted::terminal_safe as safe;
 use crate::verdict::Verdict;
@@ -33,7 +33,9 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
         // A verdict that could not be logged was not given.
         crate::audit::append::append_screening(
             log,
-            args.log_key_file.as_deref().or(config.log_key_file.as_deref()),
+            args.log_key_file
+                .as_deref()
+                .or(config.log_key_file.as_deref()),
             &verdict,
             &files,
             &policy,

@@ -20,7 +20,8 @@ use crate::{out, Outcome};
 
 /// A progress bar on stderr for one file; drawn only on a terminal.
 fn progress_bar(label: &str) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{msg:<22} {bytes:>10} / {total_bytes:<10} {wide_bar} {eta}",
     ) {
@@ -31,7 +32,12 @@ fn progress_bar(label: &str) -> indicatif::ProgressBar {
 }
 
 /// Download every file of `source` into a staging folder.
-fn download(store: &Store, source: &Source, mirror: Option<&str>, fetcher: &Fetcher) -> Result<Staged> {
+fn download(
+    store: &Store,
+    source: &Source,
+    mirror: Option<&str>,
+    fetcher: &Fetcher,
+) -> Result<Staged> {
     let dir = store.staging(&source.name)?;
     let mut files = BTreeMap::new();
     let mut last_modified = None;
@@ -42,12 +48,17 @@ fn download(store: &Store, source: &Source, mirror: Option<&str>, fetcher: &Fetc
         };
         let bar = progress_bar(&file.name);
         let got = fetcher
-            .download(&url, &dir.join(&file.name), crate::input::LIST_FILE.bytes, &|n, total| {
-                if let Some(t) = total {
-                    bar.set_length(t);
-                }
-                bar.set_position(n);
-            })
+            .download(
+                &url,
+                &dir.join(&file.name),
+                crate::input::LIST_FILE.bytes,
+                &|n, total| {
+                    if let Some(t) = total {
+                        bar.set_length(t);
+                    }
+                    bar.set_position(n);
+                },
+            )
             .map_err(|e| {
                 let _ = std::fs::remove_dir_all(&dir);
                 Error::Usage(format!("{}: {}: {e}", source.name, file.name))
@@ -58,12 +69,20 @@ fn download(store: &Store, source: &Source, mirror: Option<&str>, fetcher: &Fetc
         }
         files.insert(file.name.clone(), (got.url, got.bytes));
     }
-    let primary = source.primary().map_or("the primary file", |p| p.name.as_str());
+    let primary = source
+        .primary()
+        .map_or("the primary file", |p| p.name.as_str());
     let (published, date_basis) = match last_modified.as_deref().map(|v| (v, header_date(v))) {
-        Some((v, Some(d))) => (Some(d), format!("Last-Modified of {primary} as served: {v}")),
+        Some((v, Some(d))) => (
+            Some(d),
+            format!("Last-Modified of {primary} as served: {v}"),
+        ),
         Some((v, None)) => (
             None,
-            format!("unknown: the Last-Modified of {primary} is not an HTTP date ({})", crate::untrusted::excerpt(v)),
+            format!(
+                "unknown: the Last-Modified of {primary} is not an HTTP date ({})",
+                crate::untrusted::excerpt(v)
+            ),
         ),
         None => (
             None,
@@ -119,11 +138,15 @@ fn install_all(
     }
     store.switch(&installed)?;
     for i in &installed {
-        let date = i
-            .identity
-            .publication_date
-            .map_or_else(|| "publication date unknown".to_owned(), |d| format!("published {d}"));
-        let what = if i.unchanged() { "unchanged" } else { "installed" };
+        let date = i.identity.publication_date.map_or_else(
+            || "publication date unknown".to_owned(),
+            |d| format!("published {d}"),
+        );
+        let what = if i.unchanged() {
+            "unchanged"
+        } else {
+            "installed"
+        };
         out!(
             w,
             "{}: {what}, {date}, {} entities, current: {}",
@@ -166,13 +189,19 @@ pub fn import(
     }
     let manifest_path = path.join(MANIFEST_NAME);
     let manifest = Manifest::read_optional(&manifest_path)?;
-    let stated = match manifest.as_ref().map(|m| m.published_date(&manifest_path)).transpose()? {
+    let stated = match manifest
+        .as_ref()
+        .map(|m| m.published_date(&manifest_path))
+        .transpose()?
+    {
         Some(Some(d)) => Some((d, format!("stated by {}", manifest_path.display()))),
         _ => list_date.map(|d| (d, "stated by the importer (--list-date)".to_owned())),
     };
     let mut staged = Vec::new();
     for source in sources::fetched()? {
-        let Some(primary) = source.primary() else { continue };
+        let Some(primary) = source.primary() else {
+            continue;
+        };
         if !path.join(&primary.name).is_file() {
             continue;
         }
@@ -186,11 +215,17 @@ pub fn import(
             let data = crate::input::read(&from, crate::input::LIST_FILE)?;
             let to = dir.join(&file.name);
             std::fs::write(&to, &data).map_err(|e| Error::io(&to, e))?;
-            files.insert(file.name.clone(), (from.display().to_string(), data.len() as u64));
+            files.insert(
+                file.name.clone(),
+                (from.display().to_string(), data.len() as u64),
+            );
         }
         let (published, date_basis) = match &stated {
             Some((d, basis)) => (Some(*d), basis.clone()),
-            None => (None, "unknown: the imported folder states no date".to_owned()),
+            None => (
+                None,
+                "unknown: the imported folder states no date".to_owned(),
+            ),
         };
         staged.push(Staged {
             source: source.name.clone(),
@@ -230,7 +265,12 @@ pub fn ls(format: Format, config: &Config, w: &mut dyn Write) -> Result<Outcome>
     out!(
         w,
         "  {:<18} {:<11} {:>9} {:>9}  {:<20}  {}",
-        "source", "published", "age", "entities", "fetched", "snapshot"
+        "source",
+        "published",
+        "age",
+        "entities",
+        "fetched",
+        "snapshot"
     );
     for s in &snapshots {
         let (date, age) = match s.published {
@@ -249,7 +289,9 @@ pub fn ls(format: Format, config: &Config, w: &mut dyn Write) -> Result<Outcome>
             s.source,
             date,
             age,
-            s.counts.as_ref().map_or_else(|| "?".to_owned(), |c| c.total.to_string()),
+            s.counts
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), |c| c.total.to_string()),
             s.fetched.as_deref().unwrap_or("?"),
             name
         );

@@ -128,7 +128,7 @@ impl Store {
             let path = self.root.join(&rel);
             if !path.is_dir() {
                 return Err(Error::list(
-                    &self.root.join(CURRENT),
+                    self.root.join(CURRENT),
                     None,
                     Some(&source),
                     format!("names {rel}, which is not in the store"),
@@ -274,7 +274,9 @@ impl Store {
             toml::to_string(&pointer).map_err(|e| Error::Usage(e.to_string()))?
         );
         let path = self.root.join(CURRENT);
-        let tmp = self.root.join(format!("{CURRENT}.{}.tmp", std::process::id()));
+        let tmp = self
+            .root
+            .join(format!("{CURRENT}.{}.tmp", std::process::id()));
         {
             use std::io::Write;
             let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
@@ -353,5 +355,6 @@ fn toml_date(d: NaiveDate) -> toml::value::Datetime {
 
 fn toml_now() -> toml::value::Datetime {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    now.parse().unwrap_or_else(|_| toml_date(chrono::Utc::now().date_naive()))
+    now.parse()
+        .unwrap_or_else(|_| toml_date(chrono::Utc::now().date_naive()))
 }
