@@ -40,6 +40,11 @@ pub enum Command {
     /// Verify, inspect, replay and repair a verdict log.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Screen each vendor's latest logged verdict again, with its recorded
+    /// evidence and rules, against the current lists; say what changed.
+    /// Exit 0 when no verdict changed, 10 when one needs review, 20 when
+    /// one became FAIL.
+    Rescreen(RescreenArgs),
     /// Write an editable copy of the built-in policy, the example evidence,
     /// the sample lists and a commented vetter.toml into DIR.
     Init {
@@ -56,6 +61,25 @@ pub enum Command {
     },
     /// Print the manual page (roff) for `man -l -`.
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct RescreenArgs {
+    /// The verdict log (default: `log` of the config file).
+    #[arg(long, value_name = "FILE", env = "VETTER_LOG")]
+    pub log: Option<PathBuf>,
+    #[command(flatten)]
+    pub key: LogKeyArgs,
+    #[command(flatten)]
+    pub lists: ListArgs,
+    /// Append the new verdicts to the log.
+    #[arg(long)]
+    pub append: bool,
+    /// Screening date the rules see (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -145,8 +169,10 @@ fn parse_level(s: &str) -> Result<crate::verdict::Level, String> {
 
 #[derive(Debug, Args)]
 pub struct ScreenArgs {
-    /// Evidence file (TOML, docs/evidence.md).
-    pub evidence: std::path::PathBuf,
+    /// Evidence file (TOML, docs/evidence.md); several files or folders of
+    /// them screen a portfolio: one summary line per vendor.
+    #[arg(required = true, num_args = 1..)]
+    pub evidence: Vec<std::path::PathBuf>,
     /// Lists to screen against: an OFAC list folder or a watchlist CSV;
     /// repeat for several (default: the list store's current snapshots and
     /// the configured watchlists).
@@ -158,8 +184,9 @@ pub struct ScreenArgs {
     /// config file, else the built-in policy).
     #[arg(long, value_name = "DIR", env = "VETTER_RULES")]
     pub rules: Option<std::path::PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// text or json for one vendor; text, jsonl or csv for a portfolio.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
     /// Screening date the rules see (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,

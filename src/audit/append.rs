@@ -128,7 +128,28 @@ pub fn append_screening(
     evidence: &[EvidenceFile],
     policy: &Policy,
     snapshot: &Snapshot,
-) -> Result<()> {
+) -> Result<u64> {
+    let policy_files = policy.files().into_iter().cloned().collect();
+    append_record(
+        path,
+        key_file,
+        verdict,
+        evidence,
+        policy_files,
+        &snapshot.lists,
+    )
+}
+
+/// Append a verdict with what it was made from: its evidence, the policy's
+/// files and the lists' identities. Returns the record's sequence number.
+pub fn append_record(
+    path: &Path,
+    key_file: Option<&Path>,
+    verdict: &Verdict,
+    evidence: &[EvidenceFile],
+    policy_files: Vec<crate::rules::PolicyFile>,
+    lists: &[crate::lists::identity::ListIdentity],
+) -> Result<u64> {
     let key = super::key::load(key_file)?;
     let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
     let mut file = OpenOptions::new()
@@ -150,8 +171,8 @@ pub fn append_screening(
         verdict: verdict.verdict,
         as_of: verdict.as_of.clone(),
         findings: verdict.findings.clone(),
-        lists: snapshot.lists.clone(),
-        policy_files: policy.files().into_iter().cloned().collect(),
+        lists: lists.to_vec(),
+        policy_files,
         evidence_files: evidence.to_vec(),
         result,
     };
@@ -180,5 +201,5 @@ pub fn append_screening(
         ));
     }
     file.unlock().map_err(|e| Error::io(path, e))?;
-    Ok(())
+    Ok(body.seq)
 }

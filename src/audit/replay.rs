@@ -3,7 +3,9 @@
 //! and say whether verdict and findings are reproduced; or rescreen every
 //! record against newer lists and say which verdicts would change and why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -29,6 +31,35 @@ pub struct Outcome {
     pub same: bool,
     pub changes: Vec<String>,
     pub error: Option<String>,
+    /// Rescreen mode: the new verdict and what it was made from, to log.
+    #[serde(skip)]
+    pub rescreened: Option<Box<Rescreened>>,
+}
+
+/// A record screened again: the new verdict with the recorded evidence and
+/// rules it rests on.
+#[derive(Debug, Clone)]
+pub struct Rescreened {
+    pub verdict: Verdict,
+    pub evidence_files: Vec<crate::evidence::EvidenceFile>,
+    pub policy_files: Vec<crate::rules::PolicyFile>,
+}
+
+/// The line indexes (0-based) of each vendor's latest record, in log order.
+pub fn latest_per_vendor(lines: &[&str]) -> Vec<usize> {
+    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        let vendor = unseal(line)
+            .ok()
+            .and_then(|s| serde_json::from_str::<Body>(&s.hashed).ok())
+            .map(|b| b.vendor);
+        if let Some(v) = vendor {
+            last.insert(v, i);
+        }
+    }
+    let mut out: Vec<usize> = last.into_values().collect();
+    out.sort_unstable();
+    out
 }
 
 pub enum Mode<'a> {
@@ -37,53 +68,132 @@ pub enum Mode<'a> {
         candidates: &'a [PathBuf],
         archive: &'a Path,
     },
-    /// Use this (newer) snapshot instead.
-    Rescreen { snapshot: &'a Snapshot },
+    /// Use this (newer) snapshot instead; `at` is the screening date and
+    /// timestamp to use instead of the recorded ones (a rescreen today).
+    Rescreen {
+        snapshot: &'a Snapshot,
+        at: Option<(chrono::NaiveDate, String)>,
+    },
 }
 
-/// Replay verified lines (see `verify::verified_lines`).
+/// Replay verified lines (see `verify::verified_lines`). Records are read
+/// first and grouped by the lists they name: each snapshot is loaded and
+/// indexed once for all its records, which are then screened on all cores.
 pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let line_no = i + 1;
-            match replay_line(line, mode) {
-                Ok(o) => Outcome { line: line_no, ..o },
-                Err((seq, vendor, recorded, e)) => Outcome {
-                    line: line_no,
-                    seq,
-                    vendor,
-                    recorded,
-                    replayed: None,
-                    same: false,
-                    changes: Vec::new(),
-                    error: Some(e),
-                },
+    let prepared: Vec<std::result::Result<Prepared, Failure>> =
+        lines.par_iter().map(|line| prepare(line)).collect();
+    let mut outcomes: Vec<Option<Outcome>> = (0..lines.len()).map(|_| None).collect();
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, p) in prepared.iter().enumerate() {
+        match p {
+            Ok(p) => groups.entry(p.lists_key()).or_default().push(i),
+            Err(f) => outcomes[i] = Some(failed(f.clone())),
+        }
+    }
+    let run = |snapshot: &Snapshot, members: &[usize], outcomes: &mut Vec<Option<Outcome>>| {
+        let matcher = Matcher::new(snapshot);
+        let done: Vec<(usize, Outcome)> = members
+            .par_iter()
+            .filter_map(|&i| prepared[i].as_ref().ok().map(|p| (i, p)))
+            .map(|(i, p)| {
+                let o = evaluate(p, &matcher, mode).unwrap_or_else(failed);
+                (i, o)
+            })
+            .collect();
+        for (i, o) in done {
+            outcomes[i] = Some(o);
+        }
+    };
+    match mode {
+        Mode::Rescreen { snapshot, .. } => {
+            let all: Vec<usize> = groups.into_values().flatten().collect();
+            run(snapshot, &all, &mut outcomes);
+        }
+        Mode::Reproduce {
+            candidates,
+            archive,
+        } => {
+            for members in groups.values() {
+                let Some(Ok(first)) = members.first().map(|&i| &prepared[i]) else {
+                    continue;
+                };
+                match recorded_snapshot(&first.body, candidates, archive) {
+                    Ok(snapshot) => run(&snapshot, members, &mut outcomes),
+                    Err(e) => {
+                        for &i in members {
+                            if let Ok(p) = &prepared[i] {
+                                outcomes[i] = Some(failed(p.fail(e.to_string())));
+                            }
+                        }
+                    }
+                }
             }
+        }
+    }
+    outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| Outcome {
+            line: i + 1,
+            ..o.unwrap_or_else(|| {
+                failed((0, String::new(), Level::Pass, "not replayed".to_owned()))
+            })
         })
         .collect()
 }
 
 type Failure = (u64, String, Level, String);
 
-fn replay_line(line: &str, mode: &Mode<'_>) -> std::result::Result<Outcome, Failure> {
-    let sealed = unseal(line).map_err(|e| {
+fn failed((seq, vendor, recorded, e): Failure) -> Outcome {
+    Outcome {
+        line: 0,
+        seq,
+        vendor,
+        recorded,
+        replayed: None,
+        same: false,
+        changes: Vec::new(),
+        error: Some(e),
+        rescreened: None,
+    }
+}
+
+/// A record read and its evidence and rules compiled, ready to screen.
+struct Prepared {
+    body: Body,
+    evidence: crate::evidence::Evidence,
+    policy: Policy,
+    as_of: chrono::NaiveDate,
+}
+
+impl Prepared {
+    fn fail(&self, e: String) -> Failure {
+        (
+            self.body.seq,
+            self.body.vendor.clone(),
+            self.body.verdict,
+            e,
+        )
+    }
+
+    /// Records with equal keys name the same list snapshots, identities
+    /// included.
+    fn lists_key(&self) -> String {
+        serde_json::to_string(&self.body.lists).unwrap_or_default()
+    }
+}
+
+fn prepare(line: &str) -> std::result::Result<Prepared, Failure> {
+    let malformed = |e: String| {
         (
             0,
             String::new(),
             Level::Pass,
             format!("malformed record: {e}"),
         )
-    })?;
-    let body: Body = serde_json::from_str(&sealed.hashed).map_err(|e| {
-        (
-            0,
-            String::new(),
-            Level::Pass,
-            format!("malformed record: {e}"),
-        )
-    })?;
+    };
+    let sealed = unseal(line).map_err(|e| malformed(e.to_string()))?;
+    let body: Body = serde_json::from_str(&sealed.hashed).map_err(|e| malformed(e.to_string()))?;
     let fail = |e: String| (body.seq, body.vendor.clone(), body.verdict, e);
     let evidence = crate::evidence::parse::from_files(&body.evidence_files)
         .map_err(|e| fail(format!("recorded evidence: {e}")))?;
@@ -91,35 +201,43 @@ fn replay_line(line: &str, mode: &Mode<'_>) -> std::result::Result<Outcome, Fail
         .map_err(|e| fail(format!("recorded rules: {e}")))?;
     let as_of = chrono::NaiveDate::parse_from_str(&body.as_of, "%Y-%m-%d")
         .map_err(|_| fail("recorded as_of is not a date".to_owned()))?;
-    let owned;
-    let snapshot = match mode {
-        Mode::Rescreen { snapshot } => *snapshot,
-        Mode::Reproduce {
-            candidates,
-            archive,
-        } => {
-            owned =
-                recorded_snapshot(&body, candidates, archive).map_err(|e| fail(e.to_string()))?;
-            &owned
-        }
-    };
-    let matcher = Matcher::new(snapshot);
-    let verdict = screen(&Inputs {
-        evidence: &evidence,
-        evidence_files: &body.evidence_files,
-        matcher: &matcher,
-        policy: &policy,
+    Ok(Prepared {
+        body,
+        evidence,
+        policy,
         as_of,
-        timestamp: body.timestamp.clone(),
     })
-    .map_err(|e| fail(format!("screening failed: {e}")))?;
+}
+
+fn evaluate(
+    p: &Prepared,
+    matcher: &Matcher<'_>,
+    mode: &Mode<'_>,
+) -> std::result::Result<Outcome, Failure> {
+    let body = &p.body;
+    let (as_of, timestamp) = match mode {
+        Mode::Rescreen {
+            at: Some((date, stamp)),
+            ..
+        } => (*date, stamp.clone()),
+        _ => (p.as_of, body.timestamp.clone()),
+    };
+    let verdict = screen(&Inputs {
+        evidence: &p.evidence,
+        evidence_files: &body.evidence_files,
+        matcher,
+        policy: &p.policy,
+        as_of,
+        timestamp,
+    })
+    .map_err(|e| p.fail(format!("screening failed: {e}")))?;
     let (same, changes) = match mode {
         Mode::Reproduce { .. } => {
-            let now = serde_json::to_value(&verdict).map_err(|e| fail(e.to_string()))?;
+            let now = serde_json::to_value(&verdict).map_err(|e| p.fail(e.to_string()))?;
             if now == body.result {
                 (true, Vec::new())
             } else {
-                let mut c = differences(&body, &verdict);
+                let mut c = differences(body, &verdict);
                 if c.is_empty() {
                     c.push(
                         "the verdict document differs (hits, explanations or identity)".to_owned(),
@@ -129,19 +247,28 @@ fn replay_line(line: &str, mode: &Mode<'_>) -> std::result::Result<Outcome, Fail
             }
         }
         Mode::Rescreen { .. } => {
-            let c = differences(&body, &verdict);
+            let c = differences(body, &verdict);
             (verdict.verdict == body.verdict, c)
         }
     };
+    let replayed = Some(verdict.verdict);
+    let rescreened = matches!(mode, Mode::Rescreen { .. }).then(|| {
+        Box::new(Rescreened {
+            verdict,
+            evidence_files: body.evidence_files.clone(),
+            policy_files: body.policy_files.clone(),
+        })
+    });
     Ok(Outcome {
         line: 0,
         seq: body.seq,
         vendor: body.vendor.clone(),
         recorded: body.verdict,
-        replayed: Some(verdict.verdict),
+        replayed,
         same,
         changes,
         error: None,
+        rescreened,
     })
 }
 
@@ -227,6 +354,7 @@ fn differences(body: &Body, now: &Verdict) -> Vec<String> {
             f.message
         ));
     }
+    out.extend(hit_changes(&body.result, now));
     let ids = |l: &[crate::lists::identity::ListIdentity]| {
         l.iter()
             .map(|x| format!("{} {}", x.name, x.content_id()))
@@ -234,6 +362,48 @@ fn differences(body: &Body, now: &Verdict) -> Vec<String> {
     };
     if ids(&body.lists) != ids(&now.identity.lists) && !out.is_empty() {
         out.push("lists differ from the recorded snapshot".to_owned());
+    }
+    out
+}
+
+/// Hits that appeared or went, party by party (`customer c-7 (Name) ~
+/// ofac-sdn:123 LISTED NAME`), from the recorded verdict document.
+fn hit_changes(recorded: &serde_json::Value, now: &Verdict) -> Vec<String> {
+    type Hits = BTreeMap<String, String>;
+    let mut before: Hits = BTreeMap::new();
+    for p in recorded["parties"].as_array().into_iter().flatten() {
+        for h in p["hits"].as_array().into_iter().flatten() {
+            let key = format!(
+                "{} {} ({}) ~ {}:{}",
+                p["role"].as_str().unwrap_or(""),
+                p["id"].as_str().unwrap_or(""),
+                p["name"].as_str().unwrap_or(""),
+                h["list"].as_str().unwrap_or(""),
+                h["entity_id"].as_str().unwrap_or("")
+            );
+            before.insert(key, h["name"].as_str().unwrap_or("").to_owned());
+        }
+    }
+    let mut after: Hits = BTreeMap::new();
+    for p in &now.parties {
+        for h in &p.hits {
+            let key = format!(
+                "{} {} ({}) ~ {}:{}",
+                p.role, p.id, p.name, h.list, h.entity_id
+            );
+            after.insert(key, format!("{} ({:.2})", h.name, h.score));
+        }
+    }
+    let mut out = Vec::new();
+    for (k, v) in &after {
+        if !before.contains_key(k) {
+            out.push(format!("new hit: {k} {v}"));
+        }
+    }
+    for (k, v) in &before {
+        if !after.contains_key(k) {
+            out.push(format!("hit gone: {k} {v}"));
+        }
     }
     out
 }

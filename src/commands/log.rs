@@ -13,7 +13,7 @@ use crate::{out, Error, Outcome, Result};
 
 /// A log is a regular file vetter wrote: a device or pipe (`/dev/zero`)
 /// is refused before anything is read.
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub(super) fn read(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
         return Err(Error::Log {
@@ -206,6 +206,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                 snapshot = super::load_lists(&lists, &load.options(), config)?;
                 Mode::Rescreen {
                     snapshot: &snapshot,
+                    at: None,
                 }
             } else {
                 // The store keeps every snapshot it installed: a record

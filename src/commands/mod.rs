@@ -5,6 +5,8 @@ mod init;
 mod lists;
 mod log;
 mod matching;
+mod portfolio;
+mod rescreen;
 mod rules;
 mod screen;
 mod store;
@@ -34,6 +36,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Screen(args) => screen::run(args, &config, out),
         Command::Rules(cmd) => rules::run(cmd, &config, out),
         Command::Log(cmd) => log::run(cmd, &config, out),
+        Command::Rescreen(args) => rescreen::run(&args, &config, out),
         Command::Init { dir, force } => init::run(dir.as_deref(), force, out),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

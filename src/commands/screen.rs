@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, ScreenArgs};
+use crate::cli::{Format, OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::evidence;
 use crate::matching::search::Matcher;
@@ -16,8 +16,21 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     let now = chrono::Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let as_of = args.as_of.unwrap_or_else(|| now.date_naive());
+    let portfolio = args.evidence.len() > 1 || args.evidence.iter().any(|p| p.is_dir());
+    if portfolio {
+        return super::portfolio::run(&args, config, as_of, &timestamp, w);
+    }
+    let format = match args.format {
+        OutputFormat::Text => Format::Text,
+        OutputFormat::Json | OutputFormat::Jsonl => Format::Json,
+        OutputFormat::Csv => {
+            return Err(crate::Error::Usage(
+                "--format csv is for a portfolio (several evidence files); one vendor prints text or json".to_owned(),
+            ))
+        }
+    };
     // Validate everything before any work: bad input never yields a verdict.
-    let (evidence, files) = evidence::parse::load(&args.evidence)?;
+    let (evidence, files) = evidence::parse::load(&args.evidence[0])?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
     let matcher = Matcher::new(&snapshot);
@@ -42,7 +55,7 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
             &snapshot,
         )?;
     }
-    match args.format {
+    match format {
         Format::Json => write_json(w, &verdict)?,
         Format::Text => render(w, &verdict)?,
     }
