@@ -78,6 +78,7 @@ pub struct RescreenArgs {
     /// Screening date the rules see (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<NaiveDate>,
+    /// Output: text for people, json for programs.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -92,6 +93,7 @@ pub struct ListsArgs {
 pub enum LogCommand {
     /// Check every hash, link, MAC and sequence number; exit 0 only when intact.
     Verify {
+        /// The verdict log (one JSON record per line).
         file: std::path::PathBuf,
         #[command(flatten)]
         key: LogKeyArgs,
@@ -99,17 +101,21 @@ pub enum LogCommand {
         /// a log that no longer contains it was truncated or rewritten.
         #[arg(long, value_name = "HEAD")]
         expect_head: Option<String>,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Print the last sequence number and hash, to record elsewhere.
     Head {
+        /// The verdict log (one JSON record per line).
         file: std::path::PathBuf,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// List records, optionally filtered.
     Show {
+        /// The verdict log (one JSON record per line).
         file: std::path::PathBuf,
         #[command(flatten)]
         key: LogKeyArgs,
@@ -119,15 +125,19 @@ pub enum LogCommand {
         /// PASS, REVIEW or FAIL (any case).
         #[arg(long, value_parser = parse_level)]
         verdict: Option<crate::verdict::Level>,
+        /// Records screened as of this date or later.
         #[arg(long, value_name = "YYYY-MM-DD")]
         since: Option<NaiveDate>,
+        /// Records screened as of this date or earlier.
         #[arg(long, value_name = "YYYY-MM-DD")]
         until: Option<NaiveDate>,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Re-evaluate each record; with --rescreen, against the given newer lists.
     Replay {
+        /// The verdict log (one JSON record per line).
         file: std::path::PathBuf,
         #[command(flatten)]
         key: LogKeyArgs,
@@ -143,11 +153,15 @@ pub enum LogCommand {
         rescreen: bool,
         #[command(flatten)]
         load: LoadArgs,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Remove a torn final line left by a crash (a backup is kept).
-    Repair { file: std::path::PathBuf },
+    Repair {
+        /// The verdict log (one JSON record per line).
+        file: std::path::PathBuf,
+    },
 }
 
 /// The key of a verdict log, for the commands that read one.
@@ -212,6 +226,7 @@ pub enum RulesCommand {
         /// built-in policy).
         #[arg(env = "VETTER_RULES")]
         dir: Option<std::path::PathBuf>,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -271,8 +286,10 @@ pub struct MatchArgs {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     #[arg(required_unless_present = "input", conflicts_with = "input")]
+    /// The first name.
     pub left: Option<String>,
     #[arg(required_unless_present = "input", conflicts_with = "input")]
+    /// The second name.
     pub right: Option<String>,
     /// CSV with a header holding `name1,name2` (or `left,right`) and
     /// optionally `schema` or `kind`; every column is repeated in the output.
@@ -303,6 +320,7 @@ pub enum ListsCommand {
     Stats {
         #[command(flatten)]
         lists: ListArgs,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -312,6 +330,7 @@ pub enum ListsCommand {
         id: String,
         #[command(flatten)]
         lists: ListArgs,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -343,15 +362,19 @@ pub enum ListsCommand {
     },
     /// The stored snapshots with their dates and ages (the default).
     Ls {
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Entities added, removed and changed between two snapshots.
     Diff {
+        /// The earlier snapshot: an OFAC list folder or a watchlist CSV.
         old: PathBuf,
+        /// The later snapshot.
         new: PathBuf,
         #[command(flatten)]
         load: LoadArgs,
+        /// Output: text for people, json for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -420,4 +443,34 @@ impl LoadArgs {
 pub enum Format {
     Text,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every argument of every command says what it is for.
+    #[test]
+    fn every_argument_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(format!("{path} {} (command)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "vetter", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:#?}");
+    }
 }

@@ -234,7 +234,7 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
 
     // Before any fetch: a clear message, never the sample.
     let out = vetter_in(home.path(), elsewhere.path(), &["screen", evidence]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    common::expect_exit(&out, 2);
     assert!(
         stderr(&out).contains("vetter lists fetch"),
         "{}",
@@ -243,13 +243,7 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
 
     let server = Server::start(good_routes());
     let out = fetch(home.path(), &server, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    common::expect_exit(&out, 0);
     assert!(
         stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"),
         "{}",
@@ -267,7 +261,7 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
         elsewhere.path(),
         &["lists", "stats", "--format", "json"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = stats.to_string();
     for expected in [
@@ -286,7 +280,7 @@ fn a_fresh_install_screens_only_after_a_verified_fetch() {
         elsewhere.path(),
         &["screen", evidence, "--format", "json"],
     );
-    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+    common::expect_exit(&out, 20);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let lists: Vec<&str> = v["identity"]["lists"]
         .as_array()
@@ -383,7 +377,7 @@ fn retries_recover_from_a_busy_server() {
             "2",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     assert_eq!(server.hits("/sdn.csv"), 3);
     assert!(stderr(&out).contains("503"), "{}", stderr(&out));
     assert!(current(home.path()).contains("ofac-sdn"));
@@ -433,7 +427,7 @@ fn a_list_that_shrinks_by_more_than_five_percent_is_refused_unless_allowed() {
     let before = current(home.path());
     let shrunk = Server::start(shrunk_routes(8000));
     let out = fetch(home.path(), &shrunk, &["--source", "ofac-sdn"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    common::expect_exit(&out, 1);
     assert!(
         stderr(&out).contains("--allow-shrink") && stderr(&out).contains("8000"),
         "{}",
@@ -445,7 +439,7 @@ fn a_list_that_shrinks_by_more_than_five_percent_is_refused_unless_allowed() {
         &shrunk,
         &["--source", "ofac-sdn", "--allow-shrink"],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     assert!(stdout(&out).contains("8000 entities"), "{}", stdout(&out));
     // `update` fetches and shows what changed against the previous snapshot.
     let good = Server::start(good_routes());
@@ -463,7 +457,7 @@ fn a_list_that_shrinks_by_more_than_five_percent_is_refused_unless_allowed() {
             "5",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     assert!(stdout(&out).contains("976 added"), "{}", stdout(&out));
     // Every snapshot stays for replay.
     let ls = stdout(&vetter_in(home.path(), home.path(), &["lists", "ls"]));
@@ -485,7 +479,7 @@ fn import_installs_files_obtained_elsewhere_with_the_same_checks() {
             "2021-06-29",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     assert!(
         stdout(&out).contains("ofac-sdn: installed, published 2021-06-29, 8976 entities"),
         "{}",
@@ -507,7 +501,7 @@ fn import_installs_files_obtained_elsewhere_with_the_same_checks() {
         home.path(),
         &["lists", "import", bad.path().to_str().unwrap()],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    common::expect_exit(&out, 1);
     assert!(stderr(&out).contains("sdn.csv"), "{}", stderr(&out));
     assert_eq!(current(home.path()), before);
 }
@@ -519,7 +513,7 @@ fn init_writes_an_editable_policy_whose_tests_pass() {
     let target = dir.path().join("office");
     let t = target.to_str().unwrap();
     let out = vetter_in(home.path(), dir.path(), &["init", t]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    common::expect_exit(&out, 0);
     for f in [
         "vetter.toml",
         "rules/policy.toml",
@@ -536,13 +530,7 @@ fn init_writes_an_editable_policy_whose_tests_pass() {
         dir.path(),
         &["--config", config.to_str().unwrap(), "rules", "test"],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    common::expect_exit(&out, 0);
     assert!(
         stdout(&out).contains("7 passed, 0 failed"),
         "{}",
@@ -551,7 +539,7 @@ fn init_writes_an_editable_policy_whose_tests_pass() {
     // A second init overwrites nothing.
     std::fs::write(target.join("rules/policy.toml"), "# edited\n").unwrap();
     let out = vetter_in(home.path(), dir.path(), &["init", t]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    common::expect_exit(&out, 2);
     assert_eq!(
         std::fs::read_to_string(target.join("rules/policy.toml")).unwrap(),
         "# edited\n"

@@ -23,7 +23,7 @@ fn a_folder_of_vendors_gets_one_line_each_logged_in_order_and_the_worst_exit_cod
         "--log",
         s(&log),
     ]);
-    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+    common::expect_exit(&out, 20);
     let rows: Vec<serde_json::Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -77,7 +77,7 @@ fn a_folder_of_vendors_gets_one_line_each_logged_in_order_and_the_worst_exit_cod
         "--format",
         "csv",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    common::expect_exit(&out, 1);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 4, "{text}");
     assert!(text.contains("Nimbus Edge Networks, Inc.\",FAIL"), "{text}");
@@ -97,7 +97,7 @@ fn rescreen_says_what_changed_logs_it_and_replay_reproduces_every_record() {
         "--log",
         s(&log),
     ]);
-    assert_eq!(out.status.code(), Some(20), "{}", stderr(&out));
+    common::expect_exit(&out, 20);
     let real = [
         shared_lists().join("2021-06-29"),
         shared_lists().join("2025-12-19"),
@@ -114,13 +114,7 @@ fn rescreen_says_what_changed_logs_it_and_replay_reproduces_every_record() {
     // Against whole, current lists the clean vendor's REVIEW becomes PASS:
     // a change that needs a look (exit 10), with its reasons.
     let out = rescreen(&[]);
-    assert_eq!(
-        out.status.code(),
-        Some(10),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    common::expect_exit(&out, 10);
     let text = stdout(&out);
     assert!(
         text.contains("Bluewater Hosting Cooperative (record 2): REVIEW → PASS"),
@@ -148,13 +142,7 @@ fn rescreen_says_what_changed_logs_it_and_replay_reproduces_every_record() {
         args.extend(["--lists", s(r)]);
     }
     let out = vetter(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    common::expect_exit(&out, 0);
     assert!(
         stdout(&out).contains("6 record(s): 6 reproduced, 0 not"),
         "{}",

@@ -45,14 +45,37 @@ pub struct Rescreened {
     pub policy_files: Vec<crate::rules::PolicyFile>,
 }
 
+/// What grouping needs of a record, read without its evidence, rules and
+/// verdict document (which make up nearly all of it).
+#[derive(serde::Deserialize)]
+struct Head {
+    seq: u64,
+    vendor: String,
+    verdict: Level,
+    lists: Vec<crate::lists::identity::ListIdentity>,
+}
+
+fn head(line: &str) -> std::result::Result<Head, Failure> {
+    let malformed = |e: String| {
+        (
+            0,
+            String::new(),
+            Level::Pass,
+            format!("malformed record: {e}"),
+        )
+    };
+    let sealed = unseal(line).map_err(|e| malformed(e.to_string()))?;
+    serde_json::from_str(&sealed.hashed).map_err(|e| malformed(e.to_string()))
+}
+
 /// The line indexes (0-based) of each vendor's latest record, in log order.
 pub fn latest_per_vendor(lines: &[&str]) -> Vec<usize> {
+    let vendors: Vec<Option<String>> = lines
+        .par_iter()
+        .map(|line| head(line).ok().map(|h| h.vendor))
+        .collect();
     let mut last: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, line) in lines.iter().enumerate() {
-        let vendor = unseal(line)
-            .ok()
-            .and_then(|s| serde_json::from_str::<Body>(&s.hashed).ok())
-            .map(|b| b.vendor);
+    for (i, vendor) in vendors.into_iter().enumerate() {
         if let Some(v) = vendor {
             last.insert(v, i);
         }
@@ -76,32 +99,44 @@ pub enum Mode<'a> {
     },
 }
 
-/// Replay verified lines (see `verify::verified_lines`). Records are read
-/// first and grouped by the lists they name: each snapshot is loaded and
-/// indexed once for all its records, which are then screened on all cores.
+/// Records screened at a time: bounds the memory a long log needs.
+const CHUNK: usize = 256;
+
+/// Replay verified lines (see `verify::verified_lines`). Records are
+/// grouped by the lists they name: each snapshot is loaded and indexed once
+/// for all its records, which are screened on all cores, a chunk at a
+/// time; a policy is compiled once for all the records that carry it.
 pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
-    let prepared: Vec<std::result::Result<Prepared, Failure>> =
-        lines.par_iter().map(|line| prepare(line)).collect();
+    let heads: Vec<std::result::Result<Head, Failure>> =
+        lines.par_iter().map(|line| head(line)).collect();
     let mut outcomes: Vec<Option<Outcome>> = (0..lines.len()).map(|_| None).collect();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, p) in prepared.iter().enumerate() {
-        match p {
-            Ok(p) => groups.entry(p.lists_key()).or_default().push(i),
+    for (i, h) in heads.iter().enumerate() {
+        match h {
+            // Equal keys name the same snapshots, identities included.
+            Ok(h) => groups
+                .entry(serde_json::to_string(&h.lists).unwrap_or_default())
+                .or_default()
+                .push(i),
             Err(f) => outcomes[i] = Some(failed(f.clone())),
         }
     }
+    let policies = PolicyCache::default();
     let run = |snapshot: &Snapshot, members: &[usize], outcomes: &mut Vec<Option<Outcome>>| {
         let matcher = Matcher::new(snapshot);
-        let done: Vec<(usize, Outcome)> = members
-            .par_iter()
-            .filter_map(|&i| prepared[i].as_ref().ok().map(|p| (i, p)))
-            .map(|(i, p)| {
-                let o = evaluate(p, &matcher, mode).unwrap_or_else(failed);
-                (i, o)
-            })
-            .collect();
-        for (i, o) in done {
-            outcomes[i] = Some(o);
+        for chunk in members.chunks(CHUNK) {
+            let done: Vec<(usize, Outcome)> = chunk
+                .par_iter()
+                .map(|&i| {
+                    let o = prepare(lines[i], &policies)
+                        .and_then(|p| evaluate(&p, &matcher, mode))
+                        .unwrap_or_else(failed);
+                    (i, o)
+                })
+                .collect();
+            for (i, o) in done {
+                outcomes[i] = Some(o);
+            }
         }
     };
     match mode {
@@ -114,15 +149,20 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
             archive,
         } => {
             for members in groups.values() {
-                let Some(Ok(first)) = members.first().map(|&i| &prepared[i]) else {
+                let Some(Ok(first)) = members.first().map(|&i| &heads[i]) else {
                     continue;
                 };
-                match recorded_snapshot(&first.body, candidates, archive) {
+                match recorded_snapshot(&first.lists, candidates, archive) {
                     Ok(snapshot) => run(&snapshot, members, &mut outcomes),
                     Err(e) => {
                         for &i in members {
-                            if let Ok(p) = &prepared[i] {
-                                outcomes[i] = Some(failed(p.fail(e.to_string())));
+                            if let Ok(h) = &heads[i] {
+                                outcomes[i] = Some(failed((
+                                    h.seq,
+                                    h.vendor.clone(),
+                                    h.verdict,
+                                    e.to_string(),
+                                )));
                             }
                         }
                     }
@@ -140,6 +180,30 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
             })
         })
         .collect()
+}
+
+/// Policies compiled so far, by the hashes of their files.
+#[derive(Default)]
+struct PolicyCache(std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Policy>>>);
+
+impl PolicyCache {
+    fn get(&self, files: &[crate::rules::PolicyFile]) -> Result<std::sync::Arc<Policy>> {
+        let key: String = files
+            .iter()
+            .map(|f| format!("{} {}\n", f.name, f.sha256))
+            .collect();
+        if let Some(p) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(p);
+        }
+        let policy = std::sync::Arc::new(Policy::from_files(
+            Path::new("(recorded rules)"),
+            files.to_vec(),
+        )?);
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(key, policy.clone());
+        }
+        Ok(policy)
+    }
 }
 
 type Failure = (u64, String, Level, String);
@@ -162,7 +226,7 @@ fn failed((seq, vendor, recorded, e): Failure) -> Outcome {
 struct Prepared {
     body: Body,
     evidence: crate::evidence::Evidence,
-    policy: Policy,
+    policy: std::sync::Arc<Policy>,
     as_of: chrono::NaiveDate,
 }
 
@@ -175,15 +239,9 @@ impl Prepared {
             e,
         )
     }
-
-    /// Records with equal keys name the same list snapshots, identities
-    /// included.
-    fn lists_key(&self) -> String {
-        serde_json::to_string(&self.body.lists).unwrap_or_default()
-    }
 }
 
-fn prepare(line: &str) -> std::result::Result<Prepared, Failure> {
+fn prepare(line: &str, policies: &PolicyCache) -> std::result::Result<Prepared, Failure> {
     let malformed = |e: String| {
         (
             0,
@@ -197,7 +255,8 @@ fn prepare(line: &str) -> std::result::Result<Prepared, Failure> {
     let fail = |e: String| (body.seq, body.vendor.clone(), body.verdict, e);
     let evidence = crate::evidence::parse::from_files(&body.evidence_files)
         .map_err(|e| fail(format!("recorded evidence: {e}")))?;
-    let policy = Policy::from_files(Path::new("(recorded rules)"), body.policy_files.clone())
+    let policy = policies
+        .get(&body.policy_files)
         .map_err(|e| fail(format!("recorded rules: {e}")))?;
     let as_of = chrono::NaiveDate::parse_from_str(&body.as_of, "%Y-%m-%d")
         .map_err(|_| fail("recorded as_of is not a date".to_owned()))?;
@@ -273,9 +332,13 @@ fn evaluate(
 }
 
 /// Load exactly the lists a record names, from the archive or candidates.
-fn recorded_snapshot(body: &Body, candidates: &[PathBuf], archive: &Path) -> Result<Snapshot> {
+fn recorded_snapshot(
+    lists: &[crate::lists::identity::ListIdentity],
+    candidates: &[PathBuf],
+    archive: &Path,
+) -> Result<Snapshot> {
     let mut paths = Vec::new();
-    for list in &body.lists {
+    for list in lists {
         let path = locate(list, candidates, archive).ok_or_else(|| {
             Error::Usage(format!(
                 "list snapshot {} (content {}) is not available: archive it with `vetter lists archive` or pass its folder with --lists",
@@ -288,16 +351,16 @@ fn recorded_snapshot(body: &Body, candidates: &[PathBuf], archive: &Path) -> Res
         }
     }
     let options = LoadOptions {
-        allow_partial: body.lists.iter().any(|l| !l.complete),
-        tolerant: body.lists.iter().any(|l| l.skipped_rows > 0),
+        allow_partial: lists.iter().any(|l| !l.complete),
+        tolerant: lists.iter().any(|l| l.skipped_rows > 0),
         publication_date: None,
     };
     let mut snapshot = Snapshot::load(&paths, &options)?;
-    let names: Vec<String> = body.lists.iter().map(|l| l.name.clone()).collect();
+    let names: Vec<String> = lists.iter().map(|l| l.name.clone()).collect();
     snapshot.retain_lists(&names);
     // Content is verified by hash; the identity is the recorded one (its
     // date may have come from an option at screening time).
-    for (loaded, recorded) in snapshot.lists.iter_mut().zip(&body.lists) {
+    for (loaded, recorded) in snapshot.lists.iter_mut().zip(lists) {
         if loaded.content_id() != recorded.content_id() {
             return Err(Error::Usage(format!(
                 "list {} loaded with different content",

@@ -68,3 +68,15 @@ pub fn policy_with(name: &str, rule: &str) -> tempfile::TempDir {
     write(dir.path(), name, rule);
     dir
 }
+
+/// Assert a run's exit code, showing what it printed when it differs.
+#[allow(dead_code)]
+pub fn expect_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
