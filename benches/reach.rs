@@ -27,7 +27,8 @@ const LOG_ROUNDS: usize = 10;
 /// Run vetter; returns wall time, peak RSS (MB) and exit code. Output goes
 /// to `out`. The child is waited for with wait4, which reports its own
 /// peak memory.
-#[allow(unsafe_code)]
+// wait4 reaps the child (and reports its own peak memory).
+#[allow(unsafe_code, clippy::zombie_processes)]
 fn run(home: &Path, cwd: &Path, args: &[&str], out: &Path) -> (Duration, f64, i32) {
     let stdout = std::fs::File::create(out).expect("output file");
     let start = Instant::now();
