@@ -58,7 +58,7 @@ pub fn run_match(
         limit: args.limit,
     };
     let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options(), config)?;
-    let matcher = Matcher::new(&snapshot);
+    let matcher = super::matcher(&snapshot, config);
     if let Some(input) = &args.input {
         let format = match args.format {
             None | Some(OutputFormat::Jsonl) => OutputFormat::Jsonl,

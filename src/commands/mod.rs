@@ -62,6 +62,18 @@ pub fn load_policy(dir: Option<&Path>, config: &Config) -> Result<Policy> {
     }
 }
 
+/// A matcher for the loaded lists, its index read from the list store when
+/// it was built before (`store::index_cache`).
+pub fn matcher<'s>(
+    snapshot: &'s Snapshot,
+    config: &Config,
+) -> crate::matching::search::Matcher<'s> {
+    match &config.store {
+        Some(store) => crate::store::index_cache::matcher(snapshot, &store.join("index")),
+        None => crate::matching::search::Matcher::new(snapshot),
+    }
+}
+
 /// The lists a command screens against: those given, else the store's
 /// current snapshots and the configured watchlists. Never the sample.
 pub fn list_paths(given: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>> {

@@ -14,7 +14,6 @@ use crate::cli::{OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::evidence;
-use crate::matching::search::Matcher;
 use crate::screen::{screen, Inputs};
 use crate::untrusted::terminal_safe as safe;
 use crate::verdict::{Level, Verdict};
@@ -76,7 +75,7 @@ pub fn run(
     let files = evidence_files(&args.evidence)?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
-    let matcher = Matcher::new(&snapshot);
+    let matcher = super::matcher(&snapshot, config);
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(files.len() as u64),
         indicatif::ProgressDrawTarget::stderr(),

@@ -5,7 +5,6 @@ use std::io::Write;
 use crate::cli::{Format, OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::evidence;
-use crate::matching::search::Matcher;
 use crate::output::write_json;
 use crate::screen::{screen, Inputs};
 use crate::untrusted::terminal_safe as safe;
@@ -33,7 +32,7 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     let (evidence, files) = evidence::parse::load(&args.evidence[0])?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
-    let matcher = Matcher::new(&snapshot);
+    let matcher = super::matcher(&snapshot, config);
     let verdict = screen(&Inputs {
         evidence: &evidence,
         evidence_files: &files,

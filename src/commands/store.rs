@@ -116,12 +116,13 @@ pub fn fetch(args: &FetchArgs, diff: bool, config: &Config, w: &mut dyn Write) -
             Err(e) => failures.push(e.to_string()),
         }
     }
-    install_all(&store, staged, args.allow_shrink, failures, diff, w)
+    install_all(config, &store, staged, args.allow_shrink, failures, diff, w)
 }
 
 /// Verify and install what was staged, make the good ones current, and
 /// report every failure; a failed source leaves its current snapshot.
 fn install_all(
+    config: &Config,
     store: &Store,
     staged: Vec<Staged>,
     allow_shrink: bool,
@@ -137,6 +138,11 @@ fn install_all(
         }
     }
     store.switch(&installed)?;
+    // The next command against the new lists reads their index, not builds it.
+    if installed.iter().any(|i| !i.unchanged()) {
+        let snapshot = super::load_lists(&[], &LoadOptions::default(), config)?;
+        super::matcher(&snapshot, config);
+    }
     for i in &installed {
         let date = i.identity.publication_date.map_or_else(
             || "publication date unknown".to_owned(),
@@ -242,7 +248,7 @@ pub fn import(
             path.display()
         )));
     }
-    install_all(&store, staged, allow_shrink, Vec::new(), false, w)
+    install_all(config, &store, staged, allow_shrink, Vec::new(), false, w)
 }
 
 pub fn ls(format: Format, config: &Config, w: &mut dyn Write) -> Result<Outcome> {

@@ -182,7 +182,12 @@ impl<'s> Matcher<'s> {
                 }))
                 .filter(move |(_, _, name, _)| !codes::name_is_code(e.kind, name))
         });
-        let index = Index::build(names);
+        Matcher::with_index(snapshot, Index::build(names))
+    }
+
+    /// A matcher over an index built before for this snapshot (see
+    /// `store::index_cache`); only the identifier tables are made again.
+    pub fn with_index(snapshot: &'s Snapshot, index: Index) -> Matcher<'s> {
         let mut m = Matcher {
             snapshot,
             index,

@@ -14,6 +14,7 @@
 //! for `log replay`.
 
 pub mod fetch;
+pub mod index_cache;
 pub mod sources;
 
 use std::collections::BTreeMap;

@@ -47,7 +47,7 @@ use crate::matching::names::similarity::{
 use crate::matching::names::vocab::{group_words, variant_group, FastMap, Groups};
 
 /// Which written form of an entity a name is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Form {
     Primary,
     /// A strong alias (aka, fka, nka), by position in `Entity::aliases`.
@@ -56,7 +56,7 @@ pub enum Form {
     Weak(u32),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndexedName {
     pub entity: u32,
     pub form: Form,
@@ -65,6 +65,7 @@ pub struct IndexedName {
     pub name: Name,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Entry {
     key: String,
     phon: String,
@@ -72,6 +73,7 @@ struct Entry {
     letters: u64,
     phon_letters: u64,
     abjad: bool,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     names: Vec<u32>,
 }
 
@@ -117,7 +119,7 @@ const WORDS_AHEAD: usize = 4;
 
 /// How often each token occurs across the indexed names: rare tokens are
 /// strong evidence, common ones (`mohammed`, `trading`) weak.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct TokenStats {
     df: FastMap<String, u32>,
     names: u32,
@@ -132,7 +134,7 @@ impl Rarity for TokenStats {
 }
 
 /// Entries of one unit kind, with their exact keys and trigram spaces.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Shelf {
     exact: FastMap<String, u32>,
     raw: Space,
@@ -154,7 +156,7 @@ impl Shelf {
 /// What a search's score bound reads of a listed name (see `bound`),
 /// packed apart from the full names: a search bounds hundreds of
 /// candidates per query and aligns only a few.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     pub entity: u32,
     /// The name's words: `Index::sketch_words[start..start + len]`.
@@ -170,7 +172,7 @@ pub struct Sketch {
 
 /// One word of a `Sketch`, in 16 bytes: four to a cache line, as the
 /// bound reads the words of every candidate.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct WordSketch {
     /// Vocabulary id: the full word is `Index::words[vocab]`.
     pub vocab: u32,
@@ -203,7 +205,7 @@ pub struct WordSketch {
 /// to equal the run are not kept: they follow from the byte lengths kept
 /// in its first word's sketch (`WordSketch::runs`), already in cache, and
 /// most runs fail on them.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct RunSketch {
     letters: u32,
     phon_letters: u32,
@@ -287,33 +289,45 @@ impl RunSketch {
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Index {
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub names: Vec<IndexedName>,
     /// Per name, what the score bound reads (same order as `names`).
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub sketches: Vec<Sketch>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub sketch_words: Vec<WordSketch>,
     /// Per run of 2-3 words of each name, what the bounds read of it
     /// (`RunSketch`): two slots a word, from twice the name's `start`,
     /// runs of two words by start, then runs of three (a name of `n`
     /// words has `2n - 3`).
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub sketch_runs: Vec<RunSketch>,
     /// Per run slot, the entry holding the run written together (its text
     /// and phonetic key, made once at build), or `NO_ENTRY`.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     run_entries: Vec<u32>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     org_names: Vec<u64>,
     /// One token per vocabulary id (`Token::vocab` ids run below its
     /// length).
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub words: Vec<Token>,
     /// `WordKey::of` each of `words`.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pub keys: Vec<WordKey>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     entries: Vec<Entry>,
     tokens: Shelf,
     joined: Shelf,
     initials: Shelf,
     whole: Shelf,
     pub stats: TokenStats,
+    /// Derived from the shipped parameters: made again, not stored.
+    #[serde(skip, default = "Shares::new")]
     shares: Shares,
     /// The vocabulary, searchable from a query (see `word_lookup`).
     pub(crate) lookup: WordLookup,
@@ -321,9 +335,38 @@ pub struct Index {
     /// the entries its probe finds, made at build (`find_partners`): most
     /// query words are listed words.
     partners: FastMap<u32, (u32, u32)>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     partner_ids: Vec<u32>,
     /// Which listed words pair with which (see `word_pairs`).
     pub(crate) pairs: WordPairs,
+}
+
+/// The layout of a stored index: raise it whenever `Index` or anything it
+/// holds changes shape, so that an index stored before is built again.
+pub const STORED_LAYOUT: u32 = 1;
+
+impl Index {
+    /// The index in its stored form (`STORED_LAYOUT`).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        use bincode::Options;
+        bincode::DefaultOptions::new()
+            .with_fixint_encoding()
+            .serialize(self)
+            .map_err(|e| e.to_string())
+    }
+
+    /// An index read from its stored form of `len` bytes; an error for
+    /// bytes that are not one. No length read inside can make it allocate
+    /// more than `len` bytes for one item.
+    pub fn read_from(reader: impl std::io::Read, len: u64) -> Result<Index, String> {
+        use bincode::Options;
+        // Fixed-width integers decode faster than variable-width ones.
+        bincode::DefaultOptions::new()
+            .with_fixint_encoding()
+            .with_limit(len)
+            .deserialize_from(reader)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// Cached probes kept per thread before the cache is emptied.

@@ -15,14 +15,16 @@ type GramLengths<'s> = &'s [(u32, u32, u32)];
 
 /// Trigram postings of one key space, split by key length: a probe only
 /// visits the lengths an entry within its edit budget can have.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Space {
     /// (trigram, key length, entry) as added; `freeze` files them.
     /// Packed (`pack_gram`) where they fit: integers sort in a fraction of
     /// the time tuples take, and take less room.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pending: Vec<u64>,
     /// Those that do not fit (a key of 64K bytes or more, an entry beyond
     /// 2^24).
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pending_wide: Vec<(Gram, u32, u32)>,
     /// Trigram → its run of `lengths`: one (key length, start, count) per
     /// length of key holding it, ascending by length; each names a run of
@@ -30,7 +32,9 @@ pub(crate) struct Space {
     /// One buffer instead of a vector per key builds and frees in a
     /// fraction of the time, and a probe hashes each trigram once.
     postings: FastMap<Gram, (u32, u32)>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     lengths: Vec<(u32, u32, u32)>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     ids: Vec<u32>,
     /// Entries by key length, for the rare probe whose budget leaves no
     /// trigram it must share.
@@ -77,9 +81,11 @@ const SCREENED_MAX: usize = 63;
 /// filed too, for probes allowed no edit. A set bit can be another's (the
 /// bits are hashed): a probe then searches as if the screen was not
 /// there.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Screen {
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     pending: Vec<u64>,
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     bits: Vec<u64>,
 }
 
@@ -165,11 +171,13 @@ impl Screen {
 
 /// Hashes of keys less some bytes beside their entries (`pack_near`),
 /// sorted, with a directory by the top bits of the hash.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct NearTable {
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     items: Vec<u64>,
     /// Where each run of `items` with the same top `bits` bits of the
     /// hash begins (one more at the end): a lookup reads a short run.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     dir: Vec<u32>,
     bits: u32,
 }

@@ -35,3 +35,42 @@ pub struct Scratch {
     /// and batches repeat words (`trading`, `mohammed`) often.
     pub(super) cache: FastMap<(String, u8), Vec<u32>>,
 }
+
+/// A vector stored as serde stores one, read back into exactly the room
+/// its stated length needs: serde's own reading grows large vectors by
+/// doubling, which copies them and touches twice the memory. A stated
+/// length the allocator refuses is an error, never an abort.
+pub(crate) mod exact_vec {
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, Error, SeqAccess, Visitor};
+    use serde::ser::{Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        struct Exact<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Exact<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut v = Vec::new();
+                v.try_reserve_exact(seq.size_hint().unwrap_or(0))
+                    .map_err(|_| A::Error::custom("a stored length larger than memory"))?;
+                while let Some(x) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(v)
+            }
+        }
+        d.deserialize_seq(Exact(PhantomData))
+    }
+}

@@ -10,7 +10,7 @@ use crate::matching::names::vocab::Groups;
 /// lengths, letter masks and flags in half a cache line. Most listed words
 /// pair with no query word, and these rule that out without following the
 /// token's strings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct WordKey {
     pub letters: u64,
     pub phon_letters: u64,

@@ -18,7 +18,7 @@ use crate::matching::names::normalize::{Token, TokenClass};
 use crate::matching::names::similarity::reach_share;
 use crate::matching::names::vocab::{FastMap, Groups};
 
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct WordLookup {
     /// Vocabulary ids by text (a text may have several classes).
     by_text: FastMap<String, Vec<u32>>,
@@ -28,10 +28,13 @@ pub(crate) struct WordLookup {
     raw: Space,
     phon: Space,
     /// Vocabulary ids sorted by text, for words beginning with a stub.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     sorted: Vec<u32>,
     /// Legal-form words: they pair only with each other.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     legal_forms: Vec<u32>,
     /// Words the lookup cannot find by spelling, one bit each.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     special: Vec<u64>,
 }
 

@@ -30,13 +30,15 @@ use crate::matching::names::similarity::{outline_could_reach, Reach, SpellingFil
 const TABLED_NAMES: u32 = 4;
 
 /// Per tabled vocabulary word, its partners.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct WordPairs {
     /// Per vocabulary id, where its partners lie in `partners` (start,
     /// end of the distinctive ones, end), or `None` for a word that is
     /// not tabled.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     spans: Vec<Option<[u32; 3]>>,
     /// Vocabulary ids, per word those it pairs with distinctively first.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     partners: Vec<u32>,
     /// The parameters the pairs were judged with: a search with others
     /// compares instead.

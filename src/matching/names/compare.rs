@@ -41,7 +41,7 @@ impl Rarity for Uniform {
 }
 
 /// The tunable constants of the scorer, in one place.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {
     pub min_pair: f64,
     pub extra_factor: f64,

@@ -12,7 +12,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use super::vocab;
 
 /// What a name is expected to name; changes which words are titles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NameKind {
     Person,
@@ -36,7 +36,7 @@ impl NameKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TokenClass {
     /// A word of the name proper.
@@ -56,7 +56,7 @@ pub enum TokenClass {
 }
 
 /// Role of a token in an Arabic-style patronymic chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     None,
@@ -66,7 +66,7 @@ pub enum Role {
     Father,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Token {
     pub text: String,
     pub class: TokenClass,
@@ -77,41 +77,31 @@ pub struct Token {
     pub exact_only: bool,
     /// For syllabic-script tokens: the original character. Two such
     /// tokens compare by it (`石` and `市` both read `shi`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<char>,
     /// Written in an abjad (Arabic, Hebrew): short vowels are absent, so
     /// it compares with Latin spellings by consonant skeleton.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub abjad: bool,
     /// `similarity::phonetic(text)`, computed once.
-    #[serde(skip)]
     pub phon: String,
     /// How distinctive the word is across the lists (1.0 = no information;
     /// set by `compare::Rarity::apply`).
-    #[serde(skip)]
     pub rarity: f64,
     /// Dense id of the word in an index's vocabulary (`NO_VOCAB` outside
     /// one), so that a search can remember its similarities per word.
-    #[serde(skip)]
     pub vocab: u32,
     /// Equivalence groups (`vocab::Groups`): spellings of one name,
     /// given names in other languages and nicknames.
-    #[serde(skip)]
     pub groups: vocab::Groups,
     /// `similarity::letter_mask` of the text and of the phonetic key: a
     /// cheap lower bound of the edit distance between two words.
-    #[serde(skip)]
     pub letters: u64,
-    #[serde(skip)]
     pub phon_letters: u64,
     /// Part of the family name of a person's name written `FAMILY, Given`
     /// (as OFAC lists individuals): a person is not identified by given
     /// names alone.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub family: bool,
     /// The first byte of `text` (0 if empty), read without following the
     /// text's pointer: scans over many names test it first.
-    #[serde(skip)]
     pub first: u8,
 }
 
@@ -130,7 +120,7 @@ impl Token {
 /// `Token::vocab` of a word that belongs to no index.
 pub const NO_VOCAB: u32 = u32::MAX;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Name {
     pub original: String,
     pub kind: NameKind,

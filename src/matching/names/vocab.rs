@@ -489,7 +489,9 @@ pub fn wade_giles(word: &str) -> Option<&'static str> {
 /// The equivalence groups a word belongs to (`NAME_EQUIVALENTS` first,
 /// then `given_names::GIVEN_NAMES`), at most `Groups::MAX` of them: most
 /// words belong to none, a few given names to two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Groups([u16; Groups::MAX]);
 
 impl Groups {

@@ -1,0 +1,180 @@
+//! Search indexes kept in the list store, one per set of list snapshots
+//! and engine version: a command against the same lists reads the index
+//! back instead of building it again (about half a second for the full
+//! lists).
+//!
+//! A stored index is a header line, then the index (`Index::to_bytes`):
+//!
+//! ```text
+//! vetter-index LAYOUT ENGINE-VERSION KEY PAYLOAD-SHA256 PAYLOAD-BYTES
+//! ```
+//!
+//! The key names the lists by content. An index whose header, length or
+//! hash does not match is built again and replaced, never used: a damaged
+//! or stale file costs time, not results.
+
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::lists::identity::sha256_hex;
+use crate::lists::Snapshot;
+use crate::matching::candidates::index::{Index, STORED_LAYOUT};
+use crate::matching::search::Matcher;
+
+const MAGIC: &str = "vetter-index";
+
+/// The key of a snapshot's index: its lists by name and content.
+pub fn key(snapshot: &Snapshot) -> String {
+    let mut text = String::new();
+    for l in &snapshot.lists {
+        text.push_str(&format!("{} {}\n", l.name, l.content_id()));
+    }
+    sha256_hex(text.as_bytes())
+}
+
+fn header(key: &str, payload: &[u8]) -> String {
+    format!(
+        "{MAGIC} {STORED_LAYOUT} {} {key} {} {}\n",
+        env!("CARGO_PKG_VERSION"),
+        sha256_hex(payload),
+        payload.len()
+    )
+}
+
+fn path(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{key}.idx"))
+}
+
+/// Reads a stored payload, hashing what passes.
+struct Hashing<R> {
+    inner: R,
+    hasher: sha2::Sha256,
+    read: u64,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The stored index of `key` in `dir`, if there is a whole one. The payload
+/// is decoded as it is read, never held whole, and its hash and length
+/// checked at the end.
+fn read(dir: &Path, key: &str) -> Result<Option<Index>, String> {
+    use sha2::Digest;
+    let p = path(dir, key);
+    let at = |e: std::io::Error| format!("{}: {e}", p.display());
+    let mut file = match std::fs::File::open(&p) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(at(e)),
+    };
+    // The header, read unbuffered so that the payload starts where it ends.
+    let mut start = [0u8; 512];
+    let n = file.read(&mut start).map_err(at)?;
+    let Some(end) = start[..n].iter().position(|b| *b == b'\n') else {
+        return Err(format!("{}: no header", p.display()));
+    };
+    file.seek(SeekFrom::Start(end as u64 + 1)).map_err(at)?;
+    let head = String::from_utf8_lossy(&start[..end]).into_owned();
+    let fields: Vec<&str> = head.split_whitespace().collect();
+    let expected = format!(
+        "{MAGIC} {STORED_LAYOUT} {} {key}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let (Some(sha), Some(len)) = (
+        fields.get(4),
+        fields.get(5).and_then(|l| l.parse::<u64>().ok()),
+    ) else {
+        return Err(format!("{}: no valid header", p.display()));
+    };
+    if fields[..4].join(" ") != expected {
+        return Err(format!(
+            "{}: stored for another engine version or lists",
+            p.display()
+        ));
+    }
+    // Hashed in the large reads the buffer makes, not the decoder's small ones.
+    let hashing = Hashing {
+        inner: file.take(len),
+        hasher: sha2::Sha256::new(),
+        read: 0,
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, hashing);
+    let index = Index::read_from(&mut reader, len).map_err(|e| format!("{}: {e}", p.display()))?;
+    // Whatever the decoder left unread still counts.
+    std::io::copy(&mut reader, &mut std::io::sink()).map_err(at)?;
+    let hashing = reader.into_inner();
+    if hashing.read != len || hex::encode(hashing.hasher.finalize()) != *sha {
+        return Err(format!("{}: damaged (length or hash differs)", p.display()));
+    }
+    Ok(Some(index))
+}
+
+/// Store an index: written beside, flushed, then renamed into place.
+fn write(dir: &Path, key: &str, index: &Index) -> Result<(), String> {
+    let payload = index.to_bytes()?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let target = path(dir, key);
+    let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(header(key, &payload).as_bytes())?;
+        f.write_all(&payload)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| format!("{}: {e}", target.display()))
+}
+
+/// The index stored in `dir` for `snapshot`: `Ok(None)` when there is
+/// none, an error when the stored one is stale or damaged.
+pub fn stored(dir: &Path, snapshot: &Snapshot) -> Result<Option<Index>, String> {
+    read(dir, &key(snapshot))
+}
+
+/// Stored indexes kept: those of the lists in use and a few before them.
+const KEEP: usize = 4;
+
+/// Remove all but the `KEEP` most recently written indexes.
+fn prune(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .filter_map(|p| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .collect();
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, p) in found.into_iter().skip(KEEP) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// A matcher for `snapshot`, its index read from `dir` when stored there,
+/// else built and stored for next time. Problems with the stored copy are
+/// said on stderr and cost only the build.
+pub fn matcher<'s>(snapshot: &'s Snapshot, dir: &Path) -> Matcher<'s> {
+    let key = key(snapshot);
+    match read(dir, &key) {
+        Ok(Some(index)) => return Matcher::with_index(snapshot, index),
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: building the search index again: {e}"),
+    }
+    let matcher = Matcher::new(snapshot);
+    match write(dir, &key, &matcher.index) {
+        Ok(()) => prune(dir),
+        Err(e) => eprintln!("warning: the search index could not be stored: {e}"),
+    }
+    matcher
+}
