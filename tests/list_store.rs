@@ -560,3 +560,19 @@ fn completions_and_a_manual_page_are_printed() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_current_pointer_outside_the_store_is_an_error_not_a_list() {
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("lists");
+    std::fs::create_dir_all(&store).unwrap();
+    let elsewhere = shared_lists().join("2021-06-29");
+    std::fs::write(
+        store.join("current.toml"),
+        format!("[current]\nofac-sdn = {:?}\n", elsewhere.to_str().unwrap()),
+    )
+    .unwrap();
+    let out = vetter_in(home.path(), home.path(), &["lists", "stats"]);
+    common::expect_exit(&out, 1);
+    assert!(stderr(&out).contains("current.toml"), "{}", stderr(&out));
+}

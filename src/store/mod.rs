@@ -126,8 +126,13 @@ impl Store {
         let pointer = self.pointer()?;
         let mut out = BTreeMap::new();
         for (source, rel) in pointer.current {
+            // Only a snapshot folder of this store can be current.
+            let inside = Path::new(&rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+                && rel.starts_with(&format!("{SNAPSHOTS}/"));
             let path = self.root.join(&rel);
-            if !path.is_dir() {
+            if !inside || !path.is_dir() {
                 return Err(Error::list(
                     self.root.join(CURRENT),
                     None,
