@@ -120,6 +120,13 @@ impl Config {
         })
     }
 
+    /// Where stored search indexes live, if there is a list store.
+    pub fn index_dir(&self) -> Option<PathBuf> {
+        self.store
+            .as_ref()
+            .map(|s| s.join(crate::store::index_cache::FOLDER))
+    }
+
     /// The list store, or an error that says how to name one.
     pub fn store(&self) -> Result<crate::store::Store> {
         self.store

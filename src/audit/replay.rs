@@ -106,7 +106,10 @@ const CHUNK: usize = 256;
 /// grouped by the lists they name: each snapshot is loaded and indexed once
 /// for all its records, which are screened on all cores, a chunk at a
 /// time; a policy is compiled once for all the records that carry it.
-pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
+///
+/// With `index_dir`, each snapshot's search index is read from there when
+/// stored before, and stored for next time (`store::index_cache`).
+pub fn replay(lines: &[&str], mode: &Mode<'_>, index_dir: Option<&Path>) -> Vec<Outcome> {
     let heads: Vec<std::result::Result<Head, Failure>> =
         lines.par_iter().map(|line| head(line)).collect();
     let mut outcomes: Vec<Option<Outcome>> = (0..lines.len()).map(|_| None).collect();
@@ -123,7 +126,10 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>) -> Vec<Outcome> {
     }
     let policies = PolicyCache::default();
     let run = |snapshot: &Snapshot, members: &[usize], outcomes: &mut Vec<Option<Outcome>>| {
-        let matcher = Matcher::new(snapshot);
+        let matcher = match index_dir {
+            Some(dir) => crate::store::index_cache::matcher(snapshot, dir),
+            None => Matcher::new(snapshot),
+        };
         for chunk in members.chunks(CHUNK) {
             let done: Vec<(usize, Outcome)> = chunk
                 .par_iter()

@@ -221,7 +221,8 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                     archive: &archive,
                 }
             };
-            let outcomes = replay(&lines, &mode);
+            let index_dir = config.index_dir();
+            let outcomes = replay(&lines, &mode, index_dir.as_deref());
             let bad = outcomes
                 .iter()
                 .filter(|o| o.error.is_some() || (!rescreen && !o.same))

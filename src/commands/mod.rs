@@ -68,8 +68,8 @@ pub fn matcher<'s>(
     snapshot: &'s Snapshot,
     config: &Config,
 ) -> crate::matching::search::Matcher<'s> {
-    match &config.store {
-        Some(store) => crate::store::index_cache::matcher(snapshot, &store.join("index")),
+    match config.index_dir() {
+        Some(dir) => crate::store::index_cache::matcher(snapshot, &dir),
         None => crate::matching::search::Matcher::new(snapshot),
     }
 }

@@ -43,6 +43,7 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
             snapshot: &snapshot,
             at: Some(at),
         },
+        config.index_dir().as_deref(),
     );
     if args.append {
         for o in &mut outcomes {

@@ -23,6 +23,9 @@ use crate::matching::search::Matcher;
 
 const MAGIC: &str = "vetter-index";
 
+/// The folder of the list store that holds the indexes.
+pub const FOLDER: &str = "index";
+
 /// The key of a snapshot's index: its lists by name and content.
 pub fn key(snapshot: &Snapshot) -> String {
     let mut text = String::new();
