@@ -131,9 +131,14 @@ pub enum LogCommand {
         /// Records screened as of this date or earlier.
         #[arg(long, value_name = "YYYY-MM-DD")]
         until: Option<NaiveDate>,
-        /// Output: text for people, json for programs.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Only the record with this sequence number: with --format html or
+        /// markdown, its verdict as a report.
+        #[arg(long)]
+        seq: Option<u64>,
+        /// text or json: one line per record; html or markdown: the report
+        /// of the record named by --seq.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
     },
     /// Re-evaluate each record; with --rescreen, against the given newer lists.
     Replay {
@@ -198,7 +203,8 @@ pub struct ScreenArgs {
     /// config file, else the built-in policy).
     #[arg(long, value_name = "DIR", env = "VETTER_RULES")]
     pub rules: Option<std::path::PathBuf>,
-    /// text or json for one vendor; text, jsonl or csv for a portfolio.
+    /// text, json, html or markdown for one vendor; text, jsonl or csv for
+    /// a portfolio.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Screening date the rules see (default: today, UTC).
@@ -312,6 +318,18 @@ pub enum OutputFormat {
     Json,
     Jsonl,
     Csv,
+    /// A self-contained HTML report (one vendor).
+    Html,
+    /// A Markdown report for a ticket (one vendor).
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Html,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,7 @@ pub mod input;
 pub mod lists;
 pub mod matching;
 pub mod output;
+pub mod report;
 pub mod rules;
 pub mod screen;
 pub mod store;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::audit::record::unseal;
 use crate::audit::replay::{replay, Mode};
 use crate::audit::{key, repair, verify};
-use crate::cli::{Format, LogCommand};
+use crate::cli::{Format, LogCommand, ShowFormat};
 use crate::output::write_json;
 use crate::untrusted::terminal_safe as safe;
 use crate::{out, Error, Outcome, Result};
@@ -107,8 +107,15 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
             verdict,
             since,
             until,
+            seq,
             format,
         } => {
+            let report = matches!(format, ShowFormat::Html | ShowFormat::Markdown);
+            if report && seq.is_none() {
+                return Err(Error::Usage(
+                    "a report is of one record: name it with --seq N".to_owned(),
+                ));
+            }
             let data = read(&file)?;
             let key_bytes = key::load(key.key_file.as_deref().or(config.log_key_file.as_deref()))?;
             let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
@@ -136,7 +143,24 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                     .is_none_or(|n| s("vendor").to_lowercase().contains(&n.to_lowercase()))
                     && verdict.is_none_or(|x| s("verdict") == x.as_str())
                     && since.is_none_or(|d| day.is_some_and(|x| x >= d))
-                    && until.is_none_or(|d| day.is_some_and(|x| x <= d));
+                    && until.is_none_or(|d| day.is_some_and(|x| x <= d))
+                    && seq.is_none_or(|n| v["seq"].as_u64() == Some(n));
+                if keep && report {
+                    // verified_lines returned: the whole chain verified.
+                    let logged = crate::report::Logged {
+                        log: file.display().to_string(),
+                        seq: v["seq"].as_u64().unwrap_or_default(),
+                        hash: sealed.hash.to_owned(),
+                        chain_verified: true,
+                    };
+                    super::write_report(
+                        w,
+                        &v["result"],
+                        Some(&logged),
+                        format == ShowFormat::Html,
+                    )?;
+                    return Ok(Outcome::Success);
+                }
                 if keep {
                     let codes: Vec<String> = v["findings"]
                         .as_array()
@@ -152,9 +176,16 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                     }));
                 }
             }
+            if report {
+                return Err(Error::Usage(format!(
+                    "{}: no record with sequence number {}",
+                    file.display(),
+                    seq.unwrap_or_default()
+                )));
+            }
             match format {
-                Format::Json => write_json(w, &rows)?,
-                Format::Text => {
+                ShowFormat::Json => write_json(w, &rows)?,
+                _ => {
                     for r in &rows {
                         let codes: Vec<&str> = r["findings"]
                             .as_array()

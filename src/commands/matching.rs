@@ -86,8 +86,16 @@ pub fn run_match(
         OutputFormat::Json | OutputFormat::Jsonl => write_json(w, &hits)?,
         OutputFormat::Text => render_hits(w, &hits)?,
         OutputFormat::Csv => return Err(Error::Usage("--format csv needs --input".to_owned())),
+        f @ (OutputFormat::Html | OutputFormat::Markdown) => return Err(not_a_report(f)),
     }
     Ok(Outcome::Success)
+}
+
+/// Reports are of verdicts (`vetter screen`), not of matches.
+fn not_a_report(f: OutputFormat) -> Error {
+    Error::Usage(format!(
+        "--format {f:?} is a verdict report: use it with `vetter screen`; matches print text, json, jsonl or csv"
+    ))
 }
 
 pub fn render_hits(w: &mut dyn Write, hits: &[Hit]) -> Result<()> {
@@ -383,6 +391,7 @@ pub fn run_compare(args: CompareArgs, w: &mut dyn Write) -> Result<Outcome> {
             render_pairs(w, &c, "  ")?;
         }
         OutputFormat::Csv => return Err(Error::Usage("--format csv needs --input".to_owned())),
+        f @ (OutputFormat::Html | OutputFormat::Markdown) => return Err(not_a_report(f)),
     }
     Ok(Outcome::Success)
 }

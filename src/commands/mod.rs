@@ -62,6 +62,23 @@ pub fn load_policy(dir: Option<&Path>, config: &Config) -> Result<Policy> {
     }
 }
 
+/// Write a verdict document as an HTML or Markdown report.
+pub fn write_report(
+    w: &mut dyn Write,
+    verdict: &serde_json::Value,
+    logged: Option<&crate::report::Logged>,
+    html: bool,
+) -> Result<()> {
+    let doc = crate::report::Doc::from_value(verdict)?;
+    let text = if html {
+        crate::report::html::render(&doc, logged)
+    } else {
+        crate::report::markdown::render(&doc, logged)
+    };
+    w.write_all(text.as_bytes())
+        .map_err(|e| Error::io("(standard output)", e))
+}
+
 /// A matcher for the loaded lists, its index read from the list store when
 /// it was built before (`store::index_cache`).
 pub fn matcher<'s>(

@@ -70,6 +70,11 @@ pub fn run(
 ) -> Result<Outcome> {
     let format = match args.format {
         OutputFormat::Json | OutputFormat::Jsonl => OutputFormat::Jsonl,
+        OutputFormat::Html | OutputFormat::Markdown => {
+            return Err(Error::Usage(
+                "a report is for one vendor; a portfolio prints text, jsonl or csv".to_owned(),
+            ))
+        }
         f => f,
     };
     let files = evidence_files(&args.evidence)?;
@@ -177,7 +182,7 @@ fn write_rows(w: &mut dyn Write, rows: &[Row], format: OutputFormat) -> Result<(
             w.write_all(&data)
                 .map_err(|e| Error::io(Path::new("(standard output)"), e))?;
         }
-        OutputFormat::Jsonl | OutputFormat::Json => {
+        OutputFormat::Jsonl | OutputFormat::Json | OutputFormat::Html | OutputFormat::Markdown => {
             for r in rows {
                 let line = serde_json::to_string(r).map_err(|e| Error::Usage(e.to_string()))?;
                 out!(w, "{line}");

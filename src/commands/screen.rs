@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::cli::{Format, OutputFormat, ScreenArgs};
+use crate::cli::{OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::evidence;
 use crate::output::write_json;
@@ -19,15 +19,11 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     if portfolio {
         return super::portfolio::run(&args, config, as_of, &timestamp, w);
     }
-    let format = match args.format {
-        OutputFormat::Text => Format::Text,
-        OutputFormat::Json | OutputFormat::Jsonl => Format::Json,
-        OutputFormat::Csv => {
-            return Err(crate::Error::Usage(
-                "--format csv is for a portfolio (several evidence files); one vendor prints text or json".to_owned(),
-            ))
-        }
-    };
+    if args.format == OutputFormat::Csv {
+        return Err(crate::Error::Usage(
+            "--format csv is for a portfolio (several evidence files); one vendor prints text, json, html or markdown".to_owned(),
+        ));
+    }
     // Validate everything before any work: bad input never yields a verdict.
     let (evidence, files) = evidence::parse::load(&args.evidence[0])?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
@@ -54,9 +50,14 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
             &snapshot,
         )?;
     }
-    match format {
-        Format::Json => write_json(w, &verdict)?,
-        Format::Text => render(w, &verdict)?,
+    match args.format {
+        OutputFormat::Json | OutputFormat::Jsonl => write_json(w, &verdict)?,
+        OutputFormat::Html | OutputFormat::Markdown => {
+            let value =
+                serde_json::to_value(&verdict).map_err(|e| crate::Error::Usage(e.to_string()))?;
+            super::write_report(w, &value, None, args.format == OutputFormat::Html)?;
+        }
+        _ => render(w, &verdict)?,
     }
     Ok(if args.exit_zero {
         Outcome::Success

@@ -1,0 +1,247 @@
+//! The report as one self-contained HTML page: inline CSS, no script,
+//! printable on A4. maud escapes every value written into the page;
+//! `shown` also makes control and bidirectional characters visible.
+
+use maud::{html, Markup, DOCTYPE};
+
+use super::{age_days, list_state, Doc, DocHit, DocParty, Logged};
+use crate::untrusted::terminal_safe;
+
+/// Evidence and list text as it is shown: escaped by maud, with invisible
+/// and direction-changing characters spelled out.
+fn shown(s: &str) -> String {
+    terminal_safe(s).into_owned()
+}
+
+const STYLE: &str = "
+@page { size: A4; margin: 16mm 14mm; }
+body { font: 10.5pt/1.4 system-ui, sans-serif; color: #111; max-width: 182mm; margin: 0 auto; }
+h1 { font-size: 17pt; margin: 0 0 2mm; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #bbb; }
+h3 { font-size: 11pt; margin: 4mm 0 1mm; }
+table { border-collapse: collapse; width: 100%; margin: 1mm 0 3mm; }
+th, td { text-align: left; vertical-align: top; padding: 1mm 2mm; border-bottom: 1px solid #ddd; }
+th { font-weight: 600; background: #f3f3f3; }
+code, .hash { font-family: ui-monospace, monospace; font-size: 9pt; word-break: break-all; }
+.verdict { display: inline-block; padding: 1mm 3mm; border-radius: 2mm; font-weight: 700; }
+.FAIL { background: #b3261e; color: #fff; } .REVIEW { background: #f2b705; color: #111; } .PASS { background: #2e7d32; color: #fff; }
+.level { font-weight: 700; } .muted { color: #555; }
+.warn { border-left: 3px solid #f2b705; padding-left: 3mm; }
+section, tr { break-inside: avoid; }
+";
+
+pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "vetter verdict: " (shown(&doc.vendor)) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                (header(doc, logged))
+                (findings(doc))
+                (hits(doc))
+                (evidence(doc))
+                (identity(doc, logged))
+            }
+        }
+    };
+    page.into_string()
+}
+
+fn header(doc: &Doc, logged: Option<&Logged>) -> Markup {
+    let s = &doc.summary;
+    html! {
+        header {
+            h1 { span class={ "verdict " (doc.verdict) } { (doc.verdict) } " " (shown(&doc.vendor)) }
+            p {
+                "Screened the vendor and " (s.customers) " customer(s) as of " (doc.as_of)
+                ": " (s.hits) " hit(s) on " (s.parties_with_hits) " part(ies); "
+                (s.fail_findings) " FAIL and " (s.review_findings) " REVIEW finding(s)."
+            }
+            p class="muted" {
+                "Screened at " (doc.timestamp)
+                @if let Some(l) = logged { "; record " (l.seq) " of " (shown(&l.log)) }
+                "."
+            }
+            @if !doc.warnings.is_empty() {
+                div class="warn" {
+                    h3 { "Incomplete screening" }
+                    ul { @for w in &doc.warnings { li { (shown(w)) } } }
+                }
+            }
+        }
+    }
+}
+
+fn findings(doc: &Doc) -> Markup {
+    html! {
+        section id="findings" {
+            h2 { "Findings" }
+            @if doc.findings.is_empty() {
+                p { "No rule found anything to report." }
+            } @else {
+                table {
+                    thead { tr { th { "Level" } th { "Finding" } th { "Rests on" } } }
+                    tbody {
+                        @for f in &doc.findings {
+                            tr class="finding" {
+                                td class={ "level " (f.verdict) } { (f.verdict) }
+                                td {
+                                    strong { (shown(&f.code)) } " "
+                                    span class="muted" { "(" (shown(&f.rule)) ")" }
+                                    br;
+                                    (shown(&f.message))
+                                }
+                                td {
+                                    (shown(&f.evidence.join(", ")))
+                                    @if !f.sources.is_empty() {
+                                        br; span class="muted" { "sources: " (shown(&f.sources.join(", "))) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn hits(doc: &Doc) -> Markup {
+    let with_hits: Vec<&DocParty> = doc.parties.iter().filter(|p| !p.hits.is_empty()).collect();
+    html! {
+        section id="hits" {
+            h2 { "Hits" }
+            @if with_hits.is_empty() {
+                p { "No party matched any listed name or identifier." }
+            }
+            @for p in with_hits {
+                h3 { (shown(&p.role)) " " (shown(&p.id)) ": " (shown(&p.name)) }
+                @for h in &p.hits { (hit(h)) }
+            }
+        }
+    }
+}
+
+fn hit(h: &DocHit) -> Markup {
+    html! {
+        table class="hit" {
+            tr {
+                th style="width:22%" { (format!("{:.3}", h.score)) " " (shown(&h.basis)) }
+                th {
+                    (shown(&h.list)) ":" (shown(&h.entity_id)) " " (shown(&h.name))
+                    @if !h.programs.is_empty() { " [" (shown(&h.programs.join(", "))) "]" }
+                }
+            }
+            tr { td { "why" } td { (shown(&h.why.summary)) } }
+            @if let Some(r) = &h.relation { tr { td { "relation" } td { (shown(r)) } } }
+            @if let Some(n) = &h.why.name {
+                tr {
+                    td { "words" }
+                    td {
+                        @for pair in &n.pairs {
+                            code { (shown(&pair.query)) } " ~ " code { (shown(&pair.candidate)) }
+                            " " (pair.how) " " (format!("{:.2}", pair.similarity)) br;
+                        }
+                        @if !n.unmatched_query.is_empty() {
+                            span class="muted" { "unmatched in the query: " (shown(&n.unmatched_query.join(" "))) } br;
+                        }
+                        @if !n.unmatched_candidate.is_empty() {
+                            span class="muted" { "unmatched in the listed name: " (shown(&n.unmatched_candidate.join(" "))) } br;
+                        }
+                        @for note in &n.notes { span class="muted" { (shown(note)) } br; }
+                    }
+                }
+            }
+            @for i in &h.why.identifiers {
+                tr { td { (shown(&i.kind)) } td { code { (shown(&i.query)) } " ~ " code { (shown(&i.listed)) } " (" (shown(&i.relation)) ")" } }
+            }
+            @for q in &h.why.qualifiers {
+                tr { td { (shown(&q.factor)) " " (format!("{:+.2}", q.effect)) } td { (shown(&q.detail)) } }
+            }
+            @if !h.why.weak_aliases.is_empty() {
+                tr { td { "weak aliases" } td { (shown(&h.why.weak_aliases.join("; "))) } }
+            }
+            @if !h.also_listed_on.is_empty() {
+                tr { td { "also on" } td { (shown(&h.also_listed_on.join(", "))) } }
+            }
+        }
+    }
+}
+
+fn evidence(doc: &Doc) -> Markup {
+    html! {
+        section id="evidence" {
+            h2 { "Evidence" }
+            p { "Parties screened: the vendor and " (doc.summary.customers) " customer(s)." }
+            @if !doc.sources.is_empty() {
+                table {
+                    thead { tr { th { "Source" } th { "Title and publisher" } th { "Date" } } }
+                    tbody {
+                        @for s in &doc.sources {
+                            tr {
+                                td { code { (shown(&s.id)) } }
+                                td {
+                                    (shown(&s.title))
+                                    @if let Some(p) = &s.publisher { br; span class="muted" { (shown(p)) } }
+                                    @if let Some(u) = &s.url { br; code { (shown(u)) } }
+                                }
+                                td { (s.date.as_deref().map_or(String::new(), shown)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn identity(doc: &Doc, logged: Option<&Logged>) -> Markup {
+    let id = &doc.identity;
+    html! {
+        section id="identity" {
+            h2 { "What the verdict rests on" }
+            p {
+                "Engine " (shown(&id.engine)) " " (shown(&id.engine_version))
+                "; policy " (shown(&id.policy)) " " (shown(&id.policy_version)) "."
+            }
+            table {
+                thead { tr { th { "List" } th { "Published" } th { "Age at screening" } th { "State" } } }
+                tbody {
+                    @for l in &id.lists {
+                        tr class="list" {
+                            td { (shown(&l.name)) @if let Some(p) = &l.publisher { br; span class="muted" { (shown(p)) } } }
+                            td { (l.publication_date.as_deref().map_or("unknown".to_owned(), shown)) }
+                            td {
+                                (age_days(l.publication_date.as_deref(), &doc.as_of)
+                                    .map_or("unknown".to_owned(), |d| format!("{d} days")))
+                            }
+                            td { (list_state(l)) }
+                        }
+                    }
+                }
+            }
+            table {
+                thead { tr { th { "File" } th { "sha256" } } }
+                tbody {
+                    @for l in &id.lists { @for f in &l.files {
+                        tr { td { "list " (shown(&l.name)) ": " (shown(&f.name)) } td class="hash" { (f.sha256) } }
+                    } }
+                    @for f in &id.rules { tr { td { "rule " (shown(&f.name)) } td class="hash" { (f.sha256) } } }
+                    @for f in &id.evidence { tr { td { "evidence " (shown(&f.name)) } td class="hash" { (f.sha256) } } }
+                }
+            }
+            @if let Some(l) = logged {
+                p id="logged" {
+                    "Logged as record " (l.seq) " of " code { (shown(&l.log)) } ", record hash "
+                    span class="hash" { (l.hash) } ". "
+                    @if l.chain_verified { "The log's chain verified up to this record." }
+                    @else { strong { "The log's chain did NOT verify." } }
+                }
+            }
+        }
+    }
+}

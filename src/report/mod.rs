@@ -1,0 +1,194 @@
+//! The verdict as a report people read: one self-contained HTML page
+//! (`html`) or Markdown for a ticket (`markdown`), from the verdict
+//! document (`vetter screen --format json`, or a logged record's result).
+//!
+//! Every piece of text in a verdict comes from evidence or lists, which
+//! are third parties' words: both renderers escape all of it, and print
+//! control and bidirectional-override characters visibly (`untrusted`).
+
+pub mod html;
+pub mod markdown;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// What the report reads of a verdict document; absent parts are empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Doc {
+    pub verdict: String,
+    pub vendor: String,
+    pub as_of: String,
+    pub timestamp: String,
+    pub findings: Vec<DocFinding>,
+    pub summary: DocSummary,
+    pub parties: Vec<DocParty>,
+    pub sources: Vec<DocSource>,
+    pub warnings: Vec<String>,
+    pub identity: DocIdentity,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocFinding {
+    pub verdict: String,
+    pub code: String,
+    pub rule: String,
+    pub message: String,
+    pub evidence: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocSummary {
+    pub customers: u64,
+    pub parties_with_hits: u64,
+    pub hits: u64,
+    pub fail_findings: u64,
+    pub review_findings: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocParty {
+    pub role: String,
+    pub id: String,
+    pub name: String,
+    pub hits: Vec<DocHit>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocHit {
+    pub list: String,
+    pub entity_id: String,
+    pub name: String,
+    pub programs: Vec<String>,
+    pub matched: String,
+    pub matched_field: String,
+    pub basis: String,
+    pub relation: Option<String>,
+    pub score: f64,
+    pub why: DocWhy,
+    pub also_listed_on: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocWhy {
+    pub name: Option<DocComparison>,
+    pub identifiers: Vec<DocIdentifier>,
+    pub qualifiers: Vec<DocQualifier>,
+    pub weak_aliases: Vec<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocComparison {
+    pub pairs: Vec<DocPair>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_candidate: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocPair {
+    pub query: String,
+    pub candidate: String,
+    pub similarity: f64,
+    pub how: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocIdentifier {
+    pub kind: String,
+    pub query: String,
+    pub listed: String,
+    pub relation: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocQualifier {
+    pub factor: String,
+    pub effect: f64,
+    pub detail: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocSource {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocIdentity {
+    pub engine: String,
+    pub engine_version: String,
+    pub policy: String,
+    pub policy_version: String,
+    pub lists: Vec<DocList>,
+    pub rules: Vec<DocFile>,
+    pub evidence: Vec<DocFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocList {
+    pub name: String,
+    pub publisher: Option<String>,
+    pub publication_date: Option<String>,
+    pub complete: bool,
+    pub sample: bool,
+    pub files: Vec<DocFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocFile {
+    pub name: String,
+    pub sha256: String,
+}
+
+/// Where a logged verdict sits in its log.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub log: String,
+    pub seq: u64,
+    pub hash: String,
+    /// Whether the whole chain verified when the report was made.
+    pub chain_verified: bool,
+}
+
+impl Doc {
+    pub fn from_value(v: &serde_json::Value) -> Result<Doc> {
+        Doc::deserialize(v).map_err(|e| Error::Usage(format!("not a verdict document: {e}")))
+    }
+}
+
+/// A list's age in days at `as_of`, when both dates are known.
+pub fn age_days(published: Option<&str>, as_of: &str) -> Option<i64> {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some((d(as_of)? - d(published?)?).num_days())
+}
+
+/// A list's state in words.
+pub fn list_state(l: &DocList) -> &'static str {
+    if l.sample {
+        "sample"
+    } else if l.complete {
+        "complete"
+    } else {
+        "incomplete"
+    }
+}
