@@ -222,6 +222,10 @@ pub struct ScreenArgs {
     /// pipelines that read the printed verdict). Errors still exit 1.
     #[arg(long)]
     pub exit_zero: bool,
+    /// For a portfolio: write each vendor's HTML report into DIR, with an
+    /// index.html summary page linking them.
+    #[arg(long, value_name = "DIR")]
+    pub reports: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

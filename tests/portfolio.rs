@@ -149,3 +149,60 @@ fn rescreen_says_what_changed_logs_it_and_replay_reproduces_every_record() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_portfolio_writes_each_vendors_report_and_a_page_linking_them() {
+    use scraper::{Html, Selector};
+    let dir = tempfile::tempdir().unwrap();
+    let vendors = dir.path().join("vendors");
+    std::fs::create_dir(&vendors).unwrap();
+    for f in ["fail-vendor.toml", "pass-vendor.toml"] {
+        std::fs::copy(repo("examples").join(f), vendors.join(f)).unwrap();
+    }
+    common::write(
+        &vendors,
+        "<odd> name.toml",
+        "[vendor]\nname = \"<b>Bold</b> Hosting\"\n[[customers]]\nid = \"c1\"\nname = \"Maple Bakery\"\n",
+    );
+    let reports = dir.path().join("reports");
+    let out = vetter(&[
+        "screen",
+        s(&vendors),
+        "--lists",
+        "lists/sample",
+        "--reports",
+        s(&reports),
+    ]);
+    common::expect_exit(&out, 20);
+    let index = std::fs::read_to_string(reports.join("index.html")).unwrap();
+    let page = Html::parse_document(&index);
+    let rows: Vec<_> = page
+        .select(&Selector::parse("tr.vendor").unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let links: Vec<String> = page
+        .select(&Selector::parse("tr.vendor a").unwrap())
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 3);
+    for link in &links {
+        assert!(!link.contains('/') && !link.contains('<'), "{link}");
+        let report = std::fs::read_to_string(reports.join(link)).unwrap();
+        assert!(report.contains("<h1>"), "{link}");
+    }
+    assert!(page
+        .select(&Selector::parse("b, script").unwrap())
+        .next()
+        .is_none());
+    assert!(index.contains("&lt;b&gt;Bold&lt;/b&gt; Hosting"), "{index}");
+    // One vendor has no portfolio page.
+    let out = vetter(&[
+        "screen",
+        "examples/fail-vendor.toml",
+        "--lists",
+        "lists/sample",
+        "--reports",
+        s(&reports),
+    ]);
+    common::expect_exit(&out, 2);
+}

@@ -111,9 +111,16 @@ pub fn run(
         .or(config.log_key_file.as_deref());
     let mut rows = Vec::with_capacity(files.len());
     let mut worst: Option<Level> = None;
+    let mut pages = Vec::new();
+    let mut taken = std::collections::HashSet::new();
     for (file, result) in files.iter().zip(screened) {
         let row = match result {
             Ok((verdict, ev_files)) => {
+                if args.reports.is_some() {
+                    pages.push((report_name(file, &mut taken), verdict_page(&verdict)?));
+                } else {
+                    pages.push((String::new(), String::new()));
+                }
                 let seq = match log {
                     // A verdict that could not be logged was not given.
                     Some(log) => Some(crate::audit::append::append_screening(
@@ -133,19 +140,25 @@ pub fn run(
                     error: None,
                 }
             }
-            Err(e) => Row {
-                file: file.display().to_string(),
-                vendor: String::new(),
-                verdict: String::new(),
-                fail_findings: 0,
-                review_findings: 0,
-                hits: 0,
-                seq: None,
-                // One line, so that every vendor is one row in any format.
-                error: Some(e.to_string().replace('\n', "; ")),
-            },
+            Err(e) => {
+                pages.push((String::new(), String::new()));
+                Row {
+                    file: file.display().to_string(),
+                    vendor: String::new(),
+                    verdict: String::new(),
+                    fail_findings: 0,
+                    review_findings: 0,
+                    hits: 0,
+                    seq: None,
+                    // One line, so that every vendor is one row in any format.
+                    error: Some(e.to_string().replace('\n', "; ")),
+                }
+            }
         };
         rows.push(row);
+    }
+    if let Some(dir) = &args.reports {
+        write_reports(dir, &rows, &pages, &as_of.to_string())?;
     }
     write_rows(w, &rows, format)?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
@@ -229,4 +242,69 @@ fn write_rows(w: &mut dyn Write, rows: &[Row], format: OutputFormat) -> Result<(
         }
     }
     Ok(())
+}
+
+/// A file name for a vendor's report: its evidence file's stem in safe
+/// characters, numbered when two evidence files share one.
+fn report_name(file: &Path, taken: &mut std::collections::HashSet<String>) -> String {
+    let stem: String = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    let stem = if stem.is_empty() || stem == "index" {
+        format!("vendor-{stem}")
+    } else {
+        stem
+    };
+    let mut name = format!("{stem}.html");
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{stem}-{n}.html");
+        n += 1;
+    }
+    name
+}
+
+fn verdict_page(verdict: &Verdict) -> Result<String> {
+    let value = serde_json::to_value(verdict).map_err(|e| Error::Usage(e.to_string()))?;
+    Ok(crate::report::html::render(
+        &crate::report::Doc::from_value(&value)?,
+        None,
+    ))
+}
+
+/// Each vendor's report, then the summary page linking them.
+fn write_reports(dir: &Path, rows: &[Row], pages: &[(String, String)], as_of: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut summary = Vec::with_capacity(rows.len());
+    for (r, (name, page)) in rows.iter().zip(pages) {
+        let report = (!name.is_empty()).then(|| name.clone());
+        if let Some(name) = &report {
+            let path = dir.join(name);
+            std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
+        }
+        summary.push(crate::report::html::PortfolioRow {
+            file: r.file.clone(),
+            vendor: r.vendor.clone(),
+            verdict: r.verdict.clone(),
+            fail_findings: r.fail_findings,
+            review_findings: r.review_findings,
+            hits: r.hits,
+            report,
+            error: r.error.clone(),
+        });
+    }
+    let index = dir.join("index.html");
+    std::fs::write(&index, crate::report::html::portfolio(&summary, as_of))
+        .map_err(|e| Error::io(&index, e))
 }

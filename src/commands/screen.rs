@@ -19,6 +19,11 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     if portfolio {
         return super::portfolio::run(&args, config, as_of, &timestamp, w);
     }
+    if args.reports.is_some() {
+        return Err(crate::Error::Usage(
+            "--reports is for a portfolio (several evidence files); for one vendor use --format html".to_owned(),
+        ));
+    }
     if args.format == OutputFormat::Csv {
         return Err(crate::Error::Usage(
             "--format csv is for a portfolio (several evidence files); one vendor prints text, json, html or markdown".to_owned(),

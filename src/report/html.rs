@@ -245,3 +245,59 @@ fn identity(doc: &Doc, logged: Option<&Logged>) -> Markup {
         }
     }
 }
+
+/// One vendor's line on the portfolio page.
+pub struct PortfolioRow {
+    pub file: String,
+    pub vendor: String,
+    pub verdict: String,
+    pub fail_findings: usize,
+    pub review_findings: usize,
+    pub hits: usize,
+    /// The vendor's report, relative to the page.
+    pub report: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The portfolio summary page: one row per vendor, linking its report.
+pub fn portfolio(rows: &[PortfolioRow], as_of: &str) -> String {
+    let count = |v: &str| rows.iter().filter(|r| r.verdict == v).count();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                title { "vetter portfolio screening " (as_of) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { "Portfolio screening as of " (as_of) }
+                p {
+                    (rows.len()) " vendor(s): " (count("FAIL")) " FAIL, " (count("REVIEW")) " REVIEW, "
+                    (count("PASS")) " PASS, " (rows.iter().filter(|r| r.error.is_some()).count())
+                    " could not be screened."
+                }
+                table {
+                    thead { tr { th { "Verdict" } th { "Vendor" } th { "FAIL" } th { "REVIEW" } th { "Hits" } th { "Evidence file" } } }
+                    tbody {
+                        @for r in rows {
+                            tr class="vendor" {
+                                td class={ "level " (r.verdict) } {
+                                    @if r.error.is_some() { "ERROR" } @else { (r.verdict) }
+                                }
+                                td {
+                                    @if let Some(link) = &r.report { a href=(link) { (shown(&r.vendor)) } }
+                                    @else { (shown(&r.vendor)) }
+                                    @if let Some(e) = &r.error { br; span class="muted" { (shown(e)) } }
+                                }
+                                td { (r.fail_findings) } td { (r.review_findings) } td { (r.hits) }
+                                td { code { (shown(&r.file)) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page.into_string()
+}
