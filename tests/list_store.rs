@@ -576,3 +576,43 @@ fn a_current_pointer_outside_the_store_is_an_error_not_a_list() {
     common::expect_exit(&out, 1);
     assert!(stderr(&out).contains("current.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn rescreen_says_which_hits_rest_on_entries_added_to_the_list_since() {
+    let home = tempfile::tempdir().unwrap();
+    // The lists as they were (the last entries not yet designated).
+    common::expect_exit(
+        &fetch(home.path(), &Server::start(shrunk_routes(8000)), &[]),
+        0,
+    );
+    let evidence = common::write(
+        home.path(),
+        "vendor.toml",
+        "[vendor]\nname = \"Harbor Street Hosting\"\n[policies]\nprohibits_sanctioned_parties = true\n\
+         [[customers]]\nid = \"c1\"\nname = \"Vihrogonika AD\"\n[[customers]]\nid = \"c2\"\nname = \"Maple Bakery\"\n",
+    );
+    let log = home.path().join("verdicts.log");
+    let (e, l) = (evidence.to_str().unwrap(), log.to_str().unwrap());
+    let out = vetter_in(home.path(), home.path(), &["screen", e, "--log", l]);
+    assert_ne!(out.status.code(), Some(20), "{}", stdout(&out));
+    // The publisher adds them; the store updates; the vendor is rescreened.
+    let good = Server::start(good_routes());
+    let url = good.url();
+    let update = [
+        "lists",
+        "update",
+        "--mirror",
+        url.as_str(),
+        "--source",
+        "ofac-sdn",
+    ];
+    common::expect_exit(&vetter_in(home.path(), home.path(), &update), 0);
+    let out = vetter_in(home.path(), home.path(), &["rescreen", "--log", l]);
+    common::expect_exit(&out, 20);
+    let text = stdout(&out);
+    assert!(
+        text.contains("new hit: customer c1 (Vihrogonika AD) ~ ofac-sdn:32122")
+            && text.contains("added to the list since the recorded screening"),
+        "{text}"
+    );
+}

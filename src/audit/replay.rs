@@ -96,6 +96,9 @@ pub enum Mode<'a> {
     Rescreen {
         snapshot: &'a Snapshot,
         at: Option<(chrono::NaiveDate, String)>,
+        /// Where the recorded lists may be found (candidates, archive), to
+        /// say which hits rest on entries added, changed or removed since.
+        recorded: Option<(&'a [PathBuf], &'a Path)>,
     },
 }
 
@@ -125,17 +128,16 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>, index_dir: Option<&Path>) -> Vec<
         }
     }
     let policies = PolicyCache::default();
-    let run = |snapshot: &Snapshot, members: &[usize], outcomes: &mut Vec<Option<Outcome>>| {
-        let matcher = match index_dir {
-            Some(dir) => crate::store::index_cache::matcher(snapshot, dir),
-            None => Matcher::new(snapshot),
-        };
+    let run = |matcher: &Matcher<'_>,
+               members: &[usize],
+               notes: &ListNotes,
+               outcomes: &mut Vec<Option<Outcome>>| {
         for chunk in members.chunks(CHUNK) {
             let done: Vec<(usize, Outcome)> = chunk
                 .par_iter()
                 .map(|&i| {
                     let o = prepare(lines[i], &policies)
-                        .and_then(|p| evaluate(&p, &matcher, mode))
+                        .and_then(|p| evaluate(&p, matcher, mode, notes))
                         .unwrap_or_else(failed);
                     (i, o)
                 })
@@ -146,9 +148,23 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>, index_dir: Option<&Path>) -> Vec<
         }
     };
     match mode {
-        Mode::Rescreen { snapshot, .. } => {
-            let all: Vec<usize> = groups.into_values().flatten().collect();
-            run(snapshot, &all, &mut outcomes);
+        Mode::Rescreen {
+            snapshot, recorded, ..
+        } => {
+            let matcher = matcher_for(snapshot, index_dir);
+            for members in groups.values() {
+                // What changed on the lists since these records' screening,
+                // when their lists can still be found.
+                let notes = match (recorded, members.first().map(|&i| &heads[i])) {
+                    (Some((candidates, archive)), Some(Ok(first))) => {
+                        recorded_snapshot(&first.lists, candidates, archive)
+                            .map(|old| list_notes(&crate::lists::diff::compute(&old, snapshot)))
+                            .unwrap_or_default()
+                    }
+                    _ => ListNotes::new(),
+                };
+                run(&matcher, members, &notes, &mut outcomes);
+            }
         }
         Mode::Reproduce {
             candidates,
@@ -159,7 +175,12 @@ pub fn replay(lines: &[&str], mode: &Mode<'_>, index_dir: Option<&Path>) -> Vec<
                     continue;
                 };
                 match recorded_snapshot(&first.lists, candidates, archive) {
-                    Ok(snapshot) => run(&snapshot, members, &mut outcomes),
+                    Ok(snapshot) => run(
+                        &matcher_for(&snapshot, index_dir),
+                        members,
+                        &ListNotes::new(),
+                        &mut outcomes,
+                    ),
                     Err(e) => {
                         for &i in members {
                             if let Ok(h) = &heads[i] {
@@ -274,10 +295,42 @@ fn prepare(line: &str, policies: &PolicyCache) -> std::result::Result<Prepared, 
     })
 }
 
+fn matcher_for<'s>(snapshot: &'s Snapshot, index_dir: Option<&Path>) -> Matcher<'s> {
+    match index_dir {
+        Some(dir) => crate::store::index_cache::matcher(snapshot, dir),
+        None => Matcher::new(snapshot),
+    }
+}
+
+/// Per listed entry (list, id), what happened to it on the list since a
+/// recorded screening.
+type ListNotes = std::collections::HashMap<(String, String), &'static str>;
+
+fn list_notes(diff: &crate::lists::diff::Diff) -> ListNotes {
+    let mut notes = ListNotes::new();
+    for e in &diff.added {
+        notes.insert((e.list.clone(), e.id.clone()), "added to the list since");
+    }
+    for c in &diff.changed {
+        notes.insert(
+            (c.entity.list.clone(), c.entity.id.clone()),
+            "its listing changed since",
+        );
+    }
+    for e in &diff.removed {
+        notes.insert(
+            (e.list.clone(), e.id.clone()),
+            "removed from the list since",
+        );
+    }
+    notes
+}
+
 fn evaluate(
     p: &Prepared,
     matcher: &Matcher<'_>,
     mode: &Mode<'_>,
+    notes: &ListNotes,
 ) -> std::result::Result<Outcome, Failure> {
     let body = &p.body;
     let (as_of, timestamp) = match mode {
@@ -302,7 +355,7 @@ fn evaluate(
             if now == body.result {
                 (true, Vec::new())
             } else {
-                let mut c = differences(body, &verdict);
+                let mut c = differences(body, &verdict, notes);
                 if c.is_empty() {
                     c.push(
                         "the verdict document differs (hits, explanations or identity)".to_owned(),
@@ -312,7 +365,7 @@ fn evaluate(
             }
         }
         Mode::Rescreen { .. } => {
-            let c = differences(body, &verdict);
+            let c = differences(body, &verdict, notes);
             (verdict.verdict == body.verdict, c)
         }
     };
@@ -379,7 +432,7 @@ fn recorded_snapshot(
 }
 
 /// What changed between a recorded and a new verdict, in words.
-fn differences(body: &Body, now: &Verdict) -> Vec<String> {
+fn differences(body: &Body, now: &Verdict, notes: &ListNotes) -> Vec<String> {
     let mut out = Vec::new();
     if body.verdict != now.verdict {
         out.push(format!(
@@ -423,7 +476,7 @@ fn differences(body: &Body, now: &Verdict) -> Vec<String> {
             f.message
         ));
     }
-    out.extend(hit_changes(&body.result, now));
+    out.extend(hit_changes(&body.result, now, notes));
     let ids = |l: &[crate::lists::identity::ListIdentity]| {
         l.iter()
             .map(|x| format!("{} {}", x.name, x.content_id()))
@@ -437,41 +490,43 @@ fn differences(body: &Body, now: &Verdict) -> Vec<String> {
 
 /// Hits that appeared or went, party by party (`customer c-7 (Name) ~
 /// ofac-sdn:123 LISTED NAME`), from the recorded verdict document.
-fn hit_changes(recorded: &serde_json::Value, now: &Verdict) -> Vec<String> {
-    type Hits = BTreeMap<String, String>;
+fn hit_changes(recorded: &serde_json::Value, now: &Verdict, notes: &ListNotes) -> Vec<String> {
+    // Party and entry → (listed name, list, entity id).
+    type Hits = BTreeMap<String, (String, String, String)>;
+    let entry = |role: &str, id: &str, name: &str, list: &str, entity: &str| {
+        format!("{role} {id} ({name}) ~ {list}:{entity}")
+    };
     let mut before: Hits = BTreeMap::new();
     for p in recorded["parties"].as_array().into_iter().flatten() {
         for h in p["hits"].as_array().into_iter().flatten() {
-            let key = format!(
-                "{} {} ({}) ~ {}:{}",
-                p["role"].as_str().unwrap_or(""),
-                p["id"].as_str().unwrap_or(""),
-                p["name"].as_str().unwrap_or(""),
-                h["list"].as_str().unwrap_or(""),
-                h["entity_id"].as_str().unwrap_or("")
-            );
-            before.insert(key, h["name"].as_str().unwrap_or("").to_owned());
+            let s = |v: &serde_json::Value| v.as_str().unwrap_or("").to_owned();
+            let (list, entity) = (s(&h["list"]), s(&h["entity_id"]));
+            let key = entry(&s(&p["role"]), &s(&p["id"]), &s(&p["name"]), &list, &entity);
+            before.insert(key, (s(&h["name"]), list, entity));
         }
     }
     let mut after: Hits = BTreeMap::new();
     for p in &now.parties {
         for h in &p.hits {
-            let key = format!(
-                "{} {} ({}) ~ {}:{}",
-                p.role, p.id, p.name, h.list, h.entity_id
-            );
-            after.insert(key, format!("{} ({:.2})", h.name, h.score));
+            let key = entry(p.role, &p.id, &p.name, &h.list, &h.entity_id);
+            let listed = format!("{} ({:.2})", h.name, h.score);
+            after.insert(key, (listed, h.list.clone(), h.entity_id.clone()));
         }
     }
+    let noted = |list: &str, id: &str| {
+        notes
+            .get(&(list.to_owned(), id.to_owned()))
+            .map_or(String::new(), |n| format!(": {n} the recorded screening"))
+    };
     let mut out = Vec::new();
-    for (k, v) in &after {
+    for (k, (listed, list, id)) in &after {
         if !before.contains_key(k) {
-            out.push(format!("new hit: {k} {v}"));
+            out.push(format!("new hit: {k} {listed}{}", noted(list, id)));
         }
     }
-    for (k, v) in &before {
+    for (k, (listed, list, id)) in &before {
         if !after.contains_key(k) {
-            out.push(format!("hit gone: {k} {v}"));
+            out.push(format!("hit gone: {k} {listed}{}", noted(list, id)));
         }
     }
     out

@@ -238,6 +238,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                 Mode::Rescreen {
                     snapshot: &snapshot,
                     at: None,
+                    recorded: None,
                 }
             } else {
                 // The store keeps every snapshot it installed: a record

@@ -37,11 +37,23 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
         args.as_of.unwrap_or_else(|| now.date_naive()),
         now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     );
+    // The store keeps the snapshots earlier screenings used: with them,
+    // each new or gone hit says what happened to its entry on the list.
+    let stored: Vec<std::path::PathBuf> = match config.store() {
+        Ok(store) => store.snapshots()?.into_iter().map(|s| s.path).collect(),
+        Err(_) => Vec::new(),
+    };
+    let archive = config
+        .store
+        .as_ref()
+        .map(|s| s.join(crate::audit::archive::IN_STORE))
+        .unwrap_or_default();
     let mut outcomes = replay(
         &latest,
         &Mode::Rescreen {
             snapshot: &snapshot,
             at: Some(at),
+            recorded: Some((&stored, &archive)),
         },
         config.index_dir().as_deref(),
     );
