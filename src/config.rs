@@ -127,6 +127,23 @@ impl Config {
             .map(|s| s.join(crate::store::index_cache::FOLDER))
     }
 
+    /// The list archive inside the store (`vetter lists archive`), if
+    /// there is a store.
+    pub fn archive_dir(&self) -> Option<PathBuf> {
+        self.store
+            .as_ref()
+            .map(|s| s.join(crate::audit::archive::IN_STORE))
+    }
+
+    /// Every snapshot folder the store keeps (none without a store): where
+    /// a logged verdict's lists are found again.
+    pub fn stored_snapshots(&self) -> Result<Vec<PathBuf>> {
+        match self.store() {
+            Ok(store) => Ok(store.snapshots()?.into_iter().map(|s| s.path).collect()),
+            Err(_) => Ok(Vec::new()),
+        }
+    }
+
     /// The list store, or an error that says how to name one.
     pub fn store(&self) -> Result<crate::store::Store> {
         self.store

@@ -55,7 +55,9 @@ struct Head {
     lists: Vec<crate::lists::identity::ListIdentity>,
 }
 
-fn head(line: &str) -> std::result::Result<Head, Failure> {
+/// A record's hashed body, read as `T`: a record that is not one is a
+/// malformed-record failure.
+fn read_record<T: serde::de::DeserializeOwned>(line: &str) -> std::result::Result<T, Failure> {
     let malformed = |e: String| {
         (
             0,
@@ -72,7 +74,7 @@ fn head(line: &str) -> std::result::Result<Head, Failure> {
 pub fn latest_per_vendor(lines: &[&str]) -> Vec<usize> {
     let vendors: Vec<Option<String>> = lines
         .par_iter()
-        .map(|line| head(line).ok().map(|h| h.vendor))
+        .map(|line| read_record::<Head>(line).ok().map(|h| h.vendor))
         .collect();
     let mut last: BTreeMap<String, usize> = BTreeMap::new();
     for (i, vendor) in vendors.into_iter().enumerate() {
@@ -114,7 +116,7 @@ const CHUNK: usize = 256;
 /// stored before, and stored for next time (`store::index_cache`).
 pub fn replay(lines: &[&str], mode: &Mode<'_>, index_dir: Option<&Path>) -> Vec<Outcome> {
     let heads: Vec<std::result::Result<Head, Failure>> =
-        lines.par_iter().map(|line| head(line)).collect();
+        lines.par_iter().map(|line| read_record(line)).collect();
     let mut outcomes: Vec<Option<Outcome>> = (0..lines.len()).map(|_| None).collect();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, h) in heads.iter().enumerate() {
@@ -269,16 +271,7 @@ impl Prepared {
 }
 
 fn prepare(line: &str, policies: &PolicyCache) -> std::result::Result<Prepared, Failure> {
-    let malformed = |e: String| {
-        (
-            0,
-            String::new(),
-            Level::Pass,
-            format!("malformed record: {e}"),
-        )
-    };
-    let sealed = unseal(line).map_err(|e| malformed(e.to_string()))?;
-    let body: Body = serde_json::from_str(&sealed.hashed).map_err(|e| malformed(e.to_string()))?;
+    let body: Body = read_record(line)?;
     let fail = |e: String| (body.seq, body.vendor.clone(), body.verdict, e);
     let evidence = crate::evidence::parse::from_files(&body.evidence_files)
         .map_err(|e| fail(format!("recorded evidence: {e}")))?;

@@ -153,12 +153,8 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                         hash: sealed.hash.to_owned(),
                         chain_verified: true,
                     };
-                    super::write_report(
-                        w,
-                        &v["result"],
-                        Some(&logged),
-                        format == ShowFormat::Html,
-                    )?;
+                    let doc = crate::report::Doc::from_value(&v["result"])?;
+                    super::write_report(w, &doc, Some(&logged), format == ShowFormat::Html)?;
                     return Ok(Outcome::Success);
                 }
                 if keep {
@@ -220,14 +216,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
             let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
             let snapshot;
             let mut candidates = lists.clone();
-            let archive = match archive {
-                Some(a) => a,
-                None => config
-                    .store
-                    .as_ref()
-                    .map(|s| s.join(crate::audit::archive::IN_STORE))
-                    .unwrap_or_default(),
-            };
+            let archive = archive.or_else(|| config.archive_dir()).unwrap_or_default();
             let mode = if rescreen {
                 if lists.is_empty() {
                     return Err(Error::Usage(
@@ -244,9 +233,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                 // The store keeps every snapshot it installed: a record
                 // names its lists by content, and finds them there.
                 if lists.is_empty() {
-                    if let Ok(store) = config.store() {
-                        candidates = store.snapshots()?.into_iter().map(|s| s.path).collect();
-                    }
+                    candidates = config.stored_snapshots()?;
                 }
                 Mode::Reproduce {
                     candidates: &candidates,

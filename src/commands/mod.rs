@@ -62,18 +62,17 @@ pub fn load_policy(dir: Option<&Path>, config: &Config) -> Result<Policy> {
     }
 }
 
-/// Write a verdict document as an HTML or Markdown report.
+/// Write a verdict as an HTML or Markdown report.
 pub fn write_report(
     w: &mut dyn Write,
-    verdict: &serde_json::Value,
+    doc: &crate::report::Doc,
     logged: Option<&crate::report::Logged>,
     html: bool,
 ) -> Result<()> {
-    let doc = crate::report::Doc::from_value(verdict)?;
     let text = if html {
-        crate::report::html::render(&doc, logged)
+        crate::report::html::render(doc, logged)
     } else {
-        crate::report::markdown::render(&doc, logged)
+        crate::report::markdown::render(doc, logged)
     };
     w.write_all(text.as_bytes())
         .map_err(|e| Error::io("(standard output)", e))

@@ -116,11 +116,10 @@ pub fn run(
     for (file, result) in files.iter().zip(screened) {
         let row = match result {
             Ok((verdict, ev_files)) => {
-                if args.reports.is_some() {
-                    pages.push((report_name(file, &mut taken), verdict_page(&verdict)?));
-                } else {
-                    pages.push((String::new(), String::new()));
-                }
+                pages.push(match &args.reports {
+                    Some(_) => Some((report_name(file, &mut taken), verdict_page(&verdict)?)),
+                    None => None,
+                });
                 let seq = match log {
                     // A verdict that could not be logged was not given.
                     Some(log) => Some(crate::audit::append::append_screening(
@@ -141,7 +140,7 @@ pub fn run(
                 }
             }
             Err(e) => {
-                pages.push((String::new(), String::new()));
+                pages.push(None);
                 Row {
                     file: file.display().to_string(),
                     vendor: String::new(),
@@ -276,23 +275,25 @@ fn report_name(file: &Path, taken: &mut std::collections::HashSet<String>) -> St
 }
 
 fn verdict_page(verdict: &Verdict) -> Result<String> {
-    let value = serde_json::to_value(verdict).map_err(|e| Error::Usage(e.to_string()))?;
-    Ok(crate::report::html::render(
-        &crate::report::Doc::from_value(&value)?,
-        None,
-    ))
+    let doc = crate::report::Doc::of_verdict(verdict)?;
+    Ok(crate::report::html::render(&doc, None))
 }
 
 /// Each vendor's report, then the summary page linking them.
-fn write_reports(dir: &Path, rows: &[Row], pages: &[(String, String)], as_of: &str) -> Result<()> {
+fn write_reports(
+    dir: &Path,
+    rows: &[Row],
+    pages: &[Option<(String, String)>],
+    as_of: &str,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut summary = Vec::with_capacity(rows.len());
-    for (r, (name, page)) in rows.iter().zip(pages) {
-        let report = (!name.is_empty()).then(|| name.clone());
-        if let Some(name) = &report {
+    for (r, page) in rows.iter().zip(pages) {
+        if let Some((name, page)) = page {
             let path = dir.join(name);
             std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
         }
+        let report = page.as_ref().map(|(name, _)| name.clone());
         summary.push(crate::report::html::PortfolioRow {
             file: r.file.clone(),
             vendor: r.vendor.clone(),

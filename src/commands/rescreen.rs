@@ -39,15 +39,8 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
     );
     // The store keeps the snapshots earlier screenings used: with them,
     // each new or gone hit says what happened to its entry on the list.
-    let stored: Vec<std::path::PathBuf> = match config.store() {
-        Ok(store) => store.snapshots()?.into_iter().map(|s| s.path).collect(),
-        Err(_) => Vec::new(),
-    };
-    let archive = config
-        .store
-        .as_ref()
-        .map(|s| s.join(crate::audit::archive::IN_STORE))
-        .unwrap_or_default();
+    let stored = config.stored_snapshots()?;
+    let archive = config.archive_dir().unwrap_or_default();
     let mut outcomes = replay(
         &latest,
         &Mode::Rescreen {

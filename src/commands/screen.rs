@@ -58,9 +58,8 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     match args.format {
         OutputFormat::Json | OutputFormat::Jsonl => write_json(w, &verdict)?,
         OutputFormat::Html | OutputFormat::Markdown => {
-            let value =
-                serde_json::to_value(&verdict).map_err(|e| crate::Error::Usage(e.to_string()))?;
-            super::write_report(w, &value, None, args.format == OutputFormat::Html)?;
+            let doc = crate::report::Doc::of_verdict(&verdict)?;
+            super::write_report(w, &doc, None, args.format == OutputFormat::Html)?;
         }
         _ => render(w, &verdict)?,
     }

@@ -67,7 +67,7 @@ fn download(
         if source.primary().is_some_and(|p| p.name == file.name) {
             last_modified = got.last_modified.clone();
         }
-        files.insert(file.name.clone(), (got.url, got.bytes));
+        files.insert(file.name.clone(), got.url);
     }
     let primary = source
         .primary()
@@ -221,10 +221,7 @@ pub fn import(
             let data = crate::input::read(&from, crate::input::LIST_FILE)?;
             let to = dir.join(&file.name);
             std::fs::write(&to, &data).map_err(|e| Error::io(&to, e))?;
-            files.insert(
-                file.name.clone(),
-                (from.display().to_string(), data.len() as u64),
-            );
+            files.insert(file.name.clone(), from.display().to_string());
         }
         let (published, date_basis) = match &stated {
             Some((d, basis)) => (Some(*d), basis.clone()),

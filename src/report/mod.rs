@@ -174,6 +174,12 @@ impl Doc {
     pub fn from_value(v: &serde_json::Value) -> Result<Doc> {
         Doc::deserialize(v).map_err(|e| Error::Usage(format!("not a verdict document: {e}")))
     }
+
+    /// The report's view of a verdict just made.
+    pub fn of_verdict(v: &crate::verdict::Verdict) -> Result<Doc> {
+        let value = serde_json::to_value(v).map_err(|e| Error::Usage(e.to_string()))?;
+        Doc::from_value(&value)
+    }
 }
 
 /// A list's age in days at `as_of`, when both dates are known.

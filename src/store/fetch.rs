@@ -37,7 +37,6 @@ impl Default for FetchOptions {
 #[derive(Debug, Clone)]
 pub struct Downloaded {
     pub url: String,
-    pub bytes: u64,
     /// The server's `Last-Modified` header, as sent.
     pub last_modified: Option<String>,
 }
@@ -173,7 +172,6 @@ impl Fetcher {
         file.sync_all().map_err(local)?;
         Ok(Downloaded {
             url: url.to_owned(),
-            bytes: got,
             last_modified,
         })
     }

@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::lists::identity::{sha256_hex, EntityCounts, ListIdentity, Manifest, ManifestFile};
+use crate::lists::identity::{EntityCounts, ListIdentity, Manifest, ManifestFile};
 use crate::lists::{LoadOptions, Snapshot};
 
 const SNAPSHOTS: &str = "snapshots";
@@ -53,8 +53,8 @@ pub struct Staged {
     pub source: String,
     pub publisher: String,
     pub dir: PathBuf,
-    /// File name → where it came from (a URL or a path), and its size.
-    pub files: BTreeMap<String, (String, u64)>,
+    /// File name → where it came from (a URL or a path).
+    pub files: BTreeMap<String, String>,
     pub published: Option<NaiveDate>,
     /// Where `published` was read, or why it is unknown.
     pub date_basis: String,
@@ -184,18 +184,8 @@ impl Store {
             date_basis: Some(staged.date_basis.clone()),
             ..Manifest::default()
         };
-        for (name, (origin, size)) in &staged.files {
-            let path = staged.dir.join(name);
-            let data = crate::input::read(&path, crate::input::LIST_FILE)?;
-            manifest.files.insert(
-                name.clone(),
-                ManifestFile {
-                    sha256: Some(sha256_hex(&data)),
-                    url: Some(origin.clone()),
-                    size: Some(*size),
-                },
-            );
-        }
+        // Files are hashed by the loader as it reads them (below); the
+        // manifest records them once they verified.
         write_manifest(&staged.dir, &manifest)?;
         // The strict loader reads every file whole: a cut file, an HTML page
         // or a file of another list fails here, naming the file and line.
@@ -236,6 +226,16 @@ impl Store {
             }
         }
         manifest.counts = Some(identity.counts.clone());
+        for f in &identity.files {
+            manifest.files.insert(
+                f.name.clone(),
+                ManifestFile {
+                    sha256: Some(f.sha256.clone()),
+                    url: staged.files.get(&f.name).cloned(),
+                    size: Some(f.bytes),
+                },
+            );
+        }
         write_manifest(&staged.dir, &manifest)?;
         let id = identity.content_id();
         let date = staged
