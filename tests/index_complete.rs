@@ -91,7 +91,7 @@ fn a_hit_explains_the_name_it_matched() {
                 .index
                 .names
                 .iter()
-                .find(|n| n.entity as usize == h.entity_index && n.text == h.matched)
+                .find(|n| n.entity as usize == h.entity_index && n.text() == h.matched)
                 .expect("the matched name is indexed");
             assert_eq!(*why, compare_with(&query, &listed.name, &PARAMS), "{name}");
             // The hit's score is its name's, moved by its qualifiers.

@@ -152,22 +152,22 @@ proptest! {
             let bound = looked_up[id];
             prop_assert!(
                 bound + 1e-4 >= score,
-                "{} / {}: bound {} below score {}", a, listed.text, bound, score
+                "{} / {}: bound {} below score {}", a, listed.text(), bound, score
             );
             // Looking up which listed words could pair only saves work,
             // and so does reading their pairs from the table.
-            prop_assert_eq!(bound, compared_all[id], "{} / {}", a, listed.text);
-            prop_assert_eq!(bound, tabled_looked_up[id], "{} / {}: tabled", a, listed.text);
-            prop_assert_eq!(bound, tabled_compared_all[id], "{} / {}: tabled", a, listed.text);
+            prop_assert_eq!(bound, compared_all[id], "{} / {}", a, listed.text());
+            prop_assert_eq!(bound, tabled_looked_up[id], "{} / {}: tabled", a, listed.text());
+            prop_assert_eq!(bound, tabled_compared_all[id], "{} / {}: tabled", a, listed.text());
             prop_assert!(
                 tabled_rough[id] >= bound,
-                "{} / {}: tabled rough bound {} below bound {}", a, listed.text, tabled_rough[id], bound
+                "{} / {}: tabled rough bound {} below bound {}", a, listed.text(), tabled_rough[id], bound
             );
             // The rough bound rules out candidates first: it may only be
             // looser.
             prop_assert!(
                 rough[id] >= bound,
-                "{} / {}: rough bound {} below bound {}", a, listed.text, rough[id], bound
+                "{} / {}: rough bound {} below bound {}", a, listed.text(), rough[id], bound
             );
         }
     }
@@ -189,7 +189,7 @@ fn bounds_and_scores(query: (&str, NameKind), listed: &[(&str, NameKind)]) -> Ve
         assert!(
             rough[id] >= bounds[id],
             "{query:?} / {}: rough bound",
-            n.text
+            n.text()
         );
     }
     (0..index.names.len())

@@ -268,6 +268,26 @@ impl Entity {
         self.aliases.iter().filter(|a| a.kind.is_weak())
     }
 
+    /// Give back the room vectors grew beyond their items: a snapshot
+    /// holds tens of thousands of them, most with one or two items.
+    pub fn shrink_to_fit(&mut self) {
+        self.aliases.shrink_to_fit();
+        self.addresses.shrink_to_fit();
+        self.countries.shrink_to_fit();
+        let f = &mut self.facts;
+        f.birth_dates.shrink_to_fit();
+        f.birth_places.shrink_to_fit();
+        f.nationalities.shrink_to_fit();
+        f.citizenships.shrink_to_fit();
+        f.documents.shrink_to_fit();
+        f.emails.shrink_to_fit();
+        f.websites.shrink_to_fit();
+        f.crypto_addresses.shrink_to_fit();
+        f.linked_to.shrink_to_fit();
+        f.secondary_sanctions.shrink_to_fit();
+        f.other.shrink_to_fit();
+    }
+
     /// Recompute `countries` from addresses and nationality facts.
     pub fn derive_countries(&mut self) {
         let mut set: BTreeSet<String> = self.countries.iter().cloned().collect();

@@ -4,14 +4,17 @@
 /// ASCII (every byte of today's files) passes through unchanged; valid
 /// UTF-8 is accepted as such, since custom lists are usually UTF-8.
 pub fn decode_windows_1252(bytes: &[u8]) -> String {
-    if bytes.is_ascii() {
-        // Safe: ASCII is valid UTF-8.
-        return String::from_utf8_lossy(bytes).into_owned();
+    let mut out = String::new();
+    decode_windows_1252_into(bytes, &mut out);
+    out
+}
+
+/// `decode_windows_1252`, appended to `out`.
+pub fn decode_windows_1252_into(bytes: &[u8], out: &mut String) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.extend(bytes.iter().map(|&b| cp1252_char(b))),
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_owned();
-    }
-    bytes.iter().map(|&b| cp1252_char(b)).collect()
 }
 
 fn cp1252_char(b: u8) -> char {

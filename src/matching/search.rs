@@ -373,7 +373,7 @@ impl<'s> Matcher<'s> {
                     .clamp(0.0, 1.0);
                 (
                     super::names::compare::round4(adjusted),
-                    n.text.clone(),
+                    n.text().to_owned(),
                     field,
                 )
             });
@@ -402,7 +402,7 @@ impl<'s> Matcher<'s> {
                 .get(&ent)
                 .map(|v| {
                     v.iter()
-                        .map(|id| self.index.names[*id as usize].text.clone())
+                        .map(|id| self.index.names[*id as usize].text().to_owned())
                         .collect()
                 })
                 .unwrap_or_default();

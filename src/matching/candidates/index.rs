@@ -60,29 +60,57 @@ pub enum Form {
 pub struct IndexedName {
     pub entity: u32,
     pub form: Form,
-    /// The text as listed (one `/`-separated variant of it, if split).
-    pub text: String,
     pub name: Name,
+}
+
+impl IndexedName {
+    /// The text as listed (one `/`-separated variant of it, if split).
+    pub fn text(&self) -> &str {
+        &self.name.original
+    }
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Entry {
-    key: String,
-    phon: String,
-    /// Letter masks of `key` and `phon` (see `similarity::letter_mask`).
+    /// The key, then its phonetic form (`key_len` bytes in): one
+    /// allocation instead of two, for about 100,000 entries.
+    text: Box<str>,
+    key_len: u32,
+    /// Letter masks of the key and its phonetic form (see
+    /// `similarity::letter_mask`).
     letters: u64,
     phon_letters: u64,
     abjad: bool,
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     names: Vec<u32>,
 }
 
 impl Entry {
+    fn new(key: &str, abjad: bool, name: u32) -> Entry {
+        let phon = phonetic(key);
+        Entry {
+            text: format!("{key}{phon}").into_boxed_str(),
+            key_len: key.len() as u32,
+            letters: letter_mask(key),
+            phon_letters: letter_mask(&phon),
+            abjad,
+            names: vec![name],
+        }
+    }
+
+    fn key(&self) -> &str {
+        self.text.get(..self.key_len as usize).unwrap_or_default()
+    }
+
+    fn phon(&self) -> &str {
+        self.text.get(self.key_len as usize..).unwrap_or_default()
+    }
+
     fn shape(&self) -> Shape<'_> {
         Shape {
-            text: &self.key,
+            text: self.key(),
             letters: self.letters,
-            phon: &self.phon,
+            phon: self.phon(),
             phon_letters: self.phon_letters,
         }
     }
@@ -101,10 +129,10 @@ enum KeyOf {
 impl KeyOf {
     fn key(self, entry: &Entry) -> Option<String> {
         match self {
-            KeyOf::Spelling => Some(fold(&entry.key)),
-            KeyOf::Phonetic => Some(fold(&entry.phon)),
-            KeyOf::Skeleton => Some(skeleton(&entry.key)),
-            KeyOf::AbjadSkeleton => entry.abjad.then(|| skeleton(&entry.key)),
+            KeyOf::Spelling => Some(fold(entry.key())),
+            KeyOf::Phonetic => Some(fold(entry.phon())),
+            KeyOf::Skeleton => Some(skeleton(entry.key())),
+            KeyOf::AbjadSkeleton => entry.abjad.then(|| skeleton(entry.key())),
         }
     }
 }
@@ -136,7 +164,7 @@ impl Rarity for TokenStats {
 /// Entries of one unit kind, with their exact keys and trigram spaces.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Shelf {
-    exact: FastMap<String, u32>,
+    exact: KeyTable,
     raw: Space,
     phon: Space,
     skel: Space,
@@ -147,9 +175,75 @@ struct Shelf {
 impl Shelf {
     /// The shelf's entries, in the order they were made.
     fn entry_ids(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = self.exact.values().copied().collect();
+        let mut ids: Vec<u32> = self.exact.ids().collect();
         ids.sort_unstable();
         ids
+    }
+}
+
+/// A shelf's entries by their key: open addressing over entry ids, each
+/// key read from its entry (a map would hold every key a second time,
+/// 100,000 of them). The hash is our own, so that a stored table reads
+/// back as it was filed.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct KeyTable {
+    /// Entry ids, `NO_ENTRY` where empty; at most half are taken.
+    #[serde(with = "crate::matching::candidates::packed_vec")]
+    slots: Vec<u32>,
+    len: usize,
+}
+
+impl KeyTable {
+    /// FNV-1a, its bits then mixed (murmur3's finaliser): keys are short
+    /// and alike.
+    fn hash(key: &str) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in key.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        (h ^ (h >> 33)) as usize
+    }
+
+    /// The slot holding `key`'s entry, or the empty one it would take.
+    /// Bounded by the table's size whatever the table holds.
+    fn slot(&self, key: &str, entries: &[Entry]) -> Option<usize> {
+        let n = self.slots.len();
+        let start = KeyTable::hash(key) % n.max(1);
+        (0..n).map(|i| (start + i) % n).find(|&at| {
+            let e = self.slots[at];
+            e == NO_ENTRY || entries.get(e as usize).is_some_and(|x| x.key() == key)
+        })
+    }
+
+    fn get(&self, key: &str, entries: &[Entry]) -> Option<u32> {
+        let e = self.slots[self.slot(key, entries)?];
+        (e != NO_ENTRY).then_some(e)
+    }
+
+    /// File `entries[e]` (whose key is not filed yet).
+    fn insert(&mut self, e: u32, entries: &[Entry]) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(16);
+            let old = std::mem::replace(&mut self.slots, vec![NO_ENTRY; size]);
+            for x in old.into_iter().filter(|&x| x != NO_ENTRY) {
+                self.put(x, entries);
+            }
+        }
+        self.put(e, entries);
+        self.len += 1;
+    }
+
+    fn put(&mut self, e: u32, entries: &[Entry]) {
+        let key = entries.get(e as usize).map_or("", Entry::key);
+        if let Some(at) = self.slot(key, entries) {
+            self.slots[at] = e;
+        }
+    }
+
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots.iter().copied().filter(|&e| e != NO_ENTRY)
     }
 }
 
@@ -306,11 +400,11 @@ pub struct Index {
     pub sketch_runs: Vec<RunSketch>,
     /// Per run slot, the entry holding the run written together (its text
     /// and phonetic key, made once at build), or `NO_ENTRY`.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     run_entries: Vec<u32>,
     /// Names that are not persons', one bit each: only they can pair with
     /// a query's initials distinctively (an acronym, see `compare::align`).
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     org_names: Vec<u64>,
     /// One token per vocabulary id (`Token::vocab` ids run below its
     /// length).
@@ -335,7 +429,7 @@ pub struct Index {
     /// the entries its probe finds, made at build (`find_partners`): most
     /// query words are listed words.
     partners: FastMap<u32, (u32, u32)>,
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     partner_ids: Vec<u32>,
     /// Which listed words pair with which (see `word_pairs`).
     pub(crate) pairs: WordPairs,
@@ -343,7 +437,7 @@ pub struct Index {
 
 /// The layout of a stored index: raise it whenever `Index` or anything it
 /// holds changes shape, so that an index stored before is built again.
-pub const STORED_LAYOUT: u32 = 1;
+pub const STORED_LAYOUT: u32 = 2;
 
 impl Index {
     /// The index in its stored form (`STORED_LAYOUT`).
@@ -541,16 +635,13 @@ impl Index {
                 for (key, abjad, unit) in found {
                     index.add_entry(key, abjad, unit, id);
                 }
-                index.names.push(IndexedName {
-                    entity,
-                    form,
-                    text: variant.to_owned(),
-                    name,
-                });
+                debug_assert_eq!(name.original, variant);
+                index.names.push(IndexedName { entity, form, name });
             }
         }
         for e in &mut index.entries {
             e.names.dedup();
+            e.names.shrink_to_fit();
         }
         index.file_entries_and_sketch();
         // Both read the vocabulary only; each runs on all cores.
@@ -592,8 +683,8 @@ impl Index {
                 self.ready(scratch);
                 let entry = &self.entries[e as usize];
                 self.probe(
-                    &entry.key,
-                    Some(&entry.phon),
+                    entry.key(),
+                    Some(entry.phon()),
                     entry.abjad,
                     Unit::Token,
                     scratch,
@@ -631,7 +722,25 @@ impl Index {
                     Space::default()
                 }
             };
-            let spaces = [spelled(), spelled(), Space::default(), Space::default()];
+            // Each space files only what probes at its shares can reach
+            // (`Index::probe`): listed words are probed by query
+            // words and by query words written together, runs by query
+            // words, skeletons by words.
+            let sh = &self.shares;
+            let (raw, phon) = if unit == Unit::Token {
+                (
+                    vec![sh.token_raw, sh.joined_raw],
+                    vec![sh.token_phon, sh.joined_phon],
+                )
+            } else {
+                (vec![sh.joined_raw], vec![sh.joined_phon])
+            };
+            let spaces = [
+                spelled().probed_at(&raw),
+                spelled().probed_at(&phon),
+                Space::default().probed_at(&[sh.token_skel]),
+                Space::default().probed_at(&[sh.token_skel]),
+            ];
             shelves.push((unit, self.shelf_mut(unit).entry_ids(), spaces));
         }
         rayon::join(
@@ -703,7 +812,7 @@ impl Index {
                     let entry = files_joined(parts)
                         .then(|| {
                             let text: String = parts.iter().map(|p| p.text.as_str()).collect();
-                            self.joined.exact.get(&text).copied()
+                            self.joined.exact.get(&text, &self.entries)
                         })
                         .flatten();
                     // The first word's sketch says whether the run joins.
@@ -712,7 +821,7 @@ impl Index {
                     // the others (no substantive word) are rare.
                     let run = match entry.and_then(|e| self.entries.get(e as usize)) {
                         _ if !joinable => RunSketch::NONE,
-                        Some(e) => RunSketch::of(&e.key, &e.phon),
+                        Some(e) => RunSketch::of(e.key(), e.phon()),
                         None => {
                             let text: String = parts.iter().map(|p| p.text.as_str()).collect();
                             RunSketch::of(&text, &phonetic(&text))
@@ -765,6 +874,15 @@ impl Index {
         }
     }
 
+    fn shelf(&self, unit: Unit) -> &Shelf {
+        match unit {
+            Unit::Token => &self.tokens,
+            Unit::Joined => &self.joined,
+            Unit::Initials => &self.initials,
+            Unit::Whole => &self.whole,
+        }
+    }
+
     fn shelf_mut(&mut self, unit: Unit) -> &mut Shelf {
         match unit {
             Unit::Token => &mut self.tokens,
@@ -775,7 +893,7 @@ impl Index {
     }
 
     fn add_entry(&mut self, key: String, abjad: bool, unit: Unit, name: u32) {
-        if let Some(&e) = self.shelf_mut(unit).exact.get(&key) {
+        if let Some(e) = self.shelf(unit).exact.get(&key, &self.entries) {
             let names = &mut self.entries[e as usize].names;
             if names.last() != Some(&name) {
                 names.push(name);
@@ -783,16 +901,10 @@ impl Index {
             return;
         }
         let e = self.entries.len() as u32;
-        let phon = phonetic(&key);
-        self.entries.push(Entry {
-            letters: letter_mask(&key),
-            phon_letters: letter_mask(&phon),
-            key: key.clone(),
-            phon,
-            abjad,
-            names: vec![name],
-        });
-        self.shelf_mut(unit).exact.insert(key, e);
+        self.entries.push(Entry::new(&key, abjad, name));
+        let entries = std::mem::take(&mut self.entries);
+        self.shelf_mut(unit).exact.insert(e, &entries);
+        self.entries = entries;
     }
 
     /// The slot of the run of `len` words (2 or 3) from word `start` of
@@ -874,7 +986,7 @@ impl Index {
         let entry = self.run_entries.get(slot)?;
         self.entries
             .get(*entry as usize)
-            .map(|x| (x.key.as_str(), x.phon.as_str()))
+            .map(|x| (x.key(), x.phon()))
     }
 
     /// Every indexed name that could score ≥ 0.5 against `query`, in
@@ -939,7 +1051,7 @@ impl Index {
         if unit != Unit::Token {
             return None;
         }
-        let e = *self.tokens.exact.get(key)?;
+        let e = self.tokens.exact.get(key, &self.entries)?;
         if self.entries[e as usize].abjad != abjad {
             return None;
         }
@@ -974,7 +1086,7 @@ impl Index {
     ) -> Vec<u32> {
         let mut found: Vec<u32> = Vec::with_capacity(8);
         let exact = |shelf: &Shelf, found: &mut Vec<u32>| {
-            if let Some(&e) = shelf.exact.get(key) {
+            if let Some(e) = shelf.exact.get(key, &self.entries) {
                 found.push(e);
             }
         };
@@ -1012,7 +1124,7 @@ impl Index {
             exact(&self.tokens, &mut found);
             for g in groups.iter() {
                 for w in group_words(g) {
-                    if let Some(&e) = self.tokens.exact.get(*w) {
+                    if let Some(e) = self.tokens.exact.get(w, &self.entries) {
                         found.push(e);
                     }
                 }
@@ -1105,8 +1217,7 @@ impl Index {
                     prefetch(ahead);
                 }
                 if let Some(ahead) = fuzzy.get(k + 4).and_then(|&a| self.entries.get(a as usize)) {
-                    prefetch(ahead.key.as_bytes());
-                    prefetch(ahead.phon.as_bytes());
+                    prefetch(ahead.text.as_bytes());
                 }
                 if std::mem::replace(&mut scratch.seen_entry[e as usize], true) {
                     continue;
@@ -1114,14 +1225,14 @@ impl Index {
                 let entry = &self.entries[e as usize];
                 let pairs = if entry.abjad != abjad {
                     let (script, latin) = if abjad {
-                        (key, entry.key.as_str())
+                        (key, entry.key())
                     } else {
-                        (entry.key.as_str(), key)
+                        (entry.key(), key)
                     };
                     crate::matching::names::similarity::abjad_similarity(script, latin) >= floor
                 } else {
                     reachable(entry, reach)
-                        && word.reaches(&entry.key, &entry.phon, || variant_group(&entry.key))
+                        && word.reaches(entry.key(), entry.phon(), || variant_group(entry.key()))
                 };
                 if pairs {
                     found.push(e);

@@ -20,7 +20,7 @@ pub(crate) struct Space {
     /// (trigram, key length, entry) as added; `freeze` files them.
     /// Packed (`pack_gram`) where they fit: integers sort in a fraction of
     /// the time tuples take, and take less room.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     pending: Vec<u64>,
     /// Those that do not fit (a key of 64K bytes or more, an entry beyond
     /// 2^24).
@@ -32,9 +32,9 @@ pub(crate) struct Space {
     /// One buffer instead of a vector per key builds and frees in a
     /// fraction of the time, and a probe hashes each trigram once.
     postings: FastMap<Gram, (u32, u32)>,
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     lengths: Vec<(u32, u32, u32)>,
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     ids: Vec<u32>,
     /// Entries by key length, for the rare probe whose budget leaves no
     /// trigram it must share.
@@ -59,6 +59,57 @@ pub(crate) struct Space {
     /// `near`. Spaces probed often by words that are seldom listed keep
     /// one (about 40 bytes a key).
     screen: Option<Screen>,
+    /// Where set (`Space::probed_at`), the only shares probes ask for:
+    /// only what such probes can look up is filed. A phonetic key of
+    /// words written together is allowed an edit only from 27 bytes on,
+    /// so most such keys need neither their deletions nor their trigrams.
+    shares: Option<Vec<f64>>,
+}
+
+/// How `Space::count_filter` finds the entries of one key length.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Route {
+    /// No entry of that length is within the budget.
+    Beyond,
+    /// Looked up in `near`: allowed no edit, or one.
+    Equal,
+    OneEdit,
+    /// Looked up in `near` and `two`.
+    TwoEdits,
+    /// Trigrams counted in the postings (or every entry of the length,
+    /// when the budget leaves none that must be shared).
+    Counted,
+}
+
+/// The route of entries of `le` bytes for a probe of `len` bytes, allowed
+/// `share` of the longer length in edits, in a space that files two-byte
+/// deletions (`two`) and whose `near` is complete (not `near_partial`).
+fn route(len: usize, le: usize, share: f64, two: bool, near_complete: bool) -> Route {
+    let k = budget(share, len.max(le));
+    if le.abs_diff(len) > k {
+        Route::Beyond
+    } else if k <= 1 && len <= NEAR_MAX && le <= NEAR_MAX && near_complete {
+        if k == 0 {
+            Route::Equal
+        } else {
+            Route::OneEdit
+        }
+    } else if k == 2 && two && len <= TWO_MAX && le <= TWO_MAX && near_complete {
+        Route::TwoEdits
+    } else {
+        Route::Counted
+    }
+}
+
+/// Edits allowed between keys whose longer is `longer` bytes.
+fn budget(share: f64, longer: usize) -> usize {
+    (share * longer as f64 + 1e-9).floor() as usize
+}
+
+/// The probe lengths that can reach an entry of `le` bytes at `share`
+/// (below one half): within `k <= share * longer` bytes of it.
+fn probe_lengths(le: usize) -> std::ops::RangeInclusive<usize> {
+    1..=2 * le + 2
 }
 
 /// Keys shorter than this are not screened: their parts are too common to
@@ -83,9 +134,9 @@ const SCREENED_MAX: usize = 63;
 /// there.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Screen {
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     pending: Vec<u64>,
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     bits: Vec<u64>,
 }
 
@@ -173,11 +224,11 @@ impl Screen {
 /// sorted, with a directory by the top bits of the hash.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct NearTable {
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     items: Vec<u64>,
     /// Where each run of `items` with the same top `bits` bits of the
     /// hash begins (one more at the end): a lookup reads a short run.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     dir: Vec<u32>,
     bits: u32,
 }
@@ -440,6 +491,29 @@ impl Space {
         self
     }
 
+    /// A space probed at these shares only (each below one half): it
+    /// files only what such probes can look up (see `route`). A smaller
+    /// share is no subset of a larger: it may look up by deletions where
+    /// the larger counts trigrams.
+    pub(crate) fn probed_at(mut self, shares: &[f64]) -> Space {
+        if shares.iter().all(|s| *s < 0.5) {
+            self.shares = Some(shares.to_vec());
+        }
+        self
+    }
+
+    /// Whether a probe of the space may route keys of `le` bytes one way
+    /// of `routes` (with `near` complete or as it is).
+    fn may_route(&self, le: usize, routes: &[Route], near_complete: bool) -> bool {
+        let two = self.two.is_some();
+        self.shares.as_ref().is_none_or(|shares| {
+            shares.iter().any(|&share| {
+                probe_lengths(le)
+                    .any(|len| routes.contains(&route(len, le, share, two, near_complete)))
+            })
+        })
+    }
+
     pub(crate) fn add(&mut self, key: &str, entry: u32) {
         let len = key_len(key);
         let mut grams = grams(key);
@@ -462,7 +536,11 @@ impl Space {
         }
         if key.len() <= NEAR_MAX && entry < NEAR_ENTRIES {
             let mut hashes = Vec::with_capacity(key.len() + 1);
-            d.push_near(key.as_bytes(), &mut hashes);
+            if self.may_route(key.len(), &[Route::OneEdit, Route::TwoEdits], true) {
+                d.push_near(key.as_bytes(), &mut hashes);
+            } else {
+                hashes.push(d.whole());
+            }
             let packed = u64::from(pack_near(key.len(), entry));
             self.near
                 .items
@@ -507,6 +585,17 @@ impl Space {
     pub(crate) fn freeze(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
         let mut wide = std::mem::take(&mut self.pending_wide);
+        if self.shares.is_some() {
+            let complete = !self.near_partial;
+            let mut needed: FastMap<u32, bool> = FastMap::default();
+            let mut keep = |len: u32| {
+                *needed
+                    .entry(len)
+                    .or_insert_with(|| self.may_route(len as usize, &[Route::Counted], complete))
+            };
+            pending.retain(|&p| keep(unpack_gram(p).1));
+            wide.retain(|w| keep(w.1));
+        }
         if wide.is_empty() {
             pending.sort_unstable();
             self.file_sorted(pending.len(), pending.into_iter().map(unpack_gram));
@@ -588,8 +677,12 @@ impl Space {
         if key.is_empty() {
             return;
         }
+        debug_assert!(
+            self.shares.as_ref().is_none_or(|s| s.contains(&share)),
+            "a probe at a share the space was not filed for"
+        );
         let len = key.len();
-        let budget = |le: usize| (share * len.max(le) as f64 + 1e-9).floor() as usize;
+        let budget = |le: usize| budget(share, len.max(le));
         let shortest = len - budget(len).min(len);
         let longest =
             (len as f64 / (1.0 - share).max(1e-9) + 1.0).min(f64::from(u32::MAX)) as usize;
@@ -601,24 +694,25 @@ impl Space {
         // space files them) two: looked up among the key's deletions, not
         // counted.
         let (mut exact, mut one, mut two) = (false, 0u64, 0u64);
+        let (two_filed, near_complete) = (space.two.is_some(), !space.near_partial);
         for le in shortest.max(1)..=longest {
-            let k = budget(le);
-            if le.abs_diff(len) > k {
-                continue;
-            }
-            if k <= 1 && len <= NEAR_MAX && le <= NEAR_MAX && !space.near_partial {
-                if k == 0 {
+            match route(len, le, share, two_filed, near_complete) {
+                Route::Beyond => continue,
+                Route::Equal => {
                     exact = true;
-                } else {
-                    one |= 1 << le;
+                    continue;
                 }
-                continue;
+                Route::OneEdit => {
+                    one |= 1 << le;
+                    continue;
+                }
+                Route::TwoEdits => {
+                    two |= 1 << le;
+                    continue;
+                }
+                Route::Counted => {}
             }
-            let filed = len <= TWO_MAX && le <= TWO_MAX && !space.near_partial;
-            if k == 2 && filed && space.two.is_some() {
-                two |= 1 << le;
-                continue;
-            }
+            let k = budget(le);
             let Ok(le32) = u32::try_from(le) else { break };
             let (by_gram, duplicates) = counting.get_or_insert_with(|| {
                 let mut grams = grams(key);
@@ -955,6 +1049,42 @@ mod tests {
             }
         }
         assert!(screened > 2_000, "only {screened} probes screened out");
+    }
+
+    #[test]
+    fn a_space_filing_only_its_reach_finds_every_key_within_it() {
+        let mut rng = Rng::new(29);
+        for reach in [0.037, 0.103, 0.154, 0.212] {
+            // Lengths up to 70 take every route: equal, one edit, counted
+            // (two edits or more, and keys too long for `near`).
+            let mut space = Space::default().probed_at(&[reach, reach / 2.0]);
+            let keys = filed(&mut rng, 70, &mut space);
+            let mut counts = Counts::default();
+            counts.ready(keys.len());
+            for _ in 0..500 {
+                let mut probe = keys[rng.below(keys.len())].clone().into_bytes();
+                for _ in 0..=rng.below(3) {
+                    let at = rng.below(probe.len() + 1);
+                    match rng.below(3) {
+                        0 if at < probe.len() => probe[at] = b"abcd"[rng.below(4)],
+                        1 => probe.insert(at, b"abcd"[rng.below(4)]),
+                        _ if at < probe.len() && probe.len() > 1 => drop(probe.remove(at)),
+                        _ => {}
+                    }
+                }
+                let probe = String::from_utf8(probe).unwrap();
+                for share in [reach, reach / 2.0] {
+                    let mut found = Vec::new();
+                    space.count_filter(&probe, share, &mut counts, &mut found);
+                    for (e, k) in keys.iter().enumerate() {
+                        let allowed = budget(share, probe.len().max(k.len()));
+                        if unit_distance(probe.as_bytes(), k.as_bytes()) <= allowed {
+                            assert!(found.contains(&(e as u32)), "{probe} misses {k} at {share}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

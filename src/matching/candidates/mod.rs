@@ -74,3 +74,89 @@ pub(crate) mod exact_vec {
         d.deserialize_seq(Exact(PhantomData))
     }
 }
+
+/// A vector of integers stored as one run of little-endian bytes: read
+/// back with one copy instead of a call per integer, a stored index's
+/// largest vectors decode at memory speed. A length that is no whole
+/// number of items is an error.
+pub(crate) mod packed_vec {
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::ser::Serializer;
+
+    pub trait Packed: Sized {
+        const BYTES: usize;
+        fn put(&self, out: &mut Vec<u8>);
+        /// From exactly `BYTES` bytes.
+        fn take(bytes: &[u8]) -> Self;
+    }
+
+    fn word(bytes: &[u8]) -> u32 {
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+    }
+
+    impl Packed for u32 {
+        const BYTES: usize = 4;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.to_le_bytes());
+        }
+        fn take(b: &[u8]) -> Self {
+            word(b)
+        }
+    }
+
+    impl Packed for u64 {
+        const BYTES: usize = 8;
+        fn put(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&self.to_le_bytes());
+        }
+        fn take(b: &[u8]) -> Self {
+            u64::from(word(b)) | u64::from(word(&b[4..])) << 32
+        }
+    }
+
+    impl Packed for (u32, u32, u32) {
+        const BYTES: usize = 12;
+        fn put(&self, out: &mut Vec<u8>) {
+            for x in [self.0, self.1, self.2] {
+                x.put(out);
+            }
+        }
+        fn take(b: &[u8]) -> Self {
+            (word(b), word(&b[4..]), word(&b[8..]))
+        }
+    }
+
+    pub fn serialize<S: Serializer, T: Packed>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(v.len() * T::BYTES);
+        for x in v {
+            x.put(&mut out);
+        }
+        s.serialize_bytes(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Packed>(d: D) -> Result<Vec<T>, D::Error> {
+        struct Bytes<T>(PhantomData<T>);
+        impl<T: Packed> Visitor<'_> for Bytes<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("packed integers")
+            }
+            fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Vec<T>, E> {
+                if !bytes.len().is_multiple_of(T::BYTES) {
+                    return Err(E::custom("packed integers of a broken length"));
+                }
+                let mut v = Vec::new();
+                v.try_reserve_exact(bytes.len() / T::BYTES)
+                    .map_err(|_| E::custom("a stored length larger than memory"))?;
+                v.extend(bytes.chunks_exact(T::BYTES).map(T::take));
+                Ok(v)
+            }
+            fn visit_byte_buf<E: Error>(self, bytes: Vec<u8>) -> Result<Vec<T>, E> {
+                self.visit_bytes(&bytes)
+            }
+        }
+        d.deserialize_byte_buf(Bytes(PhantomData))
+    }
+}

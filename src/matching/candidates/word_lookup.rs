@@ -28,13 +28,13 @@ pub(crate) struct WordLookup {
     raw: Space,
     phon: Space,
     /// Vocabulary ids sorted by text, for words beginning with a stub.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     sorted: Vec<u32>,
     /// Legal-form words: they pair only with each other.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     legal_forms: Vec<u32>,
     /// Words the lookup cannot find by spelling, one bit each.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     special: Vec<u64>,
 }
 

@@ -38,7 +38,7 @@ pub(crate) struct WordPairs {
     #[serde(with = "crate::matching::candidates::exact_vec")]
     spans: Vec<Option<[u32; 3]>>,
     /// Vocabulary ids, per word those it pairs with distinctively first.
-    #[serde(with = "crate::matching::candidates::exact_vec")]
+    #[serde(with = "crate::matching::candidates::packed_vec")]
     partners: Vec<u32>,
     /// The parameters the pairs were judged with: a search with others
     /// compares instead.
