@@ -45,6 +45,13 @@ pub enum Command {
     /// Exit 0 when no verdict changed, 10 when one needs review, 20 when
     /// one became FAIL.
     Rescreen(RescreenArgs),
+    /// Record a reviewer's decision on one hit (false positive or
+    /// confirmed) in a dispositions file, after checking that a screening
+    /// of the evidence against the lists gives that hit.
+    Dispose(DisposeArgs),
+    /// Show a dispositions file, and which decisions no longer hold.
+    #[command(subcommand)]
+    Dispositions(DispositionsCommand),
     /// Write an editable copy of the built-in policy, the example evidence,
     /// the sample lists and a commented vetter.toml into DIR.
     Init {
@@ -68,6 +75,10 @@ pub struct RescreenArgs {
     /// The verdict log (default: `log` of the config file).
     #[arg(long, value_name = "FILE", env = "VETTER_LOG")]
     pub log: Option<PathBuf>,
+    /// Apply the decisions in this dispositions file instead of those
+    /// each verdict recorded (default: `dispositions` of the config file).
+    #[arg(long, value_name = "FILE")]
+    pub dispositions: Option<PathBuf>,
     #[command(flatten)]
     pub key: LogKeyArgs,
     #[command(flatten)]
@@ -226,6 +237,76 @@ pub struct ScreenArgs {
     /// index.html summary page linking them.
     #[arg(long, value_name = "DIR")]
     pub reports: Option<std::path::PathBuf>,
+    /// Apply the decisions on reviewed hits in this file
+    /// (docs/dispositions.md; default: `dispositions` of the config file).
+    #[arg(long, value_name = "FILE")]
+    pub dispositions: Option<std::path::PathBuf>,
+}
+
+/// `vetter dispose`: one decision on one hit.
+#[derive(Debug, Args)]
+pub struct DisposeArgs {
+    /// The dispositions file to record in (created if missing; default:
+    /// `dispositions` of the config file).
+    #[arg(long, value_name = "FILE")]
+    pub dispositions: Option<PathBuf>,
+    /// The evidence whose screening gave the hit.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: PathBuf,
+    /// The party: `vendor`, or a customer's id in the evidence.
+    #[arg(long, value_name = "ID")]
+    pub party: String,
+    /// The hit: the list and the listed entity's id, as the verdict shows
+    /// them (e.g. `ofac-sdn:12345`).
+    #[arg(long, value_name = "LIST:ENTITY")]
+    pub hit: String,
+    /// `false-positive` (the party is not the listed entity) or
+    /// `confirmed` (it is).
+    #[arg(long, value_name = "DECISION")]
+    pub decision: String,
+    /// Why; clearing an identifier hit (same site, e-mail or crypto
+    /// address) takes at least a sentence.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// Who decided.
+    #[arg(long, value_name = "NAME")]
+    pub by: String,
+    /// The last day the decision holds (default: for good, while the
+    /// listing, the party and the match stay as they are).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<NaiveDate>,
+    #[command(flatten)]
+    pub lists: ListArgs,
+    /// Policy folder, for its matching threshold (default: `rules` of the
+    /// config file, else the built-in policy).
+    #[arg(long, value_name = "DIR", env = "VETTER_RULES")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DispositionsCommand {
+    /// Every decision in a dispositions file.
+    List {
+        /// The dispositions file (default: `dispositions` of the config file).
+        file: Option<PathBuf>,
+        /// Output: text for people, json for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Which decisions no longer hold against the current lists: expired,
+    /// or the listing changed or was removed. Exit 10 when one does not.
+    Check {
+        /// The dispositions file (default: `dispositions` of the config file).
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        lists: ListArgs,
+        /// The date to check expiry at (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<NaiveDate>,
+        /// Output: text for people, json for programs.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]

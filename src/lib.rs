@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod csvfile;
 pub mod diag;
+pub mod dispositions;
 pub mod embedded;
 pub mod error;
 pub mod evidence;

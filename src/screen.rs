@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
+use crate::dispositions::apply::{apply, Applied};
+use crate::dispositions::Dispositions;
 use crate::evidence::{Customer, Evidence, EvidenceFile, Party};
 use crate::lists::identity::ListIdentity;
 use crate::matching::candidates::Scratch;
@@ -74,6 +76,8 @@ pub struct Inputs<'a> {
     pub evidence_files: &'a [EvidenceFile],
     pub matcher: &'a Matcher<'a>,
     pub policy: &'a Policy,
+    /// Decisions on reviewed hits (`Dispositions::none()` for none).
+    pub dispositions: &'a Dispositions,
     /// Screening date (`YYYY-MM-DD`) the rules see.
     pub as_of: chrono::NaiveDate,
     pub timestamp: String,
@@ -98,16 +102,25 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
             p.has_screenable_name(),
         )
     };
-    let (vendor_hits, vendor_named) = screened(&ev.vendor, &mut Scratch::default());
+    // Each party's hits after the decisions reviewers took on them.
+    let entities = &inp.matcher.snapshot.entities;
+    let decided = |p: &Party, (hits, named): (Vec<Hit>, bool)| {
+        let applied = apply(p, hits, inp.dispositions, entities, inp.as_of);
+        (applied, named)
+    };
+    let (vendor_hits, vendor_named) =
+        decided(&ev.vendor, screened(&ev.vendor, &mut Scratch::default()));
     // Customers in parallel; the indexed collect keeps evidence order.
-    let customers: Vec<(Vec<Hit>, bool)> = ev
+    let customers: Vec<(Applied, bool)> = ev
         .customers
         .par_iter()
-        .map_init(Scratch::default, |s, c| screened(&c.party, s))
+        .map_init(Scratch::default, |s, c| {
+            decided(&c.party, screened(&c.party, s))
+        })
         .collect();
 
     let lists = &inp.matcher.snapshot.lists;
-    let vendor = (vendor_hits.as_slice(), vendor_named);
+    let vendor = (&vendor_hits, vendor_named);
     let ctx =
         Context::new(inp.as_of, ev, vendor, &customers, lists, settings).map_err(|message| {
             Error::Rule {
@@ -169,19 +182,15 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
             .then_with(|| a.evidence.cmp(&b.evidence))
     });
 
-    let mut parties = vec![PartyResult {
-        role: "vendor",
-        id: "vendor".to_owned(),
-        name: ev.vendor.name.clone(),
-        hits: vendor_hits,
-    }];
-    for (c, (hits, _)) in ev.customers.iter().zip(customers) {
-        parties.push(customer_result(c, hits));
+    let mut parties = vec![party_result("vendor", &ev.vendor, vendor_hits)];
+    for (c, (applied, _)) in ev.customers.iter().zip(customers) {
+        parties.push(party_result("customer", &c.party, applied));
     }
     let summary = Summary {
         customers: ev.customers.len(),
         parties_with_hits: parties.iter().filter(|p| !p.hits.is_empty()).count(),
         hits: parties.iter().map(|p| p.hits.len()).sum(),
+        cleared_hits: parties.iter().map(|p| p.cleared.len()).sum(),
         fail_findings: findings.iter().filter(|f| f.verdict == Level::Fail).count(),
         review_findings: findings
             .iter()
@@ -214,6 +223,10 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
                     sha256: f.sha256.clone(),
                 })
                 .collect(),
+            dispositions: inp.dispositions.file.as_ref().map(|f| FileHash {
+                name: f.name.clone(),
+                sha256: f.sha256.clone(),
+            }),
         },
     })
 }
@@ -258,11 +271,13 @@ fn check_as_of(inp: &Inputs<'_>) -> Result<()> {
     )]))
 }
 
-fn customer_result(c: &Customer, hits: Vec<Hit>) -> PartyResult {
+fn party_result(role: &'static str, p: &Party, applied: Applied) -> PartyResult {
     PartyResult {
-        role: "customer",
-        id: c.party.id.clone(),
-        name: c.party.name.clone(),
-        hits,
+        role,
+        id: p.id.clone(),
+        name: p.name.clone(),
+        hits: applied.hits,
+        cleared: applied.cleared,
+        decisions: applied.decisions,
     }
 }

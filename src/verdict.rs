@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::dispositions::apply::{ClearedHit, HitDecision};
 use crate::evidence::Source;
 use crate::lists::identity::ListIdentity;
 use crate::matching::search::Hit;
@@ -65,7 +66,14 @@ pub struct PartyResult {
     pub role: &'static str,
     pub id: String,
     pub name: String,
+    /// The hits that count (see `dispositions`).
     pub hits: Vec<Hit>,
+    /// Hits cleared as false positives, with the decisions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cleared: Vec<ClearedHit>,
+    /// Decisions on hits that count: confirmed, or no longer holding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<HitDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +92,9 @@ pub struct Identity {
     pub lists: Vec<ListIdentity>,
     pub rules: Vec<FileHash>,
     pub evidence: Vec<FileHash>,
+    /// The dispositions file applied, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispositions: Option<FileHash>,
 }
 
 /// The verdict document (`vetter screen --format json`); shape documented
@@ -114,8 +125,15 @@ pub struct Summary {
     pub customers: usize,
     pub parties_with_hits: usize,
     pub hits: usize,
+    /// Hits cleared as false positives (not in `hits`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cleared_hits: usize,
     pub fail_findings: usize,
     pub review_findings: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Fold findings into the overall level.

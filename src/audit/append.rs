@@ -7,6 +7,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use super::record::{head, seal, unseal, Body, FORMAT, GENESIS};
+use crate::dispositions::DispositionsFile;
 use crate::error::{Error, Result};
 use crate::evidence::EvidenceFile;
 use crate::lists::Snapshot;
@@ -128,6 +129,7 @@ pub fn append_screening(
     evidence: &[EvidenceFile],
     policy: &Policy,
     snapshot: &Snapshot,
+    dispositions: Option<&DispositionsFile>,
 ) -> Result<u64> {
     let policy_files = policy.files().into_iter().cloned().collect();
     append_record(
@@ -137,6 +139,7 @@ pub fn append_screening(
         evidence,
         policy_files,
         &snapshot.lists,
+        dispositions,
     )
 }
 
@@ -149,6 +152,7 @@ pub fn append_record(
     evidence: &[EvidenceFile],
     policy_files: Vec<crate::rules::PolicyFile>,
     lists: &[crate::lists::identity::ListIdentity],
+    dispositions: Option<&DispositionsFile>,
 ) -> Result<u64> {
     let key = super::key::load(key_file)?;
     let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
@@ -174,6 +178,7 @@ pub fn append_record(
         lists: lists.to_vec(),
         policy_files,
         evidence_files: evidence.to_vec(),
+        dispositions_file: dispositions.cloned(),
         result,
     };
     let mut line = seal(&body, key.as_deref()).map_err(|e| log_err(path, e))?;

@@ -40,6 +40,10 @@ pub struct Body {
     pub lists: Vec<ListIdentity>,
     pub policy_files: Vec<PolicyFile>,
     pub evidence_files: Vec<EvidenceFile>,
+    /// The dispositions file the screening applied, whole: a replay
+    /// applies the same decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispositions_file: Option<crate::dispositions::DispositionsFile>,
     /// The complete verdict document as `vetter screen --format json` gave it.
     pub result: serde_json::Value,
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::archive::locate;
 use super::record::{unseal, Body};
+use crate::dispositions::Dispositions;
 use crate::error::{Error, Result};
 use crate::lists::{LoadOptions, Snapshot};
 use crate::matching::search::Matcher;
@@ -43,6 +44,7 @@ pub struct Rescreened {
     pub verdict: Verdict,
     pub evidence_files: Vec<crate::evidence::EvidenceFile>,
     pub policy_files: Vec<crate::rules::PolicyFile>,
+    pub dispositions_file: Option<crate::dispositions::DispositionsFile>,
 }
 
 /// What grouping needs of a record, read without its evidence, rules and
@@ -101,6 +103,9 @@ pub enum Mode<'a> {
         /// Where the recorded lists may be found (candidates, archive), to
         /// say which hits rest on entries added, changed or removed since.
         recorded: Option<(&'a [PathBuf], &'a Path)>,
+        /// The decisions to apply instead of the recorded ones: a rescreen
+        /// after a review applies what the reviewers decided since.
+        dispositions: Option<&'a Dispositions>,
     },
 }
 
@@ -256,6 +261,7 @@ struct Prepared {
     body: Body,
     evidence: crate::evidence::Evidence,
     policy: std::sync::Arc<Policy>,
+    dispositions: Dispositions,
     as_of: chrono::NaiveDate,
 }
 
@@ -278,12 +284,19 @@ fn prepare(line: &str, policies: &PolicyCache) -> std::result::Result<Prepared, 
     let policy = policies
         .get(&body.policy_files)
         .map_err(|e| fail(format!("recorded rules: {e}")))?;
+    let dispositions = match &body.dispositions_file {
+        Some(f) => {
+            Dispositions::from_file(f).map_err(|e| fail(format!("recorded dispositions: {e}")))?
+        }
+        None => Dispositions::none(),
+    };
     let as_of = chrono::NaiveDate::parse_from_str(&body.as_of, "%Y-%m-%d")
         .map_err(|_| fail("recorded as_of is not a date".to_owned()))?;
     Ok(Prepared {
         body,
         evidence,
         policy,
+        dispositions,
         as_of,
     })
 }
@@ -333,11 +346,19 @@ fn evaluate(
         } => (*date, stamp.clone()),
         _ => (p.as_of, body.timestamp.clone()),
     };
+    let dispositions = match mode {
+        Mode::Rescreen {
+            dispositions: Some(d),
+            ..
+        } => d,
+        _ => &p.dispositions,
+    };
     let verdict = screen(&Inputs {
         evidence: &p.evidence,
         evidence_files: &body.evidence_files,
         matcher,
         policy: &p.policy,
+        dispositions,
         as_of,
         timestamp,
     })
@@ -368,6 +389,7 @@ fn evaluate(
             verdict,
             evidence_files: body.evidence_files.clone(),
             policy_files: body.policy_files.clone(),
+            dispositions_file: dispositions.file.clone(),
         })
     });
     Ok(Outcome {

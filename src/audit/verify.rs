@@ -58,6 +58,10 @@ pub const MEMBERS: &[&str] = &[
     "result",
 ];
 
+/// The one member a record may have or not, before `result`: the
+/// dispositions file a screening applied (`name`, `sha256`, `content`).
+pub const OPTIONAL_DISPOSITIONS: &str = "dispositions_file";
+
 /// What a record's members say, once they are known to be well formed.
 struct Members {
     seq: u64,
@@ -74,11 +78,14 @@ fn check_members(hashed: &str) -> Result<Members, String> {
     let obj = value.as_object().ok_or("not a JSON object")?;
     let has_mac = obj.contains_key("mac");
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-    let expected = if has_mac {
-        [MEMBERS, &["mac"]].concat()
-    } else {
-        MEMBERS.to_vec()
-    };
+    let mut expected = MEMBERS.to_vec();
+    if obj.contains_key(OPTIONAL_DISPOSITIONS) {
+        let at = expected.len() - 1;
+        expected.insert(at, OPTIONAL_DISPOSITIONS);
+    }
+    if has_mac {
+        expected.push("mac");
+    }
     if keys != expected {
         return Err(format!(
             "its members are {} where {} are required",
@@ -99,6 +106,11 @@ fn check_members(hashed: &str) -> Result<Members, String> {
             .iter()
             .all(|k| array(k))
         || !obj["result"].is_object()
+        || obj.get(OPTIONAL_DISPOSITIONS).is_some_and(|d| {
+            !["name", "sha256", "content"]
+                .iter()
+                .all(|k| d[k].is_string())
+        })
     {
         return Err("a member has the wrong type".to_owned());
     }

@@ -228,6 +228,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                     snapshot: &snapshot,
                     at: None,
                     recorded: None,
+                    dispositions: None,
                 }
             } else {
                 // The store keeps every snapshot it installed: a record

@@ -1,6 +1,7 @@
 //! The command layer: reads files and the clock, calls the library, and
 //! renders results as text or JSON.
 
+mod dispose;
 mod init;
 mod lists;
 mod log;
@@ -18,6 +19,7 @@ pub use screen::render as render_verdict;
 
 use crate::cli::{Cli, Command, ListsCommand};
 use crate::config::Config;
+use crate::dispositions::Dispositions;
 use crate::lists::{LoadOptions, Snapshot};
 use crate::rules::Policy;
 use crate::{Error, Outcome, Result};
@@ -37,6 +39,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Rules(cmd) => rules::run(cmd, &config, out),
         Command::Log(cmd) => log::run(cmd, &config, out),
         Command::Rescreen(args) => rescreen::run(&args, &config, out),
+        Command::Dispose(args) => dispose::run_dispose(&args, &config, out),
+        Command::Dispositions(cmd) => dispose::run_dispositions(&cmd, &config, out),
         Command::Init { dir, force } => init::run(dir.as_deref(), force, out),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -115,6 +119,17 @@ pub fn list_paths(given: &[PathBuf], config: &Config) -> Result<Vec<PathBuf>> {
     }
     paths.extend(config.watchlists.iter().cloned());
     Ok(paths)
+}
+
+/// The decisions a screening applies: those of `--dispositions` (which
+/// must exist), else of the config file's `dispositions` (none yet when it
+/// does not exist), else none.
+pub fn load_dispositions(given: Option<&Path>, config: &Config) -> Result<Dispositions> {
+    match (given, config.dispositions.as_deref()) {
+        (Some(path), _) => Dispositions::load(path),
+        (None, Some(path)) => Dispositions::load_or_new(path),
+        (None, None) => Ok(Dispositions::none()),
+    }
 }
 
 /// At most this many skipped-row lines go to stderr; the count is always

@@ -79,6 +79,7 @@ pub fn run(
     };
     let files = evidence_files(&args.evidence)?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
+    let dispositions = super::load_dispositions(args.dispositions.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
     let matcher = super::matcher(&snapshot, config);
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -94,6 +95,7 @@ pub fn run(
                     evidence_files: &ev_files,
                     matcher: &matcher,
                     policy: &policy,
+                    dispositions: &dispositions,
                     as_of,
                     timestamp: timestamp.to_owned(),
                 })?;
@@ -123,7 +125,13 @@ pub fn run(
                 let seq = match log {
                     // A verdict that could not be logged was not given.
                     Some(log) => Some(crate::audit::append::append_screening(
-                        log, key, &verdict, &ev_files, &policy, &snapshot,
+                        log,
+                        key,
+                        &verdict,
+                        &ev_files,
+                        &policy,
+                        &snapshot,
+                        dispositions.file.as_ref(),
                     )?),
                     None => None,
                 };

@@ -32,6 +32,11 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
         .map(|i| lines[i])
         .collect();
     let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options(), config)?;
+    // Decisions taken since the recorded screenings apply to the rescreen.
+    let dispositions = match (&args.dispositions, &config.dispositions) {
+        (None, None) => None,
+        (given, _) => Some(super::load_dispositions(given.as_deref(), config)?),
+    };
     let now = chrono::Utc::now();
     let at = (
         args.as_of.unwrap_or_else(|| now.date_naive()),
@@ -47,6 +52,7 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
             snapshot: &snapshot,
             at: Some(at),
             recorded: Some((&stored, &archive)),
+            dispositions: dispositions.as_ref(),
         },
         config.index_dir().as_deref(),
     );
@@ -60,6 +66,7 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
                     &r.evidence_files,
                     r.policy_files.clone(),
                     &snapshot.lists,
+                    r.dispositions_file.as_ref(),
                 )?;
                 o.changes.push(format!("logged as record {seq}"));
             }

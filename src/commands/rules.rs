@@ -95,6 +95,7 @@ fn test(dir: &std::path::Path, w: &mut dyn Write) -> Result<Outcome> {
                 evidence_files: &ev_files,
                 matcher: &matcher,
                 policy: &policy,
+                dispositions: &crate::dispositions::Dispositions::none(),
                 as_of,
                 timestamp: String::new(),
             })?;

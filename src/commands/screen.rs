@@ -32,6 +32,7 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     // Validate everything before any work: bad input never yields a verdict.
     let (evidence, files) = evidence::parse::load(&args.evidence[0])?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
+    let dispositions = super::load_dispositions(args.dispositions.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists, &args.load.options(), config)?;
     let matcher = super::matcher(&snapshot, config);
     let verdict = screen(&Inputs {
@@ -39,6 +40,7 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
         evidence_files: &files,
         matcher: &matcher,
         policy: &policy,
+        dispositions: &dispositions,
         as_of,
         timestamp,
     })?;
@@ -53,6 +55,7 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
             &files,
             &policy,
             &snapshot,
+            dispositions.file.as_ref(),
         )?;
     }
     match args.format {

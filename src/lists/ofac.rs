@@ -119,7 +119,13 @@ impl Rows {
     fn iter(&self) -> impl Iterator<Item = (u64, Row<'_>)> {
         self.rows.iter().map(|&(line, first)| {
             let fields = &self.fields[first..first + self.width];
-            (line, Row { text: &self.text, fields })
+            (
+                line,
+                Row {
+                    text: &self.text,
+                    fields,
+                },
+            )
         })
     }
 

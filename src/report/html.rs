@@ -4,7 +4,7 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::{age_days, list_state, Doc, DocHit, DocParty, Logged};
+use super::{age_days, list_state, Doc, DocDecision, DocDisposition, DocHit, DocParty, Logged};
 use crate::untrusted::terminal_safe;
 
 /// Evidence and list text as it is shown: escaped by maud, with invisible
@@ -59,6 +59,7 @@ fn header(doc: &Doc, logged: Option<&Logged>) -> Markup {
             p {
                 "Screened the vendor and " (s.customers) " customer(s) as of " (doc.as_of)
                 ": " (s.hits) " hit(s) on " (s.parties_with_hits) " part(ies); "
+                @if s.cleared_hits > 0 { (s.cleared_hits) " hit(s) cleared by reviewers; " }
                 (s.fail_findings) " FAIL and " (s.review_findings) " REVIEW finding(s)."
             }
             p class="muted" {
@@ -112,21 +113,62 @@ fn findings(doc: &Doc) -> Markup {
 
 fn hits(doc: &Doc) -> Markup {
     let with_hits: Vec<&DocParty> = doc.parties.iter().filter(|p| !p.hits.is_empty()).collect();
+    let with_cleared: Vec<&DocParty> = doc
+        .parties
+        .iter()
+        .filter(|p| !p.cleared.is_empty())
+        .collect();
     html! {
         section id="hits" {
             h2 { "Hits" }
             @if with_hits.is_empty() {
-                p { "No party matched any listed name or identifier." }
+                p { "No party matched any listed name or identifier"
+                    @if !with_cleared.is_empty() { " that a reviewer has not cleared" } "." }
             }
             @for p in with_hits {
                 h3 { (shown(&p.role)) " " (shown(&p.id)) ": " (shown(&p.name)) }
-                @for h in &p.hits { (hit(h)) }
+                @for h in &p.hits { (hit(h, p.decision(h).map(decision))) }
+            }
+        }
+        @if !with_cleared.is_empty() {
+            section id="cleared" {
+                h2 { "Cleared hits" }
+                p class="muted" { "Reviewers decided these are not the listed entity (docs/dispositions.md); they raise no finding while the listing, the party and the match stay as decided." }
+                @for p in with_cleared {
+                    h3 { (shown(&p.role)) " " (shown(&p.id)) ": " (shown(&p.name)) }
+                    @for c in &p.cleared { (hit(&c.hit, Some(disposition(&c.disposition, None)))) }
+                }
             }
         }
     }
 }
 
-fn hit(h: &DocHit) -> Markup {
+/// A decision on a hit that counts, as a row of its table.
+fn decision(d: &DocDecision) -> Markup {
+    disposition(
+        &d.disposition,
+        (d.status != "confirmed").then_some(d.note.as_str()),
+    )
+}
+
+/// Who decided what and why; with `lapsed`, why it no longer holds.
+fn disposition(d: &DocDisposition, lapsed: Option<&str>) -> Markup {
+    html! {
+        tr class="decision" {
+            td { "decision" }
+            td {
+                @if let Some(why) = lapsed {
+                    strong { "No longer holds: " } (shown(why)) br;
+                }
+                strong { (shown(&d.decision)) } " by " (shown(&d.by)) " at " (shown(&d.at))
+                @if let Some(e) = &d.expires { ", until " (shown(e)) }
+                ": " (shown(&d.reason))
+            }
+        }
+    }
+}
+
+fn hit(h: &DocHit, decided: Option<Markup>) -> Markup {
     html! {
         table class="hit" {
             tr {
@@ -136,6 +178,7 @@ fn hit(h: &DocHit) -> Markup {
                     @if !h.programs.is_empty() { " [" (shown(&h.programs.join(", "))) "]" }
                 }
             }
+            @if let Some(d) = decided { (d) }
             tr { td { "why" } td { (shown(&h.why.summary)) } }
             @if let Some(r) = &h.relation { tr { td { "relation" } td { (shown(r)) } } }
             @if let Some(n) = &h.why.name {
@@ -232,6 +275,7 @@ fn identity(doc: &Doc, logged: Option<&Logged>) -> Markup {
                     } }
                     @for f in &id.rules { tr { td { "rule " (shown(&f.name)) } td class="hash" { (f.sha256) } } }
                     @for f in &id.evidence { tr { td { "evidence " (shown(&f.name)) } td class="hash" { (f.sha256) } } }
+                    @if let Some(f) = &id.dispositions { tr { td { "dispositions " (shown(&f.name)) } td class="hash" { (f.sha256) } } }
                 }
             }
             @if let Some(l) = logged {

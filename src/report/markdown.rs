@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{age_days, list_state, Doc, Logged};
+use super::{age_days, list_state, Doc, DocDisposition, DocHit, Logged};
 use crate::untrusted::terminal_safe;
 
 /// Text from evidence or lists, safe in Markdown: control characters made
@@ -83,49 +83,41 @@ pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {
             escape(&p.name)
         );
         for h in &p.hits {
-            let _ = writeln!(
-                m,
-                "- {:.3} {} {}:{} {} \\[{}\\]: {}",
-                h.score,
-                escape(&h.basis),
-                escape(&h.list),
-                escape(&h.entity_id),
-                escape(&h.name),
-                escape(&h.programs.join(", ")),
-                escape(&h.why.summary)
-            );
-            if let Some(n) = &h.why.name {
-                let pairs: Vec<String> = n
-                    .pairs
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{} \\~ {} {} {:.2}",
-                            escape(&p.query),
-                            escape(&p.candidate),
-                            escape(&p.how),
-                            p.similarity
-                        )
-                    })
-                    .collect();
-                if !pairs.is_empty() {
-                    let _ = writeln!(m, "  - words: {}", pairs.join("; "));
-                }
-            }
-            for q in &h.why.qualifiers {
-                let _ = writeln!(
-                    m,
-                    "  - {} {:+.2}: {}",
-                    escape(&q.factor),
-                    q.effect,
-                    escape(&q.detail)
-                );
+            hit(&mut m, h);
+            if let Some(d) = p.decision(h) {
+                let lapsed = (d.status != "confirmed").then_some(d.note.as_str());
+                disposition(&mut m, &d.disposition, lapsed);
             }
         }
         m.push('\n');
     }
     if !any {
-        let _ = writeln!(m, "No party matched any listed name or identifier.\n");
+        let _ = writeln!(
+            m,
+            "No party matched any listed name or identifier that a reviewer has not cleared.\n"
+        );
+    }
+    let cleared: Vec<_> = doc
+        .parties
+        .iter()
+        .filter(|p| !p.cleared.is_empty())
+        .collect();
+    if !cleared.is_empty() {
+        let _ = writeln!(m, "### Cleared hits\n");
+        for p in cleared {
+            let _ = writeln!(
+                m,
+                "**{} {}: {}**\n",
+                escape(&p.role),
+                escape(&p.id),
+                escape(&p.name)
+            );
+            for c in &p.cleared {
+                hit(&mut m, &c.hit);
+                disposition(&mut m, &c.disposition, None);
+            }
+            m.push('\n');
+        }
     }
     let id = &doc.identity;
     let _ = writeln!(m, "### What the verdict rests on\n");
@@ -152,7 +144,7 @@ pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {
         );
     }
     m.push('\n');
-    for f in id.rules.iter().chain(&id.evidence) {
+    for f in id.rules.iter().chain(&id.evidence).chain(&id.dispositions) {
         let _ = writeln!(m, "- {} {}", escape(&f.name), escape(&f.sha256));
     }
     if let Some(l) = logged {
@@ -170,4 +162,64 @@ pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {
         );
     }
     m
+}
+
+fn hit(m: &mut String, h: &DocHit) {
+    let _ = writeln!(
+        m,
+        "- {:.3} {} {}:{} {} \\[{}\\]: {}",
+        h.score,
+        escape(&h.basis),
+        escape(&h.list),
+        escape(&h.entity_id),
+        escape(&h.name),
+        escape(&h.programs.join(", ")),
+        escape(&h.why.summary)
+    );
+    if let Some(n) = &h.why.name {
+        let pairs: Vec<String> = n
+            .pairs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} \\~ {} {} {:.2}",
+                    escape(&p.query),
+                    escape(&p.candidate),
+                    escape(&p.how),
+                    p.similarity
+                )
+            })
+            .collect();
+        if !pairs.is_empty() {
+            let _ = writeln!(m, "  - words: {}", pairs.join("; "));
+        }
+    }
+    for q in &h.why.qualifiers {
+        let _ = writeln!(
+            m,
+            "  - {} {:+.2}: {}",
+            escape(&q.factor),
+            q.effect,
+            escape(&q.detail)
+        );
+    }
+}
+
+/// Who decided what about a hit and why; with `lapsed`, why the decision
+/// no longer holds.
+fn disposition(m: &mut String, d: &DocDisposition, lapsed: Option<&str>) {
+    if let Some(why) = lapsed {
+        let _ = writeln!(m, "  - **decision no longer holds:** {}", escape(why));
+    }
+    let _ = writeln!(
+        m,
+        "  - **{}** by {} at {}{}: {}",
+        escape(&d.decision),
+        escape(&d.by),
+        escape(&d.at),
+        d.expires
+            .as_deref()
+            .map_or(String::new(), |e| format!(", until {}", escape(e))),
+        escape(&d.reason)
+    );
 }

@@ -46,6 +46,7 @@ pub struct DocSummary {
     pub customers: u64,
     pub parties_with_hits: u64,
     pub hits: u64,
+    pub cleared_hits: u64,
     pub fail_findings: u64,
     pub review_findings: u64,
 }
@@ -57,6 +58,46 @@ pub struct DocParty {
     pub id: String,
     pub name: String,
     pub hits: Vec<DocHit>,
+    pub cleared: Vec<DocCleared>,
+    pub decisions: Vec<DocDecision>,
+}
+
+impl DocParty {
+    /// The decision on one of `hits`, if any.
+    pub fn decision(&self, h: &DocHit) -> Option<&DocDecision> {
+        self.decisions
+            .iter()
+            .find(|d| d.list == h.list && d.entity_id == h.entity_id)
+    }
+}
+
+/// A hit cleared as a false positive, with the decision.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocCleared {
+    pub hit: DocHit,
+    pub disposition: DocDisposition,
+}
+
+/// A decision on a hit that counts: confirmed, or no longer holding.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocDecision {
+    pub list: String,
+    pub entity_id: String,
+    pub status: String,
+    pub note: String,
+    pub disposition: DocDisposition,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DocDisposition {
+    pub decision: String,
+    pub by: String,
+    pub at: String,
+    pub reason: String,
+    pub expires: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -140,6 +181,7 @@ pub struct DocIdentity {
     pub lists: Vec<DocList>,
     pub rules: Vec<DocFile>,
     pub evidence: Vec<DocFile>,
+    pub dispositions: Option<DocFile>,
 }
 
 #[derive(Debug, Default, Deserialize)]

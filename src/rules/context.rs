@@ -11,6 +11,7 @@ use std::sync::Arc;
 use rhai::{Array, Dynamic, Engine, FnPtr, NativeCallContext};
 use serde::Serialize;
 
+use crate::dispositions::apply::{Applied, ClearedHit, HitDecision};
 use crate::evidence::{Customer, Evidence, Party};
 use crate::lists::identity::ListIdentity;
 use crate::matching::search::Hit;
@@ -35,9 +36,39 @@ pub struct RuleHit {
     pub basis: String,
     /// How the identifiers relate, for an identifier hit; else empty.
     pub relation: String,
+    /// A reviewer's decision on the hit: empty for none, `confirmed`,
+    /// `false-positive` (cleared hits only), or why a decision no longer
+    /// holds (`expired`, `listing-changed`, `party-changed`,
+    /// `match-changed`, `reason-too-short`).
+    pub disposition: String,
+    /// The decision in a sentence: who decided what, or why it no longer
+    /// holds. Empty for none.
+    pub disposition_note: String,
 }
 
 impl RuleHit {
+    fn decided(h: &Hit, official: bool, d: Option<&HitDecision>) -> RuleHit {
+        let mut hit = RuleHit::new(h, official);
+        if let Some(d) = d {
+            hit.disposition = d.status.as_str().to_owned();
+            hit.disposition_note = d.note.clone();
+        }
+        hit
+    }
+
+    fn cleared(c: &ClearedHit, official: bool) -> RuleHit {
+        let d = &c.disposition;
+        let mut hit = RuleHit::new(&c.hit, official);
+        hit.disposition = d.decision.as_str().to_owned();
+        hit.disposition_note = format!(
+            "cleared as a false positive by {} on {}: {}",
+            d.by,
+            d.at.get(..10).unwrap_or(&d.at),
+            d.reason
+        );
+        hit
+    }
+
     fn new(h: &Hit, official: bool) -> RuleHit {
         RuleHit {
             list: h.list.clone(),
@@ -52,6 +83,8 @@ impl RuleHit {
             official,
             basis: h.basis.to_owned(),
             relation: h.relation.clone().unwrap_or_default(),
+            disposition: String::new(),
+            disposition_note: String::new(),
         }
     }
 }
@@ -93,6 +126,9 @@ struct PartyData {
     /// Some form of the name holds letters or digits to match.
     screenable: bool,
     hits: Array,
+    /// Hits cleared as false positives: no rule needs them to decide,
+    /// but one may cite them.
+    cleared: Array,
 }
 
 /// The customers: iterable, indexable, with `len`, `is_empty`, `filter`.
@@ -184,14 +220,21 @@ pub fn lists_view(lists: &[ListIdentity], settings: &Settings) -> Vec<RuleList> 
 fn party(
     p: &Party,
     customer: Option<&Customer>,
-    (hits, screenable): (&[Hit], bool),
+    (applied, screenable): (&Applied, bool),
     lists: &[ListIdentity],
     settings: &Settings,
 ) -> Result<RuleParty, String> {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let hits = hits
+    let official = |list: &str| is_official(list, lists, settings);
+    let hits = applied
+        .hits
         .iter()
-        .map(|h| to_dynamic(&RuleHit::new(h, is_official(&h.list, lists, settings))))
+        .map(|h| to_dynamic(&RuleHit::decided(h, official(&h.list), applied.decision(h))))
+        .collect::<Result<Array, String>>()?;
+    let cleared = applied
+        .cleared
+        .iter()
+        .map(|c| to_dynamic(&RuleHit::cleared(c, official(&c.hit.list))))
         .collect::<Result<Array, String>>()?;
     Ok(RuleParty(Arc::new(PartyData {
         id: p.id.clone(),
@@ -209,6 +252,7 @@ fn party(
             .map_or(Dynamic::UNIT, Dynamic::from),
         screenable,
         hits,
+        cleared,
     })))
 }
 
@@ -219,8 +263,8 @@ impl Context {
     pub fn new(
         as_of: chrono::NaiveDate,
         ev: &Evidence,
-        vendor: (&[Hit], bool),
-        customers: &[(Vec<Hit>, bool)],
+        vendor: (&Applied, bool),
+        customers: &[(Applied, bool)],
         lists: &[ListIdentity],
         settings: &Settings,
     ) -> Result<Context, String> {
@@ -290,6 +334,7 @@ pub fn register(engine: &mut Engine) {
         .register_get("still_served", |p: &mut RuleParty| p.0.still_served.clone())
         .register_get("screenable", |p: &mut RuleParty| p.0.screenable)
         .register_get("hits", |p: &mut RuleParty| p.0.hits.clone())
+        .register_get("cleared", |p: &mut RuleParty| p.0.cleared.clone())
         .register_fn("to_string", |p: &mut RuleParty| format!("party {}", p.0.id));
 
     engine

@@ -90,6 +90,23 @@ pub fn build(settings: &Settings) -> Engine {
             .and_then(|s| s.as_float().ok())
             .is_some_and(|s| s >= strong)
     });
+    // A reviewer's decision on a hit (docs/dispositions.md).
+    let text_of = |hit: &Map, key: &str| {
+        hit.get(key)
+            .and_then(|v| v.clone().into_string().ok())
+            .unwrap_or_default()
+    };
+    engine.register_fn("is_confirmed", move |hit: Map| {
+        text_of(&hit, "disposition") == "confirmed"
+    });
+    engine.register_fn("decision_note", move |hit: Map| {
+        let note = text_of(&hit, "disposition_note");
+        if note.is_empty() {
+            note
+        } else {
+            format!("; {note}")
+        }
+    });
     engine.register_fn(
         "report",
         |ctx: NativeCallContext,

@@ -116,7 +116,10 @@ fn read(dir: &Path, key: &str) -> Result<Option<Index>, String> {
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(at)?;
     let summing = reader.into_inner();
     if summing.read != len || format!("{:08x}", summing.hasher.finalize()) != *sum {
-        return Err(format!("{}: damaged (length or checksum differs)", p.display()));
+        return Err(format!(
+            "{}: damaged (length or checksum differs)",
+            p.display()
+        ));
     }
     Ok(Some(index))
 }
