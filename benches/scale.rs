@@ -157,6 +157,7 @@ fn main() {
         evidence_files: &files,
         matcher: &matcher,
         policy: &policy,
+        dispositions: &vetter::dispositions::Dispositions::none(),
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
         timestamp: String::new(),
     })
@@ -225,6 +226,7 @@ fn main() {
             evidence_files: &files,
             matcher: &matcher,
             policy: &grow,
+            dispositions: &vetter::dispositions::Dispositions::none(),
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
             timestamp: String::new(),
         })

@@ -283,6 +283,7 @@ fn screen_thousand_customers(snapshot: &Snapshot, matcher: &Matcher<'_>) {
         evidence_files: &[],
         matcher,
         policy: &policy,
+        dispositions: &vetter::dispositions::Dispositions::none(),
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
         timestamp: String::new(),
     })

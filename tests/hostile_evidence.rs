@@ -246,6 +246,7 @@ proptest! {
             evidence_files: &files,
             matcher: &w.matcher,
             policy: &w.policy,
+            dispositions: &vetter::dispositions::Dispositions::none(),
             as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             timestamp: String::new(),
         });

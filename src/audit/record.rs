@@ -144,6 +144,7 @@ mod tests {
             lists: vec![],
             policy_files: vec![],
             evidence_files: vec![],
+            dispositions_file: None,
             result: serde_json::Value::Null,
         }
     }
