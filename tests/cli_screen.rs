@@ -128,7 +128,7 @@ fn same_inputs_give_byte_identical_json_apart_from_the_timestamp() {
                 .iter()
                 .all(|f| f["sha256"].as_str().unwrap().len() == 64)
         ));
-    assert_eq!(v["identity"]["rules"].as_array().unwrap().len(), 8);
+    assert_eq!(v["identity"]["rules"].as_array().unwrap().len(), 9);
 }
 
 #[test]
