@@ -15,7 +15,8 @@ fn shown(s: &str) -> String {
 
 const STYLE: &str = "
 @page { size: A4; margin: 16mm 14mm; }
-body { font: 10.5pt/1.4 system-ui, sans-serif; color: #111; max-width: 182mm; margin: 0 auto; }
+body { font: 10.5pt/1.4 system-ui, sans-serif; color: #111; max-width: 182mm; margin: 0 auto; padding: 0 3mm; }
+@media print { body { padding: 0; } }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
 h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1px solid #bbb; }
 h3 { font-size: 11pt; margin: 4mm 0 1mm; }
