@@ -33,6 +33,8 @@ struct ConfigFile {
     log_key_file: Option<PathBuf>,
     /// Dispositions of reviewed hits.
     dispositions: Option<PathBuf>,
+    /// The server's users and their token hashes (`vetter users add`).
+    users: Option<PathBuf>,
     /// Custom watchlists screened with the store's official lists.
     #[serde(default)]
     watchlists: Vec<PathBuf>,
@@ -51,8 +53,13 @@ pub struct Config {
     pub log: Option<PathBuf>,
     pub log_key_file: Option<PathBuf>,
     pub dispositions: Option<PathBuf>,
+    pub users: Option<PathBuf>,
     pub watchlists: Vec<PathBuf>,
     pub mirror: Option<String>,
+    /// vetter's own folder for what a server keeps (its log, users and
+    /// dispositions when the config names none): VETTER_HOME, else the
+    /// platform's data folder.
+    pub data: Option<PathBuf>,
 }
 
 /// The platform's folders for vetter, if the user has a home folder.
@@ -111,6 +118,10 @@ impl Config {
             log: parsed.log.map(rel),
             log_key_file: parsed.log_key_file.map(rel),
             dispositions: parsed.dispositions.map(rel),
+            users: parsed.users.map(rel),
+            data: home
+                .clone()
+                .or_else(|| dirs.as_ref().map(|d| d.data_dir().to_path_buf())),
             watchlists: parsed.watchlists.into_iter().map(rel).collect(),
             mirror: env("VETTER_LISTS_MIRROR")
                 .and_then(|v| v.into_string().ok())
@@ -210,6 +221,11 @@ rules = "rules"
 
 # Decisions on reviewed hits (false positives, confirmed matches).
 # dispositions = "dispositions.toml"
+
+# `vetter serve`'s users and the hashes of their API tokens (`vetter users
+# add`). The server keeps its log, dispositions and users in VETTER_HOME (or
+# the platform's data folder) when these name none.
+# users = "users.toml"
 
 # Custom watchlists screened together with the official lists.
 # watchlists = ["lists/watchlists/extremist-sites.csv"]

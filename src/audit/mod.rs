@@ -5,6 +5,7 @@ pub mod append;
 pub mod archive;
 pub mod key;
 pub mod record;
+pub mod records;
 pub mod repair;
 pub mod replay;
 pub mod verify;

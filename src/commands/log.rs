@@ -3,9 +3,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::audit::record::unseal;
 use crate::audit::replay::{replay, Mode};
-use crate::audit::{key, repair, verify};
+use crate::audit::{key, records, repair, verify};
 use crate::cli::{Format, LogCommand, ShowFormat};
 use crate::output::write_json;
 use crate::untrusted::terminal_safe as safe;
@@ -118,83 +117,46 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
             }
             let data = read(&file)?;
             let key_bytes = key::load(key.key_file.as_deref().or(config.log_key_file.as_deref()))?;
-            let lines = verify::verified_lines(&file, &data, key_bytes.as_deref(), key.no_key)?;
-            let mut rows = Vec::new();
-            for (i, line) in lines.into_iter().enumerate() {
-                let Ok(sealed) = unseal(line) else {
-                    return Err(Error::Log {
-                        path: file.clone(),
-                        line: Some(i as u64 + 1),
-                        message: "malformed record; run `vetter log verify`".to_owned(),
-                    });
-                };
-                let v: serde_json::Value =
-                    serde_json::from_str(&sealed.hashed).map_err(|e| Error::Log {
-                        path: file.clone(),
-                        line: Some(i as u64 + 1),
-                        message: e.to_string(),
-                    })?;
-                let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
-                let day = s("timestamp")
-                    .get(..10)
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-                let keep = vendor
-                    .as_ref()
-                    .is_none_or(|n| s("vendor").to_lowercase().contains(&n.to_lowercase()))
-                    && verdict.is_none_or(|x| s("verdict") == x.as_str())
-                    && since.is_none_or(|d| day.is_some_and(|x| x >= d))
-                    && until.is_none_or(|d| day.is_some_and(|x| x <= d))
-                    && seq.is_none_or(|n| v["seq"].as_u64() == Some(n));
-                if keep && report {
-                    // verified_lines returned: the whole chain verified.
-                    let logged = crate::report::Logged {
-                        log: file.display().to_string(),
-                        seq: v["seq"].as_u64().unwrap_or_default(),
-                        hash: sealed.hash.to_owned(),
-                        chain_verified: true,
-                    };
-                    let doc = crate::report::Doc::from_value(&v["result"])?;
-                    super::write_report(w, &doc, Some(&logged), format == ShowFormat::Html)?;
-                    return Ok(Outcome::Success);
-                }
-                if keep {
-                    let codes: Vec<String> = v["findings"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|f| f["code"].as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    rows.push(serde_json::json!({
-                        "line": i + 1, "seq": v["seq"], "timestamp": s("timestamp"), "vendor": s("vendor"),
-                        "verdict": s("verdict"), "as_of": s("as_of"), "findings": codes, "hash": sealed.hash,
-                    }));
-                }
-            }
+            let filter = records::Filter {
+                vendor,
+                verdict,
+                since,
+                until,
+                seq,
+            };
+            let found = records::read(&file, &data, key_bytes.as_deref(), key.no_key, &filter)?;
             if report {
-                return Err(Error::Usage(format!(
-                    "{}: no record with sequence number {}",
-                    file.display(),
-                    seq.unwrap_or_default()
-                )));
+                let Some(r) = found.first() else {
+                    return Err(Error::Usage(format!(
+                        "{}: no record with sequence number {}",
+                        file.display(),
+                        seq.unwrap_or_default()
+                    )));
+                };
+                // records::read returned: the whole chain verified.
+                let logged = crate::report::Logged {
+                    log: file.display().to_string(),
+                    seq: r.seq,
+                    hash: r.hash.clone(),
+                    chain_verified: true,
+                };
+                let doc = crate::report::Doc::from_value(&r.body["result"])?;
+                super::write_report(w, &doc, Some(&logged), format == ShowFormat::Html)?;
+                return Ok(Outcome::Success);
             }
+            let rows: Vec<records::Summary> = found.iter().map(records::Logged::summary).collect();
             match format {
                 ShowFormat::Json => write_json(w, &rows)?,
                 _ => {
                     for r in &rows {
-                        let codes: Vec<&str> = r["findings"]
-                            .as_array()
-                            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-                            .unwrap_or_default();
                         out!(
                             w,
                             "{:>5}  {}  {:<6}  {}  {}",
-                            r["seq"],
-                            safe(r["timestamp"].as_str().unwrap_or("")),
-                            r["verdict"].as_str().unwrap_or(""),
-                            safe(r["vendor"].as_str().unwrap_or("")),
-                            safe(&codes.join(", "))
+                            r.seq,
+                            safe(&r.timestamp),
+                            r.verdict,
+                            safe(&r.vendor),
+                            safe(&r.findings.join(", "))
                         );
                     }
                     out!(w, "{} record(s)", rows.len());
