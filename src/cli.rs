@@ -52,6 +52,12 @@ pub enum Command {
     /// Show a dispositions file, and which decisions no longer hold.
     #[command(subcommand)]
     Dispositions(DispositionsCommand),
+    /// Serve the screening workflow over HTTP: a JSON API for procurement
+    /// systems (docs/api.md). Loopback only unless told otherwise.
+    Serve(ServeArgs),
+    /// Manage the server's users and their API tokens.
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Write an editable copy of the built-in policy, the example evidence,
     /// the sample lists and a commented vetter.toml into DIR.
     Init {
@@ -241,6 +247,36 @@ pub struct ScreenArgs {
     /// (docs/dispositions.md; default: `dispositions` of the config file).
     #[arg(long, value_name = "FILE")]
     pub dispositions: Option<std::path::PathBuf>,
+}
+
+/// `vetter serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free one, printed).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Screenings run at once; more wait for a slot.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_screenings: usize,
+    /// Seconds a screening may wait for a slot before the answer is 503.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub queue_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user and print their API token (shown this once; only its
+    /// argon2 hash is kept, in the users file).
+    Add {
+        /// The user's name, as log records and decisions will carry it.
+        name: String,
+        /// officer (screens, decides), auditor (reads, verifies) or admin.
+        #[arg(long, default_value = "officer")]
+        role: String,
+    },
 }
 
 /// `vetter dispose`: one decision on one hit.

@@ -21,6 +21,7 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod screen;
+pub mod serve;
 pub mod store;
 pub mod tomlwalk;
 pub mod untrusted;

@@ -130,7 +130,7 @@ pub fn append_screening(
     policy: &Policy,
     snapshot: &Snapshot,
     dispositions: Option<&DispositionsFile>,
-) -> Result<u64> {
+) -> Result<Appended> {
     let policy_files = policy.files().into_iter().cloned().collect();
     append_record(
         path,
@@ -153,7 +153,7 @@ pub fn append_record(
     policy_files: Vec<crate::rules::PolicyFile>,
     lists: &[crate::lists::identity::ListIdentity],
     dispositions: Option<&DispositionsFile>,
-) -> Result<u64> {
+) -> Result<Appended> {
     let key = super::key::load(key_file)?;
     let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
     let mut file = OpenOptions::new()
@@ -206,5 +206,18 @@ pub fn append_record(
         ));
     }
     file.unlock().map_err(|e| Error::io(path, e))?;
-    Ok(body.seq)
+    let hash = unseal(line.trim_end())
+        .map(|s| s.hash.to_owned())
+        .map_err(|e| log_err(path, e))?;
+    Ok(Appended {
+        seq: body.seq,
+        hash,
+    })
+}
+
+/// Where an appended record sits: its sequence number and record hash.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Appended {
+    pub seq: u64,
+    pub hash: String,
 }

@@ -39,6 +39,29 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Rules(cmd) => rules::run(cmd, &config, out),
         Command::Log(cmd) => log::run(cmd, &config, out),
         Command::Rescreen(args) => rescreen::run(&args, &config, out),
+        Command::Serve(args) => {
+            let options = crate::serve::Options {
+                listen: args.listen,
+                max_body: args.max_body,
+                queue_timeout: std::time::Duration::from_secs(args.queue_timeout),
+                max_screenings: args.max_screenings,
+            };
+            crate::serve::run(crate::serve::App::load(&config, options)?, out)?;
+            Ok(Outcome::Success)
+        }
+        Command::Users(crate::cli::UsersCommand::Add { name, role }) => {
+            let role = crate::serve::users::Role::parse(&role).ok_or_else(|| {
+                Error::Usage(format!("--role `{role}`: say officer, auditor or admin"))
+            })?;
+            let file = crate::serve::users_file(&config)?;
+            let token = crate::serve::users::add(&file, &name, role)?;
+            crate::out!(out, "{token}");
+            eprintln!(
+                "user `{name}` added to {}; the token above is shown once and kept nowhere",
+                file.display()
+            );
+            Ok(Outcome::Success)
+        }
         Command::Dispose(args) => dispose::run_dispose(&args, &config, out),
         Command::Dispositions(cmd) => dispose::run_dispositions(&cmd, &config, out),
         Command::Init { dir, force } => init::run(dir.as_deref(), force, out),

@@ -124,15 +124,18 @@ pub fn run(
                 });
                 let seq = match log {
                     // A verdict that could not be logged was not given.
-                    Some(log) => Some(crate::audit::append::append_screening(
-                        log,
-                        key,
-                        &verdict,
-                        &ev_files,
-                        &policy,
-                        &snapshot,
-                        dispositions.file.as_ref(),
-                    )?),
+                    Some(log) => Some(
+                        crate::audit::append::append_screening(
+                            log,
+                            key,
+                            &verdict,
+                            &ev_files,
+                            &policy,
+                            &snapshot,
+                            dispositions.file.as_ref(),
+                        )?
+                        .seq,
+                    ),
                     None => None,
                 };
                 worst = worst.max(Some(verdict.verdict));

@@ -67,7 +67,8 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
                     r.policy_files.clone(),
                     &snapshot.lists,
                     r.dispositions_file.as_ref(),
-                )?;
+                )?
+                .seq;
                 o.changes.push(format!("logged as record {seq}"));
             }
         }

@@ -1,0 +1,468 @@
+//! `vetter serve` over real HTTP on 127.0.0.1: every endpoint, the auth
+//! failures, oversize and malformed bodies, and 100 screenings at once
+//! ending as 100 records of an intact chain.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A vetter home with the sample lists installed as a dated publication
+/// and two users.
+struct Home {
+    dir: tempfile::TempDir,
+    officer: String,
+    auditor: String,
+}
+
+fn vetter_in(home: &Path, args: &[&str]) -> std::process::Output {
+    let mut cmd = common::isolated(Command::new(env!("CARGO_BIN_EXE_vetter")));
+    cmd.env("VETTER_HOME", home)
+        .args(args)
+        .output()
+        .expect("run vetter")
+}
+
+fn home() -> Home {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("incoming");
+    std::fs::create_dir_all(&lists).unwrap();
+    for entry in std::fs::read_dir(common::repo("lists/sample")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&p, lists.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = vetter_in(
+        dir.path(),
+        &[
+            "lists",
+            "import",
+            lists.to_str().unwrap(),
+            "--list-date",
+            "2026-11-22",
+        ],
+    );
+    common::expect_exit(&out, 0);
+    let token = |name: &str, role: &str| {
+        let out = vetter_in(dir.path(), &["users", "add", name, "--role", role]);
+        common::expect_exit(&out, 0);
+        common::stdout(&out).trim().to_owned()
+    };
+    let officer = token("r.viewer", "officer");
+    let auditor = token("a.udit", "auditor");
+    Home {
+        dir,
+        officer,
+        auditor,
+    }
+}
+
+/// A running server, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(home: &Path, extra: &[&str]) -> Server {
+        let mut cmd = common::isolated(Command::new(env!("CARGO_BIN_EXE_vetter")));
+        let mut child = cmd
+            .env("VETTER_HOME", home)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start vetter serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server says where it listens");
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+        Server { child, base }
+    }
+
+    /// Stop with SIGTERM and wait (bounded) for a clean exit.
+    #[allow(unsafe_code)]
+    fn stop(&mut self) -> Option<i32> {
+        // SAFETY: signals our own child process.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        None
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, &str)>,
+    ) -> (u16, String) {
+        let mut req =
+            ureq::request(method, &format!("{}{path}", self.base)).timeout(Duration::from_secs(60));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let result = match body {
+            Some((kind, text)) => req.set("Content-Type", kind).send_string(text),
+            None => req.call(),
+        };
+        match result {
+            Ok(r) => (r.status(), r.into_string().unwrap()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+            Err(e) => panic!("{method} {path}: {e}"),
+        }
+    }
+
+    fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<(&str, &str)>,
+    ) -> (u16, Value) {
+        let (code, text) = self.call(method, path, token, body);
+        (
+            code,
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.stop();
+        }
+    }
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(common::repo("examples").join(name)).unwrap()
+}
+
+fn log_path(home: &Home) -> PathBuf {
+    home.dir.path().join("verdicts.jsonl")
+}
+
+const TOML: &str = "application/toml";
+const JSON: &str = "application/json";
+
+#[test]
+fn a_screening_is_logged_before_it_is_answered_and_reads_back_from_the_log() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &[]);
+    assert_eq!(server.call("GET", "/healthz", None, None).0, 200);
+    assert_eq!(server.call("GET", "/readyz", None, None).0, 200);
+
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, &example("fail-vendor.toml"))),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    assert_eq!(v["verdict"]["verdict"], "FAIL");
+    assert_eq!(v["screened_by"], "r.viewer");
+    assert_eq!(v["log"]["seq"], 1);
+    // The record is on disk, and its hash is the one answered.
+    let verify = vetter_in(
+        h.dir.path(),
+        &["log", "verify", log_path(&h).to_str().unwrap()],
+    );
+    common::expect_exit(&verify, 0);
+    assert!(common::stdout(&verify).contains(v["log"]["hash"].as_str().unwrap()));
+
+    // The same evidence as JSON.
+    // As a client writes it: dates as strings.
+    fn as_json(v: toml::Value) -> Value {
+        match v {
+            toml::Value::Datetime(d) => Value::String(d.to_string()),
+            toml::Value::Array(a) => Value::Array(a.into_iter().map(as_json).collect()),
+            toml::Value::Table(t) => {
+                Value::Object(t.into_iter().map(|(k, v)| (k, as_json(v))).collect())
+            }
+            other => serde_json::to_value(other).unwrap(),
+        }
+    }
+    let toml_value: toml::Value = toml::from_str(&example("pass-vendor.toml")).unwrap();
+    let json_body = as_json(toml_value).to_string();
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((JSON, &json_body)),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    assert_eq!(v["verdict"]["vendor"], "Bluewater Hosting Cooperative");
+    assert_eq!(v["log"]["seq"], 2);
+
+    // An auditor reads the log, filters it, and gets a record as JSON and
+    // as its report.
+    let (code, v) = server.json("GET", "/api/v1/log?verdict=FAIL", Some(&h.auditor), None);
+    assert_eq!(code, 200);
+    let records = v["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["vendor"], "Nimbus Edge Networks, Inc.");
+    let (code, v) = server.json("GET", "/api/v1/log/2", Some(&h.auditor), None);
+    assert_eq!(code, 200);
+    assert_eq!(v["record"]["vendor"], "Bluewater Hosting Cooperative");
+    let html = ureq::get(&format!("{}/api/v1/log/1", server.base))
+        .set("Authorization", &format!("Bearer {}", h.auditor))
+        .set("Accept", "text/html")
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let page = scraper::Html::parse_document(&html);
+    let h1 = scraper::Selector::parse("h1 .verdict").unwrap();
+    assert_eq!(
+        page.select(&h1).next().unwrap().text().collect::<String>(),
+        "FAIL"
+    );
+    assert!(html.contains("Logged as record 1"));
+    let (code, v) = server.json("GET", "/api/v1/log/verify", Some(&h.auditor), None);
+    assert_eq!(code, 200);
+    assert_eq!(v["intact"], true);
+    assert_eq!(v["report"]["records"], 2);
+    assert_eq!(
+        server
+            .json("GET", "/api/v1/log/9", Some(&h.auditor), None)
+            .0,
+        404
+    );
+
+    // Lists and metrics.
+    let (code, v) = server.json("GET", "/api/v1/lists", Some(&h.auditor), None);
+    assert_eq!(code, 200);
+    assert_eq!(v["lists"][0]["identity"]["name"], "ofac-sdn");
+    assert!(v["lists"][0]["age_days"].as_i64().unwrap() >= 0);
+    let (_, metrics) = server.call("GET", "/metrics", None, None);
+    assert!(
+        metrics.contains("vetter_screenings_total{verdict=\"FAIL\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("vetter_screening_seconds_count 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("vetter_list_age_days{list=\"ofac-sdn\"}"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn requests_without_a_valid_token_or_role_are_refused_and_nothing_is_logged() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &[]);
+    let body = Some((TOML, &*example("pass-vendor.toml")));
+    let (code, v) = server.json("POST", "/api/v1/screen", None, body);
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let (code, _) = server.json("POST", "/api/v1/screen", Some("vt_0123456789"), body);
+    assert_eq!(code, 401);
+    let forged = format!("{}0", &h.officer[..h.officer.len() - 1]);
+    assert_eq!(
+        server.json("POST", "/api/v1/screen", Some(&forged), body).0,
+        401
+    );
+    let (code, v) = server.json("POST", "/api/v1/screen", Some(&h.auditor), body);
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    assert_eq!(server.json("GET", "/api/v1/log", None, None).0, 401);
+    assert!(!log_path(&h).exists() || std::fs::read_to_string(log_path(&h)).unwrap().is_empty());
+}
+
+#[test]
+fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &["--max-body", "4000"]);
+    let big = format!("{}\n# {}\n", example("pass-vendor.toml"), "x".repeat(5000));
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, &big)),
+    );
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (413, Some("too-large"))
+    );
+
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, "[vendor\nname = ")),
+    );
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (422, Some("toml-syntax")),
+        "{v:#}"
+    );
+    assert_eq!(v["error"]["diagnostics"][0]["line"], 1);
+
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((JSON, "{\"vendor\": ")),
+    );
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (422, Some("json-syntax"))
+    );
+
+    // The same diagnostic codes as `vetter screen` gives the same file.
+    let bad = example("pass-vendor.toml").replace("reviewed = 2026-06-01", "reviewed = 2026-13-01");
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::write(dir.path(), "bad.toml", &bad);
+    let cli = vetter_in(
+        h.dir.path(),
+        &["screen", file.to_str().unwrap(), "--format", "json"],
+    );
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, &bad)),
+    );
+    assert_eq!(code, 422);
+    let api_code = v["error"]["code"].as_str().unwrap().to_owned();
+    assert!(
+        common::stderr(&cli).contains(&api_code),
+        "{api_code}: {}",
+        common::stderr(&cli)
+    );
+
+    let csv = example("pass-vendor.toml") + "\ncustomers_csv = \"customers.csv\"\n";
+    assert_eq!(
+        server
+            .json(
+                "POST",
+                "/api/v1/screen",
+                Some(&h.officer),
+                Some((TOML, &csv))
+            )
+            .0,
+        422
+    );
+
+    // Matching: one name, a batch, and a batch over the limit.
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/match",
+        Some(&h.auditor),
+        Some((JSON, r#"{"name": "Hizballah", "kind": "org"}"#)),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    assert_eq!(v["hits"][0]["entity_id"], "4697");
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/match",
+        Some(&h.auditor),
+        Some((
+            JSON,
+            r#"{"queries": [{"name": "Hamas"}, {"websites": ["www.aqsatv.ps"]}]}"#,
+        )),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    assert_eq!(v["results"][0]["hits"][0]["entity_id"], "4695");
+    assert_eq!(v["results"][1]["hits"][0]["entity_id"], "11911");
+    let many = format!(
+        "{{\"queries\": [{}]}}",
+        vec![r#"{"name":"a"}"#; 1001].join(",")
+    );
+    let server2 = Server::start(h.dir.path(), &[]);
+    assert_eq!(
+        server2
+            .json(
+                "POST",
+                "/api/v1/match",
+                Some(&h.auditor),
+                Some((JSON, &many))
+            )
+            .0,
+        413
+    );
+    assert_eq!(
+        server
+            .json(
+                "POST",
+                "/api/v1/match",
+                Some(&h.auditor),
+                Some((JSON, r#"{"name": "x", "kind": "robot"}"#))
+            )
+            .0,
+        422
+    );
+}
+
+#[test]
+fn a_hundred_screenings_at_once_make_a_hundred_records_of_an_intact_chain() {
+    let h = home();
+    let mut server = Server::start(h.dir.path(), &["--max-screenings", "4"]);
+    let evidence = example("pass-vendor.toml");
+    let seqs: Vec<u64> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..10)
+            .map(|_| {
+                s.spawn(|| {
+                    (0..10)
+                        .map(|_| {
+                            let (code, v) = server.json(
+                                "POST",
+                                "/api/v1/screen",
+                                Some(&h.officer),
+                                Some((TOML, &evidence)),
+                            );
+                            assert_eq!(code, 200, "{v:#}");
+                            v["log"]["seq"].as_u64().unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=100).collect::<Vec<u64>>());
+    // A clean stop, then the chain verifies with every record in it.
+    assert_eq!(server.stop(), Some(0));
+    let verify = vetter_in(
+        h.dir.path(),
+        &["log", "verify", log_path(&h).to_str().unwrap()],
+    );
+    common::expect_exit(&verify, 0);
+    assert!(
+        common::stdout(&verify).contains("intact: 100 record(s)"),
+        "{}",
+        common::stdout(&verify)
+    );
+}
