@@ -81,7 +81,9 @@ struct Entry {
     letters: u64,
     phon_letters: u64,
     abjad: bool,
-    #[serde(with = "crate::matching::candidates::packed_vec")]
+    /// Most entries belong to one or two names: packed chunks would cost
+    /// more than the integers.
+    #[serde(with = "crate::matching::candidates::exact_vec")]
     names: Vec<u32>,
 }
 
@@ -437,7 +439,7 @@ pub struct Index {
 
 /// The layout of a stored index: raise it whenever `Index` or anything it
 /// holds changes shape, so that an index stored before is built again.
-pub const STORED_LAYOUT: u32 = 2;
+pub const STORED_LAYOUT: u32 = 3;
 
 impl Index {
     /// The index in its stored form (`STORED_LAYOUT`).
