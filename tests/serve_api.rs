@@ -466,3 +466,98 @@ fn a_hundred_screenings_at_once_make_a_hundred_records_of_an_intact_chain() {
         common::stdout(&verify)
     );
 }
+
+#[test]
+fn an_officer_clears_a_hit_of_a_logged_screening_and_the_next_screening_applies_it() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &[]);
+    let evidence = example("pass-vendor.toml").replacen(
+        "[[sources]]",
+        "[[customers]]\nid = \"c9\"\nname = \"Hamas Bakery\"\nkind = \"organization\"\nstill_served = true\nsources = [\"customer-list-2026\"]\n\n[[sources]]",
+        1,
+    );
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, &evidence)),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    let codes = |v: &Value| -> Vec<String> {
+        v["verdict"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(
+        codes(&v).contains(&"customer-possible-terrorist-match".to_owned()),
+        "{v:#}"
+    );
+    let seq = v["log"]["seq"].as_u64().unwrap();
+
+    let request = format!(
+        r#"{{"seq": {seq}, "party": "c9", "hit": "ofac-sdn:4695", "decision": "false-positive", "reason": "a bakery in Leeds, no link to the group"}}"#
+    );
+    let (code, _) = server.json(
+        "POST",
+        "/api/v1/dispositions",
+        Some(&h.auditor),
+        Some((JSON, &request)),
+    );
+    assert_eq!(code, 403);
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/dispositions",
+        Some(&h.officer),
+        Some((JSON, &request)),
+    );
+    assert_eq!(code, 200, "{v:#}");
+    assert_eq!(v["disposition"]["by"], "r.viewer");
+    let wrong = request.replace("4695", "4697");
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/dispositions",
+        Some(&h.officer),
+        Some((JSON, &wrong)),
+    );
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (400, Some("bad-request")),
+        "{v:#}"
+    );
+
+    let (code, v) = server.json(
+        "POST",
+        "/api/v1/screen",
+        Some(&h.officer),
+        Some((TOML, &evidence)),
+    );
+    assert_eq!(code, 200);
+    assert!(
+        !codes(&v).contains(&"customer-possible-terrorist-match".to_owned()),
+        "{v:#}"
+    );
+    let c9 = v["verdict"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "c9")
+        .unwrap();
+    assert_eq!(c9["cleared"][0]["disposition"]["by"], "r.viewer");
+
+    // Each record says who asked for the screening.
+    let log = std::fs::read_to_string(log_path(&h)).unwrap();
+    for line in log.lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["screened_by"], "r.viewer");
+    }
+    common::expect_exit(
+        &vetter_in(
+            h.dir.path(),
+            &["log", "verify", log_path(&h).to_str().unwrap()],
+        ),
+        0,
+    );
+}

@@ -122,37 +122,42 @@ fn check_key(path: &Path, last: &LastRecord, key: Option<&[u8]>) -> Result<()> {
     }
 }
 
-pub fn append_screening(
-    path: &Path,
-    key_file: Option<&Path>,
-    verdict: &Verdict,
-    evidence: &[EvidenceFile],
-    policy: &Policy,
-    snapshot: &Snapshot,
-    dispositions: Option<&DispositionsFile>,
-) -> Result<Appended> {
-    let policy_files = policy.files().into_iter().cloned().collect();
-    append_record(
-        path,
-        key_file,
-        verdict,
-        evidence,
-        policy_files,
-        &snapshot.lists,
-        dispositions,
-    )
+/// What a verdict was made from, and by whom, as its record keeps it.
+pub struct Made<'a> {
+    pub evidence: &'a [EvidenceFile],
+    pub policy_files: Vec<crate::rules::PolicyFile>,
+    pub lists: &'a [crate::lists::identity::ListIdentity],
+    pub dispositions: Option<&'a DispositionsFile>,
+    /// The user who asked for the screening (`vetter serve`).
+    pub screened_by: Option<&'a str>,
+}
+
+impl<'a> Made<'a> {
+    /// A screening of `evidence` with `policy` against `snapshot`.
+    pub fn screening(
+        evidence: &'a [EvidenceFile],
+        policy: &Policy,
+        snapshot: &'a Snapshot,
+        dispositions: Option<&'a DispositionsFile>,
+    ) -> Made<'a> {
+        Made {
+            evidence,
+            policy_files: policy.files().into_iter().cloned().collect(),
+            lists: &snapshot.lists,
+            dispositions,
+            screened_by: None,
+        }
+    }
 }
 
 /// Append a verdict with what it was made from: its evidence, the policy's
-/// files and the lists' identities. Returns the record's sequence number.
+/// files, the lists' identities and the decisions applied. Returns where
+/// the record sits.
 pub fn append_record(
     path: &Path,
     key_file: Option<&Path>,
     verdict: &Verdict,
-    evidence: &[EvidenceFile],
-    policy_files: Vec<crate::rules::PolicyFile>,
-    lists: &[crate::lists::identity::ListIdentity],
-    dispositions: Option<&DispositionsFile>,
+    made: Made<'_>,
 ) -> Result<Appended> {
     let key = super::key::load(key_file)?;
     let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
@@ -175,10 +180,11 @@ pub fn append_record(
         verdict: verdict.verdict,
         as_of: verdict.as_of.clone(),
         findings: verdict.findings.clone(),
-        lists: lists.to_vec(),
-        policy_files,
-        evidence_files: evidence.to_vec(),
-        dispositions_file: dispositions.cloned(),
+        lists: made.lists.to_vec(),
+        policy_files: made.policy_files,
+        evidence_files: made.evidence.to_vec(),
+        dispositions_file: made.dispositions.cloned(),
+        screened_by: made.screened_by.map(str::to_owned),
         result,
     };
     let mut line = seal(&body, key.as_deref()).map_err(|e| log_err(path, e))?;

@@ -44,6 +44,9 @@ pub struct Body {
     /// applies the same decisions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispositions_file: Option<crate::dispositions::DispositionsFile>,
+    /// The user who asked for the screening, when a server made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screened_by: Option<String>,
     /// The complete verdict document as `vetter screen --format json` gave it.
     pub result: serde_json::Value,
 }
@@ -145,6 +148,7 @@ mod tests {
             policy_files: vec![],
             evidence_files: vec![],
             dispositions_file: None,
+            screened_by: None,
             result: serde_json::Value::Null,
         }
     }

@@ -58,9 +58,10 @@ pub const MEMBERS: &[&str] = &[
     "result",
 ];
 
-/// The one member a record may have or not, before `result`: the
-/// dispositions file a screening applied (`name`, `sha256`, `content`).
-pub const OPTIONAL_DISPOSITIONS: &str = "dispositions_file";
+/// The members a record may have or not, in this order before `result`:
+/// the dispositions file a screening applied (`name`, `sha256`, `content`)
+/// and the user who asked for it (a string).
+pub const OPTIONAL: [&str; 2] = ["dispositions_file", "screened_by"];
 
 /// What a record's members say, once they are known to be well formed.
 struct Members {
@@ -79,9 +80,11 @@ fn check_members(hashed: &str) -> Result<Members, String> {
     let has_mac = obj.contains_key("mac");
     let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     let mut expected = MEMBERS.to_vec();
-    if obj.contains_key(OPTIONAL_DISPOSITIONS) {
-        let at = expected.len() - 1;
-        expected.insert(at, OPTIONAL_DISPOSITIONS);
+    for optional in OPTIONAL {
+        if obj.contains_key(optional) {
+            let at = expected.len() - 1;
+            expected.insert(at, optional);
+        }
     }
     if has_mac {
         expected.push("mac");
@@ -106,11 +109,12 @@ fn check_members(hashed: &str) -> Result<Members, String> {
             .iter()
             .all(|k| array(k))
         || !obj["result"].is_object()
-        || obj.get(OPTIONAL_DISPOSITIONS).is_some_and(|d| {
+        || obj.get(OPTIONAL[0]).is_some_and(|d| {
             !["name", "sha256", "content"]
                 .iter()
                 .all(|k| d[k].is_string())
         })
+        || obj.get(OPTIONAL[1]).is_some_and(|u| !u.is_string())
     {
         return Err("a member has the wrong type".to_owned());
     }

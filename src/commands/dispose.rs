@@ -6,12 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{DisposeArgs, DispositionsCommand, Format};
 use crate::config::Config;
-use crate::dispositions::{
-    entity_fingerprint, is_a_sentence, party_fingerprint, Decision, Disposition, Dispositions,
-    IDENTIFIER_REASON_WORDS,
-};
-use crate::matching::candidates::Scratch;
-use crate::matching::search::Settings as MatchSettings;
+use crate::dispositions::decide::{decide, Request};
+use crate::dispositions::{entity_fingerprint, Disposition, Dispositions};
 use crate::output::write_json;
 use crate::untrusted::terminal_safe as safe;
 use crate::{out, Error, Outcome, Result};
@@ -31,116 +27,44 @@ fn file(given: Option<&Path>, config: &Config) -> Result<PathBuf> {
 
 pub fn run_dispose(args: &DisposeArgs, config: &Config, w: &mut dyn Write) -> Result<Outcome> {
     let path = file(args.dispositions.as_deref(), config)?;
-    let decision = Decision::parse(&args.decision).ok_or_else(|| {
-        Error::Usage(format!(
-            "--decision `{}`: say false-positive or confirmed",
-            args.decision
-        ))
-    })?;
-    let (list, entity) = args
-        .hit
-        .split_once(':')
-        .filter(|(l, e)| !l.is_empty() && !e.is_empty())
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "--hit `{}`: write LIST:ENTITY, as the verdict shows the hit (e.g. ofac-sdn:12345)",
-                args.hit
-            ))
-        })?;
-    for (flag, value) in [("--reason", &args.reason), ("--by", &args.by)] {
-        if value.trim().is_empty() {
-            return Err(Error::Usage(format!("{flag} is empty")));
-        }
-    }
-    let now = chrono::Utc::now();
-    if let Some(expires) = args.expires.filter(|e| *e < now.date_naive()) {
-        return Err(Error::Usage(format!("--expires {expires} is already past")));
-    }
     // Read the file first: a broken one is reported before any screening.
     let mut dispositions = Dispositions::load_or_new(&path)?;
     let (evidence, _) = crate::evidence::parse::load(&args.evidence)?;
-    let party = if args.party == "vendor" {
-        &evidence.vendor
-    } else {
-        evidence
-            .customers
-            .iter()
-            .map(|c| &c.party)
-            .find(|p| p.id == args.party)
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{} names no customer `{}`; the party is `vendor` or a customer's id",
-                    args.evidence.display(),
-                    args.party
-                ))
-            })?
-    };
     let policy = super::load_policy(args.rules.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options(), config)?;
     let matcher = super::matcher(&snapshot, config);
-    let settings = MatchSettings {
-        threshold: policy.settings.matching.threshold,
-        limit: 0,
-    };
-    let hits = crate::screen::screen_party(party, &matcher, &settings, &mut Scratch::default());
-    let Some(hit) = hits
-        .iter()
-        .find(|h| h.list == list && h.entity_id == entity)
-    else {
-        let found: Vec<String> = hits
-            .iter()
-            .map(|h| format!("{}:{}", h.list, h.entity_id))
-            .collect();
-        return Err(Error::Usage(format!(
-            "screening {} against the lists gives {} no hit on {list}:{entity} (its hits: {}); a decision is recorded only on a hit the screening gives",
-            args.evidence.display(),
-            args.party,
-            if found.is_empty() { "none".to_owned() } else { found.join(", ") }
-        )));
-    };
-    if decision == Decision::FalsePositive
-        && hit.basis == "identifier"
-        && !is_a_sentence(&args.reason)
-    {
-        return Err(Error::Usage(format!(
-            "the hit rests on an identifier ({} `{}`): clearing it takes a reason of at least a sentence ({IDENTIFIER_REASON_WORDS} words or more)",
-            hit.matched_field, hit.matched
-        )));
-    }
-    let listed = snapshot
-        .entities
-        .get(hit.entity_index)
-        .ok_or_else(|| Error::Usage(format!("the listing of {list}:{entity} could not be read")))?;
-    let d = Disposition {
-        party: party.id.clone(),
-        party_name: party.name.clone(),
-        party_fingerprint: party_fingerprint(party),
-        list: hit.list.clone(),
-        entity: hit.entity_id.clone(),
-        matched: hit.matched.clone(),
-        entity_fingerprint: entity_fingerprint(listed),
-        decision,
-        by: args.by.trim().to_owned(),
-        at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        reason: args.reason.trim().to_owned(),
+    let request = Request {
+        party: &args.party,
+        hit: &args.hit,
+        decision: &args.decision,
+        reason: &args.reason,
+        by: &args.by,
         expires: args.expires,
     };
+    let threshold = policy.settings.matching.threshold;
+    let d = decide(&evidence, &request, &matcher, threshold, chrono::Utc::now())?;
+    let listed = snapshot
+        .find(Some(&d.list), &d.entity)
+        .first()
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    let said = format!(
+        "{}'s hit on {}:{} ({}) is {}",
+        safe(&d.party_name),
+        safe(&d.list),
+        safe(&d.entity),
+        safe(&listed),
+        d.decision.as_str()
+    );
     let replaced = dispositions.find(&d.party, &d.list, &d.entity).is_some();
     dispositions.record(d);
     dispositions.save(&path)?;
-    out!(
-        w,
-        "recorded in {}: {}'s hit on {list}:{entity} ({}) is {}{}",
-        path.display(),
-        safe(&party.name),
-        safe(&hit.name),
-        decision.as_str(),
-        if replaced {
-            ", replacing the earlier decision"
-        } else {
-            ""
-        }
-    );
+    let earlier = if replaced {
+        ", replacing the earlier decision"
+    } else {
+        ""
+    };
+    out!(w, "recorded in {}: {said}{earlier}", path.display());
     Ok(Outcome::Success)
 }
 

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::audit::append::Made;
 use crate::cli::{OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -125,14 +126,16 @@ pub fn run(
                 let seq = match log {
                     // A verdict that could not be logged was not given.
                     Some(log) => Some(
-                        crate::audit::append::append_screening(
+                        crate::audit::append::append_record(
                             log,
                             key,
                             &verdict,
-                            &ev_files,
-                            &policy,
-                            &snapshot,
-                            dispositions.file.as_ref(),
+                            Made::screening(
+                                &ev_files,
+                                &policy,
+                                &snapshot,
+                                dispositions.file.as_ref(),
+                            ),
                         )?
                         .seq,
                     ),

@@ -63,10 +63,13 @@ pub fn run(args: &RescreenArgs, config: &Config, w: &mut dyn Write) -> Result<Ou
                     log,
                     key_file,
                     &r.verdict,
-                    &r.evidence_files,
-                    r.policy_files.clone(),
-                    &snapshot.lists,
-                    r.dispositions_file.as_ref(),
+                    crate::audit::append::Made {
+                        evidence: &r.evidence_files,
+                        policy_files: r.policy_files.clone(),
+                        lists: &snapshot.lists,
+                        dispositions: r.dispositions_file.as_ref(),
+                        screened_by: None,
+                    },
                 )?
                 .seq;
                 o.changes.push(format!("logged as record {seq}"));

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::audit::append::Made;
 use crate::cli::{OutputFormat, ScreenArgs};
 use crate::config::Config;
 use crate::evidence;
@@ -46,16 +47,13 @@ pub fn run(args: ScreenArgs, config: &Config, w: &mut dyn Write) -> Result<Outco
     })?;
     if let Some(log) = args.log.as_ref().or(config.log.as_ref()) {
         // A verdict that could not be logged was not given.
-        crate::audit::append::append_screening(
+        crate::audit::append::append_record(
             log,
             args.log_key_file
                 .as_deref()
                 .or(config.log_key_file.as_deref()),
             &verdict,
-            &files,
-            &policy,
-            &snapshot,
-            dispositions.file.as_ref(),
+            Made::screening(&files, &policy, &snapshot, dispositions.file.as_ref()),
         )?;
     }
     match args.format {

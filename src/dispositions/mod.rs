@@ -10,6 +10,7 @@
 //! written whole, atomically.
 
 pub mod apply;
+pub mod decide;
 
 use std::path::Path;
 

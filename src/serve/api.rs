@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use super::users::User;
 use super::App;
+use crate::audit::append::Made;
 use crate::audit::records;
 use crate::dispositions::Dispositions;
 use crate::error::Error;
@@ -35,6 +36,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/metrics", get(metrics))
         .route("/api/v1/screen", post(screen_vendor))
         .route("/api/v1/match", post(match_names))
+        .route("/api/v1/dispositions", post(dispose))
         .route("/api/v1/lists", get(lists))
         .route("/api/v1/log", get(log))
         .route("/api/v1/log/verify", get(verify_log))
@@ -257,15 +259,17 @@ fn screen_and_log(app: &App, text: &str, user: &str) -> ApiResult<(crate::verdic
         as_of: now.date_naive(),
         timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     })?;
-    let logged = crate::audit::append::append_screening(
-        &app.log,
-        app.log_key.as_deref(),
-        &verdict,
-        &files,
-        &app.policy,
-        app.snapshot(),
-        dispositions.file.as_ref(),
-    )?;
+    let made = Made {
+        screened_by: Some(user),
+        ..Made::screening(
+            &files,
+            &app.policy,
+            app.snapshot(),
+            dispositions.file.as_ref(),
+        )
+    };
+    let logged =
+        crate::audit::append::append_record(&app.log, app.log_key.as_deref(), &verdict, made)?;
     let document = serde_json::to_value(&verdict)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     Ok((
@@ -539,4 +543,89 @@ async fn verify_log(State(app): Shared, headers: HeaderMap) -> ApiResult<Json<Va
         Ok(crate::audit::verify::verify(&data, key.as_deref(), None))
     })?;
     Ok(Json(json!({ "intact": report.intact(), "report": report })))
+}
+
+/// A decision on a hit of a logged screening.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisposeRequest {
+    /// The log record whose evidence gave the hit.
+    seq: u64,
+    party: String,
+    hit: String,
+    decision: String,
+    reason: String,
+    #[serde(default)]
+    expires: Option<chrono::NaiveDate>,
+}
+
+async fn dispose(
+    State(app): Shared,
+    headers: HeaderMap,
+    b: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Value>> {
+    let bytes = body(b, app.options.max_body)?;
+    let by = officer(&app, &headers)?.name.clone();
+    let r: DisposeRequest = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "json-syntax",
+            format!("not a disposition request (docs/api.md): {e}"),
+        )
+    })?;
+    let app = Arc::clone(&app);
+    tokio::task::spawn_blocking(move || record_disposition(&app, &r, &by))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map(Json)
+}
+
+/// Check the decision against the current lists, with the evidence the
+/// record `r.seq` screened, and write it to the dispositions file.
+fn record_disposition(app: &App, r: &DisposeRequest, by: &str) -> ApiResult<Value> {
+    let filter = records::Filter {
+        seq: Some(r.seq),
+        ..records::Filter::default()
+    };
+    let record = read_log(app, &filter)?.into_iter().next().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            format!("no record {}", r.seq),
+        )
+    })?;
+    let files: Vec<EvidenceFile> = serde_json::from_value(record.body["evidence_files"].clone())
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    let evidence = crate::evidence::parse::from_files(&files)?;
+    let request = crate::dispositions::decide::Request {
+        party: &r.party,
+        hit: &r.hit,
+        decision: &r.decision,
+        reason: &r.reason,
+        by,
+        expires: r.expires,
+    };
+    let threshold = app.policy.settings.matching.threshold;
+    let d = crate::dispositions::decide::decide(
+        &evidence,
+        &request,
+        app.matcher(),
+        threshold,
+        chrono::Utc::now(),
+    )?;
+    // One writer at a time: each decision reads the file, adds itself and
+    // writes the whole file back.
+    let _writing = app.dispositions_lock.lock().map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the dispositions lock is poisoned",
+        )
+    })?;
+    let mut all = Dispositions::load_or_new(&app.dispositions)?;
+    let replaced = all.find(&d.party, &d.list, &d.entity).is_some();
+    let answer = json!({ "disposition": d, "replaced": replaced });
+    all.record(d);
+    all.save(&app.dispositions)?;
+    Ok(answer)
 }
