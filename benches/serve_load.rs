@@ -29,7 +29,11 @@ fn vetter(home: &Path) -> Command {
 
 fn run_ok(home: &Path, args: &[&str]) -> String {
     let out = vetter(home).args(args).output().expect("run vetter");
-    assert!(out.status.success(), "vetter {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "vetter {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -54,7 +58,11 @@ fn vendor(i: usize, names: &[String]) -> String {
     );
     for c in 0..CUSTOMERS {
         let name = &names[(i * CUSTOMERS + c) % names.len()];
-        let _ = write!(s, "\n[[customers]]\nid = \"c{c}\"\nname = {}\n", toml::Value::String(name.clone()));
+        let _ = write!(
+            s,
+            "\n[[customers]]\nid = \"c{c}\"\nname = {}\n",
+            toml::Value::String(name.clone())
+        );
     }
     s
 }
@@ -75,7 +83,9 @@ fn load(base: &str, token: &str, bodies: &[String], per_client: usize, stop: &At
         let workers: Vec<_> = (0..CLIENTS)
             .map(|client| {
                 s.spawn(move || {
-                    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+                    let agent = ureq::AgentBuilder::new()
+                        .timeout(Duration::from_secs(30))
+                        .build();
                     let mut got = Got::default();
                     for n in 0..per_client {
                         if stop.load(Ordering::Relaxed) {
@@ -91,14 +101,17 @@ fn load(base: &str, token: &str, bodies: &[String], per_client: usize, stop: &At
                         match answer.map(|r| r.into_string()) {
                             Ok(Ok(text)) => {
                                 got.latencies.push(started.elapsed());
-                                let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+                                let v: serde_json::Value =
+                                    serde_json::from_str(&text).expect("JSON");
                                 got.acknowledged.push((
                                     v["log"]["seq"].as_u64().expect("seq"),
                                     v["log"]["hash"].as_str().expect("hash").to_owned(),
                                 ));
                             }
                             Ok(Err(e)) => got.errors.push(e.to_string()),
-                            Err(e) if !stop.load(Ordering::Relaxed) => got.errors.push(e.to_string()),
+                            Err(e) if !stop.load(Ordering::Relaxed) => {
+                                got.errors.push(e.to_string())
+                            }
                             Err(_) => break,
                         }
                     }
@@ -106,7 +119,10 @@ fn load(base: &str, token: &str, bodies: &[String], per_client: usize, stop: &At
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().expect("client")).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("client"))
+            .collect()
     });
     let mut all = Got::default();
     for g in results {
@@ -123,7 +139,12 @@ fn logged(log: &Path) -> BTreeMap<u64, String> {
         .unwrap_or_default()
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .map(|v| (v["seq"].as_u64().unwrap_or(0), v["hash"].as_str().unwrap_or("").to_owned()))
+        .map(|v| {
+            (
+                v["seq"].as_u64().unwrap_or(0),
+                v["hash"].as_str().unwrap_or("").to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -146,9 +167,20 @@ fn main() {
     let shared = root.join("../shared/lists/ofac");
     for date in ["2021-06-29", "2025-12-19"] {
         let folder = shared.join(date);
-        run_ok(&home, &["lists", "import", folder.to_str().unwrap(), "--list-date", date]);
+        run_ok(
+            &home,
+            &[
+                "lists",
+                "import",
+                folder.to_str().unwrap(),
+                "--list-date",
+                date,
+            ],
+        );
     }
-    let token = run_ok(&home, &["users", "add", "load", "--role", "officer"]).trim().to_owned();
+    let token = run_ok(&home, &["users", "add", "load", "--role", "officer"])
+        .trim()
+        .to_owned();
     let names: Vec<String> = csv::Reader::from_path(root.join("benches/data/clean_names.csv"))
         .expect("clean names")
         .records()
@@ -166,7 +198,11 @@ fn main() {
     let wall = started.elapsed();
     let mut lat = got.latencies.clone();
     lat.sort();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or_default();
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
     println!(
         "serve: {} screenings of a {CUSTOMERS}-customer vendor from {CLIENTS} clients against SDN 2021-06-29 + consolidated 2025-12-19",
         got.latencies.len() + got.errors.len()

@@ -145,6 +145,11 @@ impl Server {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}")),
         )
     }
+
+    /// POST `body` of media type `kind` as `token`'s user.
+    fn post(&self, path: &str, token: &str, kind: &str, body: &str) -> (u16, Value) {
+        self.json("POST", path, Some(token), Some((kind, body)))
+    }
 }
 
 impl Drop for Server {
@@ -173,11 +178,11 @@ fn a_screening_is_logged_before_it_is_answered_and_reads_back_from_the_log() {
     assert_eq!(server.call("GET", "/healthz", None, None).0, 200);
     assert_eq!(server.call("GET", "/readyz", None, None).0, 200);
 
-    let (code, v) = server.json(
-        "POST",
+    let (code, v) = server.post(
         "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, &example("fail-vendor.toml"))),
+        &h.officer,
+        TOML,
+        &example("fail-vendor.toml"),
     );
     assert_eq!(code, 200, "{v:#}");
     assert_eq!(v["verdict"]["verdict"], "FAIL");
@@ -205,12 +210,7 @@ fn a_screening_is_logged_before_it_is_answered_and_reads_back_from_the_log() {
     }
     let toml_value: toml::Value = toml::from_str(&example("pass-vendor.toml")).unwrap();
     let json_body = as_json(toml_value).to_string();
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((JSON, &json_body)),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, JSON, &json_body);
     assert_eq!(code, 200, "{v:#}");
     assert_eq!(v["verdict"]["vendor"], "Bluewater Hosting Cooperative");
     assert_eq!(v["log"]["seq"], 2);
@@ -301,23 +301,13 @@ fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
     let h = home();
     let server = Server::start(h.dir.path(), &["--max-body", "4000"]);
     let big = format!("{}\n# {}\n", example("pass-vendor.toml"), "x".repeat(5000));
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, &big)),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, TOML, &big);
     assert_eq!(
         (code, v["error"]["code"].as_str()),
         (413, Some("too-large"))
     );
 
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, "[vendor\nname = ")),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, TOML, "[vendor\nname = ");
     assert_eq!(
         (code, v["error"]["code"].as_str()),
         (422, Some("toml-syntax")),
@@ -325,12 +315,7 @@ fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
     );
     assert_eq!(v["error"]["diagnostics"][0]["line"], 1);
 
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((JSON, "{\"vendor\": ")),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, JSON, "{\"vendor\": ");
     assert_eq!(
         (code, v["error"]["code"].as_str()),
         (422, Some("json-syntax"))
@@ -344,12 +329,7 @@ fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
         h.dir.path(),
         &["screen", file.to_str().unwrap(), "--format", "json"],
     );
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, &bad)),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, TOML, &bad);
     assert_eq!(code, 422);
     let api_code = v["error"]["code"].as_str().unwrap().to_owned();
     assert!(
@@ -359,35 +339,22 @@ fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
     );
 
     let csv = example("pass-vendor.toml") + "\ncustomers_csv = \"customers.csv\"\n";
-    assert_eq!(
-        server
-            .json(
-                "POST",
-                "/api/v1/screen",
-                Some(&h.officer),
-                Some((TOML, &csv))
-            )
-            .0,
-        422
-    );
+    assert_eq!(server.post("/api/v1/screen", &h.officer, TOML, &csv).0, 422);
 
     // Matching: one name, a batch, and a batch over the limit.
-    let (code, v) = server.json(
-        "POST",
+    let (code, v) = server.post(
         "/api/v1/match",
-        Some(&h.auditor),
-        Some((JSON, r#"{"name": "Hizballah", "kind": "org"}"#)),
+        &h.auditor,
+        JSON,
+        r#"{"name": "Hizballah", "kind": "org"}"#,
     );
     assert_eq!(code, 200, "{v:#}");
     assert_eq!(v["hits"][0]["entity_id"], "4697");
-    let (code, v) = server.json(
-        "POST",
+    let (code, v) = server.post(
         "/api/v1/match",
-        Some(&h.auditor),
-        Some((
-            JSON,
-            r#"{"queries": [{"name": "Hamas"}, {"websites": ["www.aqsatv.ps"]}]}"#,
-        )),
+        &h.auditor,
+        JSON,
+        r#"{"queries": [{"name": "Hamas"}, {"websites": ["www.aqsatv.ps"]}]}"#,
     );
     assert_eq!(code, 200, "{v:#}");
     assert_eq!(v["results"][0]["hits"][0]["entity_id"], "4695");
@@ -396,25 +363,14 @@ fn oversize_and_malformed_bodies_get_the_cli_diagnostics() {
         "{{\"queries\": [{}]}}",
         vec![r#"{"name":"a"}"#; 1001].join(",")
     );
-    let server2 = Server::start(h.dir.path(), &[]);
-    assert_eq!(
-        server2
-            .json(
-                "POST",
-                "/api/v1/match",
-                Some(&h.auditor),
-                Some((JSON, &many))
-            )
-            .0,
-        413
-    );
+    assert_eq!(server.post("/api/v1/match", &h.auditor, JSON, &many).0, 413);
     assert_eq!(
         server
-            .json(
-                "POST",
+            .post(
                 "/api/v1/match",
-                Some(&h.auditor),
-                Some((JSON, r#"{"name": "x", "kind": "robot"}"#))
+                &h.auditor,
+                JSON,
+                r#"{"name": "x", "kind": "robot"}"#
             )
             .0,
         422
@@ -432,12 +388,8 @@ fn a_hundred_screenings_at_once_make_a_hundred_records_of_an_intact_chain() {
                 s.spawn(|| {
                     (0..10)
                         .map(|_| {
-                            let (code, v) = server.json(
-                                "POST",
-                                "/api/v1/screen",
-                                Some(&h.officer),
-                                Some((TOML, &evidence)),
-                            );
+                            let (code, v) =
+                                server.post("/api/v1/screen", &h.officer, TOML, &evidence);
                             assert_eq!(code, 200, "{v:#}");
                             v["log"]["seq"].as_u64().unwrap()
                         })
@@ -476,12 +428,7 @@ fn an_officer_clears_a_hit_of_a_logged_screening_and_the_next_screening_applies_
         "[[customers]]\nid = \"c9\"\nname = \"Hamas Bakery\"\nkind = \"organization\"\nstill_served = true\nsources = [\"customer-list-2026\"]\n\n[[sources]]",
         1,
     );
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, &evidence)),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, TOML, &evidence);
     assert_eq!(code, 200, "{v:#}");
     let codes = |v: &Value| -> Vec<String> {
         v["verdict"]["findings"]
@@ -500,40 +447,20 @@ fn an_officer_clears_a_hit_of_a_logged_screening_and_the_next_screening_applies_
     let request = format!(
         r#"{{"seq": {seq}, "party": "c9", "hit": "ofac-sdn:4695", "decision": "false-positive", "reason": "a bakery in Leeds, no link to the group"}}"#
     );
-    let (code, _) = server.json(
-        "POST",
-        "/api/v1/dispositions",
-        Some(&h.auditor),
-        Some((JSON, &request)),
-    );
+    let (code, _) = server.post("/api/v1/dispositions", &h.auditor, JSON, &request);
     assert_eq!(code, 403);
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/dispositions",
-        Some(&h.officer),
-        Some((JSON, &request)),
-    );
+    let (code, v) = server.post("/api/v1/dispositions", &h.officer, JSON, &request);
     assert_eq!(code, 200, "{v:#}");
     assert_eq!(v["disposition"]["by"], "r.viewer");
     let wrong = request.replace("4695", "4697");
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/dispositions",
-        Some(&h.officer),
-        Some((JSON, &wrong)),
-    );
+    let (code, v) = server.post("/api/v1/dispositions", &h.officer, JSON, &wrong);
     assert_eq!(
         (code, v["error"]["code"].as_str()),
         (400, Some("bad-request")),
         "{v:#}"
     );
 
-    let (code, v) = server.json(
-        "POST",
-        "/api/v1/screen",
-        Some(&h.officer),
-        Some((TOML, &evidence)),
-    );
+    let (code, v) = server.post("/api/v1/screen", &h.officer, TOML, &evidence);
     assert_eq!(code, 200);
     assert!(
         !codes(&v).contains(&"customer-possible-terrorist-match".to_owned()),

@@ -150,6 +150,17 @@ fn body(b: Result<Bytes, BytesRejection>, limit: usize) -> ApiResult<Bytes> {
     })
 }
 
+/// A JSON request body of the shape docs/api.md gives `what`.
+fn json_request<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "json-syntax",
+            format!("not {what} (docs/api.md): {e}"),
+        )
+    })
+}
+
 /// Evidence as TOML, or the same structure as JSON (written as TOML so
 /// that one parser, with its located diagnostics, reads both).
 fn evidence_text(headers: &HeaderMap, bytes: &[u8]) -> ApiResult<String> {
@@ -342,13 +353,7 @@ async fn match_names(
 ) -> ApiResult<Json<Value>> {
     let bytes = body(b, app.options.max_body)?;
     user(&app, &headers)?;
-    let parsed: MatchBody = serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "json-syntax",
-            format!("not a match request (docs/api.md): {e}"),
-        )
-    })?;
+    let parsed: MatchBody = json_request(&bytes, "a match request")?;
     let (batch, requests) = match parsed {
         MatchBody::Batch { queries } => (true, queries),
         MatchBody::One(q) => (false, vec![q]),
@@ -566,13 +571,7 @@ async fn dispose(
 ) -> ApiResult<Json<Value>> {
     let bytes = body(b, app.options.max_body)?;
     let by = officer(&app, &headers)?.name.clone();
-    let r: DisposeRequest = serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "json-syntax",
-            format!("not a disposition request (docs/api.md): {e}"),
-        )
-    })?;
+    let r: DisposeRequest = json_request(&bytes, "a disposition request")?;
     let app = Arc::clone(&app);
     tokio::task::spawn_blocking(move || record_disposition(&app, &r, &by))
         .await

@@ -293,8 +293,7 @@ fn raw_words(name: &str, kind: NameKind) -> (Vec<(String, Origin)>, Option<Strin
 }
 
 /// The Arabic article as one word `al`, split from an Arabic-script word
-/// (`الشباب` → `al shbab`); script particles as the lists spell them; and
-/// Wade-Giles syllables as Pinyin.
+/// (`الشباب` → `al shbab`), and script particles as the lists spell them.
 fn read_articles(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
     let mut out: Vec<(String, Origin)> = Vec::with_capacity(words.len() + 1);
     for (w, origin) in words {
@@ -312,15 +311,23 @@ fn read_articles(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
         }
         out.push((w, origin));
     }
-    // Wade-Giles syllables as Pinyin, so that both spell a name alike.
-    for (w, origin) in &mut out {
+    out
+}
+
+/// Wade-Giles syllables as Pinyin, so that both spell a name alike. Runs
+/// on the words as they end (split from digits, single letters joined),
+/// so that normalising twice changes nothing.
+fn read_wade_giles(words: &mut [(String, Origin)]) -> bool {
+    let mut changed = false;
+    for (w, origin) in words {
         if *origin == Origin::Alphabet {
             if let Some(pinyin) = vocab::wade_giles(w) {
                 *w = pinyin.to_owned();
+                changed = true;
             }
         }
     }
-    out
+    changed
 }
 
 /// Romanised articles before a sun letter (`ad-Din`, `ash-Shams`,
@@ -692,7 +699,9 @@ pub fn normalize(name: &str, kind: NameKind) -> Name {
     } else {
         words
     };
-    if numbers || phrases || single_letters || articles {
+    let mut words = words;
+    let pinyin = read_wade_giles(&mut words);
+    if numbers || phrases || single_letters || articles || pinyin {
         infos.clear();
     }
     let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
