@@ -548,3 +548,51 @@ fn a_log_with_dispositions_replays_exactly() {
         .unwrap()
         .contains("confirmed"));
 }
+
+#[test]
+fn two_reviewers_disposing_at_once_both_keep_their_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = publication(dir.path(), "lists");
+    let bakery = r#"
+[[customers]]
+id = "c3"
+name = "Hamas Bakery"
+kind = "organization"
+still_served = true
+sources = ["list"]
+"#;
+    let ev = evidence(dir.path(), "vendor.toml", &format!("{TRAVEL}{bakery}"));
+    let d = dir.path().join("d.toml");
+    for round in 0..3 {
+        std::thread::scope(|s| {
+            for (party, hit) in [("c2", "ofac-sdn:306"), ("c3", "ofac-sdn:4695")] {
+                let (d, ev, lists) = (&d, &ev, &lists);
+                s.spawn(move || {
+                    let reason = format!("round {round}: not the listed entity");
+                    let out = dispose(
+                        d,
+                        ev,
+                        lists,
+                        party,
+                        hit,
+                        &["--decision", "false-positive", "--reason", &reason],
+                    );
+                    expect_exit(&out, 0);
+                });
+            }
+        });
+        let out = vetter(&[
+            "dispositions",
+            "list",
+            d.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let items: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            items.as_array().unwrap().len(),
+            2,
+            "round {round}: {items:#}"
+        );
+    }
+}

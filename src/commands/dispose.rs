@@ -28,7 +28,7 @@ fn file(given: Option<&Path>, config: &Config) -> Result<PathBuf> {
 pub fn run_dispose(args: &DisposeArgs, config: &Config, w: &mut dyn Write) -> Result<Outcome> {
     let path = file(args.dispositions.as_deref(), config)?;
     // Read the file first: a broken one is reported before any screening.
-    let mut dispositions = Dispositions::load_or_new(&path)?;
+    Dispositions::load_or_new(&path)?;
     let (evidence, _) = crate::evidence::parse::load(&args.evidence)?;
     let policy = super::load_policy(args.rules.as_deref(), config)?;
     let snapshot = super::load_lists(&args.lists.paths, &args.lists.load.options(), config)?;
@@ -56,9 +56,11 @@ pub fn run_dispose(args: &DisposeArgs, config: &Config, w: &mut dyn Write) -> Re
         safe(&listed),
         d.decision.as_str()
     );
-    let replaced = dispositions.find(&d.party, &d.list, &d.entity).is_some();
-    dispositions.record(d);
-    dispositions.save(&path)?;
+    let replaced = Dispositions::update(&path, |all| {
+        let replaced = all.find(&d.party, &d.list, &d.entity).is_some();
+        all.record(d);
+        replaced
+    })?;
     let earlier = if replaced {
         ", replacing the earlier decision"
     } else {

@@ -197,6 +197,26 @@ impl Dispositions {
         self.items.sort_by(|a, b| a.target().cmp(&b.target()));
     }
 
+    /// Change the file at `path` under an exclusive lock (a `.lock` file
+    /// beside it), from reading to writing: two people disposing at once,
+    /// from the command line or a server, both keep their decisions.
+    pub fn update<T>(path: &Path, change: impl FnOnce(&mut Dispositions) -> T) -> Result<T> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".lock");
+        let lock_path = std::path::PathBuf::from(name);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+        let mut all = Dispositions::load_or_new(path)?;
+        let answer = change(&mut all);
+        all.save(path)?;
+        Ok(answer)
+    }
+
     /// Write the decisions to `path`: beside it first, flushed, then
     /// renamed over it, so that a crash leaves the old file or the new.
     pub fn save(&self, path: &Path) -> Result<()> {

@@ -612,19 +612,11 @@ fn record_disposition(app: &App, r: &DisposeRequest, by: &str) -> ApiResult<Valu
         threshold,
         chrono::Utc::now(),
     )?;
-    // One writer at a time: each decision reads the file, adds itself and
-    // writes the whole file back.
-    let _writing = app.dispositions_lock.lock().map_err(|_| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the dispositions lock is poisoned",
-        )
+    let answer = Dispositions::update(&app.dispositions, |all| {
+        let replaced = all.find(&d.party, &d.list, &d.entity).is_some();
+        let answer = json!({ "disposition": d, "replaced": replaced });
+        all.record(d);
+        answer
     })?;
-    let mut all = Dispositions::load_or_new(&app.dispositions)?;
-    let replaced = all.find(&d.party, &d.list, &d.entity).is_some();
-    let answer = json!({ "disposition": d, "replaced": replaced });
-    all.record(d);
-    all.save(&app.dispositions)?;
     Ok(answer)
 }
