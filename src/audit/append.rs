@@ -159,8 +159,21 @@ pub fn append_record(
     verdict: &Verdict,
     made: Made<'_>,
 ) -> Result<Appended> {
+    let mut appended = append_records(path, key_file, vec![(verdict, made)])?;
+    appended
+        .pop()
+        .ok_or_else(|| log_err(path, "no record was appended"))
+}
+
+/// Append verdicts in order, with one write and one flush to disk for all
+/// of them (a server's group commit): either every record is in the log
+/// when this returns, or none is.
+pub fn append_records(
+    path: &Path,
+    key_file: Option<&Path>,
+    batch: Vec<(&Verdict, Made<'_>)>,
+) -> Result<Vec<Appended>> {
     let key = super::key::load(key_file)?;
-    let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
     let mut file = OpenOptions::new()
         .read(true)
         .append(true)
@@ -170,30 +183,43 @@ pub fn append_record(
     file.lock().map_err(|e| Error::io(path, e))?;
     let last = last_record(path, &mut file)?;
     check_key(path, &last, key.as_deref())?;
-    let body = Body {
-        format: FORMAT.to_owned(),
-        seq: last.seq + 1,
-        timestamp: verdict.timestamp.clone(),
-        prev: last.hash,
-        engine_version: verdict.identity.engine_version.clone(),
-        vendor: verdict.vendor.clone(),
-        verdict: verdict.verdict,
-        as_of: verdict.as_of.clone(),
-        findings: verdict.findings.clone(),
-        lists: made.lists.to_vec(),
-        policy_files: made.policy_files,
-        evidence_files: made.evidence.to_vec(),
-        dispositions_file: made.dispositions.cloned(),
-        screened_by: made.screened_by.map(str::to_owned),
-        result,
-    };
-    let mut line = seal(&body, key.as_deref()).map_err(|e| log_err(path, e))?;
-    line.push('\n');
+    let (mut seq, mut prev) = (last.seq, last.hash);
+    let mut lines = String::new();
+    let mut appended = Vec::with_capacity(batch.len());
+    for (verdict, made) in batch {
+        seq += 1;
+        let result = serde_json::to_value(verdict).map_err(|e| log_err(path, e.to_string()))?;
+        let body = Body {
+            format: FORMAT.to_owned(),
+            seq,
+            timestamp: verdict.timestamp.clone(),
+            prev,
+            engine_version: verdict.identity.engine_version.clone(),
+            vendor: verdict.vendor.clone(),
+            verdict: verdict.verdict,
+            as_of: verdict.as_of.clone(),
+            findings: verdict.findings.clone(),
+            lists: made.lists.to_vec(),
+            policy_files: made.policy_files,
+            evidence_files: made.evidence.to_vec(),
+            dispositions_file: made.dispositions.cloned(),
+            screened_by: made.screened_by.map(str::to_owned),
+            result,
+        };
+        let line = seal(&body, key.as_deref()).map_err(|e| log_err(path, e))?;
+        let hash = unseal(&line)
+            .map(|s| s.hash.to_owned())
+            .map_err(|e| log_err(path, e))?;
+        lines.push_str(&line);
+        lines.push('\n');
+        prev = hash.clone();
+        appended.push(Appended { seq, hash });
+    }
     let before = file
         .seek(SeekFrom::End(0))
         .map_err(|e| Error::io(path, e))?;
     if let Err(e) = file
-        .write_all(line.as_bytes())
+        .write_all(lines.as_bytes())
         .and_then(|()| file.sync_data())
     {
         // A partial line (disk full, a size limit) is taken back, so that
@@ -212,13 +238,7 @@ pub fn append_record(
         ));
     }
     file.unlock().map_err(|e| Error::io(path, e))?;
-    let hash = unseal(line.trim_end())
-        .map(|s| s.hash.to_owned())
-        .map_err(|e| log_err(path, e))?;
-    Ok(Appended {
-        seq: body.seq,
-        hash,
-    })
+    Ok(appended)
 }
 
 /// Where an appended record sits: its sequence number and record hash.

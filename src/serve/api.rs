@@ -16,7 +16,6 @@ use serde_json::{json, Value};
 
 use super::users::User;
 use super::App;
-use crate::audit::append::Made;
 use crate::audit::records;
 use crate::dispositions::Dispositions;
 use crate::error::Error;
@@ -270,21 +269,24 @@ fn screen_and_log(app: &App, text: &str, user: &str) -> ApiResult<(crate::verdic
         as_of: now.date_naive(),
         timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     })?;
-    let made = Made {
-        screened_by: Some(user),
-        ..Made::screening(
-            &files,
-            &app.policy,
-            app.snapshot(),
-            dispositions.file.as_ref(),
-        )
-    };
-    let logged =
-        crate::audit::append::append_record(&app.log, app.log_key.as_deref(), &verdict, made)?;
-    let document = serde_json::to_value(&verdict)
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    Ok((
+    let (level, document) = (
         verdict.verdict,
+        serde_json::to_value(&verdict).map_err(|e| {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+        })?,
+    );
+    // A verdict that could not be logged is an error, never an answer.
+    let logged = app
+        .log_writer
+        .append(super::log_writer::Pending {
+            verdict,
+            evidence: files.to_vec(),
+            dispositions: dispositions.file,
+            user: user.to_owned(),
+        })
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", e))?;
+    Ok((
+        level,
         json!({ "log": logged, "screened_by": user, "verdict": document }),
     ))
 }

@@ -4,6 +4,7 @@
 //! its user by an API token (`vetter users add`).
 
 mod api;
+mod log_writer;
 mod metrics;
 pub mod users;
 
@@ -47,6 +48,7 @@ pub struct App {
     users: users::Users,
     log: PathBuf,
     log_key: Option<PathBuf>,
+    log_writer: log_writer::LogWriter,
     dispositions: PathBuf,
     screenings: tokio::sync::Semaphore,
     options: Options,
@@ -91,12 +93,20 @@ impl App {
             None => Matcher::new(s),
         });
         let metrics = metrics::Metrics::default();
+        let log_writer = log_writer::LogWriter::start(
+            log.clone(),
+            config.log_key_file.clone(),
+            policy.files().into_iter().cloned().collect(),
+            lists.borrow_owner().lists.clone(),
+        )
+        .map_err(|e| Error::Usage(format!("the log writer could not start: {e}")))?;
         Ok(App {
             lists,
             policy,
             users,
             log,
             log_key: config.log_key_file.clone(),
+            log_writer,
             dispositions,
             screenings: tokio::sync::Semaphore::new(options.max_screenings.max(1)),
             options,
