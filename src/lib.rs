@@ -14,6 +14,7 @@ pub mod dispositions;
 pub mod embedded;
 pub mod error;
 pub mod evidence;
+pub mod files;
 pub mod input;
 pub mod lists;
 pub mod matching;

@@ -226,31 +226,7 @@ impl Dispositions {
         })
         .map_err(|e| Error::Usage(format!("the dispositions could not be written: {e}")))?;
         text.push_str(&body);
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => std::path::PathBuf::from("."),
-        };
-        let file_name = path.file_name().map_or_else(
-            || "dispositions".to_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-        let written = (|| -> std::io::Result<()> {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            if let Ok(d) = std::fs::File::open(&dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Error::io(path, e));
-        }
-        Ok(())
+        crate::files::replace(path, &[text.as_bytes()])
     }
 }
 

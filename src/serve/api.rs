@@ -99,6 +99,14 @@ impl From<Error> for ApiError {
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// Run `work` on the blocking pool: screening, matching and file I/O would
+/// hold up the threads that answer requests.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+}
+
 /// The user a request's bearer token names.
 fn user<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
     let token = headers
@@ -239,9 +247,7 @@ async fn screen_request(
             )
         })?;
     let app = Arc::clone(app);
-    tokio::task::spawn_blocking(move || screen_and_log(&app, &text, &user))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    blocking(move || screen_and_log(&app, &text, &user)).await?
 }
 
 /// Screen evidence and log the verdict: a verdict that could not be
@@ -376,15 +382,14 @@ async fn match_names(
         limit: 0,
     };
     let app2 = Arc::clone(&app);
-    let results = tokio::task::spawn_blocking(move || {
+    let results = blocking(move || {
         let mut scratch = Scratch::default();
         queries
             .iter()
             .map(|q| app2.matcher().search(q, &settings, &mut scratch))
             .collect::<Vec<_>>()
     })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
+    .await?;
     let value = if batch {
         json!({ "results": results.iter().map(|hits| json!({ "hits": hits })).collect::<Vec<_>>() })
     } else {
@@ -575,9 +580,8 @@ async fn dispose(
     let by = officer(&app, &headers)?.name.clone();
     let r: DisposeRequest = json_request(&bytes, "a disposition request")?;
     let app = Arc::clone(&app);
-    tokio::task::spawn_blocking(move || record_disposition(&app, &r, &by))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+    blocking(move || record_disposition(&app, &r, &by))
+        .await?
         .map(Json)
 }
 

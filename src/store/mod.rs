@@ -279,18 +279,7 @@ impl Store {
              # `vetter lists fetch`, `update` and `import`.\n{}",
             toml::to_string(&pointer).map_err(|e| Error::Usage(e.to_string()))?
         );
-        let path = self.root.join(CURRENT);
-        let tmp = self
-            .root
-            .join(format!("{CURRENT}.{}.tmp", std::process::id()));
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-            f.write_all(text.as_bytes()).map_err(io(&tmp))?;
-            f.sync_all().map_err(io(&tmp))?;
-        }
-        std::fs::rename(&tmp, &path).map_err(io(&path))?;
-        sync_dir(&self.root)
+        crate::files::replace(&self.root.join(CURRENT), &[text.as_bytes()])
     }
 
     /// Every stored snapshot, by source and name.
