@@ -264,6 +264,13 @@ pub struct ServeArgs {
     /// Seconds a screening may wait for a slot before the answer is 503.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub queue_timeout: u64,
+    /// Seconds a request may take in all before the answer is 503.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub request_timeout: u64,
+    /// Seconds between looks at the list store for a newer current
+    /// snapshot, which then replaces the one served (0: never look).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub reload_every: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -45,6 +45,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Outcome> {
                 max_body: args.max_body,
                 queue_timeout: std::time::Duration::from_secs(args.queue_timeout),
                 max_screenings: args.max_screenings,
+                request_timeout: std::time::Duration::from_secs(args.request_timeout),
+                reload_every: std::time::Duration::from_secs(args.reload_every),
             };
             crate::serve::run(crate::serve::App::load(&config, options)?, out)?;
             Ok(Outcome::Success)

@@ -13,7 +13,8 @@ fn shown(s: &str) -> String {
     terminal_safe(s).into_owned()
 }
 
-const STYLE: &str = "
+/// The report's style sheet (also the base of the desk's).
+pub const STYLE: &str = "
 @page { size: A4; margin: 16mm 14mm; }
 body { font: 10.5pt/1.4 system-ui, sans-serif; color: #111; max-width: 182mm; margin: 0 auto; padding: 0 3mm; }
 @media print { body { padding: 0; } }
@@ -40,16 +41,23 @@ pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {
                 title { "vetter verdict: " (shown(&doc.vendor)) }
                 style { (maud::PreEscaped(STYLE)) }
             }
-            body {
-                (header(doc, logged))
-                (findings(doc))
-                (hits(doc))
-                (evidence(doc))
-                (identity(doc, logged))
-            }
+            body { (sections(doc, logged, None)) }
         }
     };
     page.into_string()
+}
+
+/// The report's content, for a page of its own or inside another (which
+/// may put `after_findings` in, e.g. the forms that decide the hits).
+pub fn sections(doc: &Doc, logged: Option<&Logged>, after_findings: Option<Markup>) -> Markup {
+    html! {
+        (header(doc, logged))
+        (findings(doc))
+        @if let Some(m) = after_findings { (m) }
+        (hits(doc))
+        (evidence(doc))
+        (identity(doc, logged))
+    }
 }
 
 fn header(doc: &Doc, logged: Option<&Logged>) -> Markup {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,21 +14,19 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::failure::{Failure, Reply};
+use super::ops;
 use super::users::User;
 use super::App;
 use crate::audit::records;
-use crate::dispositions::Dispositions;
-use crate::error::Error;
 use crate::evidence::EvidenceFile;
 use crate::matching::candidates::Scratch;
 use crate::matching::names::normalize::NameKind;
 use crate::matching::search::{Query as MatchQuery, Settings as MatchSettings};
-use crate::screen::{screen, Inputs};
 
 type Shared = State<Arc<App>>;
 
 pub fn router(app: Arc<App>) -> Router {
-    let limit = app.options.max_body;
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(ready))
@@ -40,81 +38,26 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/v1/log", get(log))
         .route("/api/v1/log/verify", get(verify_log))
         .route("/api/v1/log/{seq}", get(log_record))
-        .layer(DefaultBodyLimit::max(limit))
+        .route("/api/v1/openapi.json", get(openapi))
         .with_state(app)
 }
 
-/// An error answer.
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    diagnostics: Option<Box<Value>>,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            diagnostics: None,
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(d) = self.diagnostics {
-            error["diagnostics"] = *d;
-        }
-        (self.status, Json(json!({ "error": error }))).into_response()
-    }
-}
-
-impl From<Error> for ApiError {
-    fn from(e: Error) -> ApiError {
-        let message = e.to_string();
-        match e {
-            Error::Invalid(diags) => ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: diags.first().map_or("invalid", |d| d.code.as_str()),
-                message,
-                diagnostics: serde_json::to_value(&diags).ok().map(Box::new),
-            },
-            Error::Usage(_) => ApiError::new(StatusCode::BAD_REQUEST, "bad-request", message),
-            Error::Log { .. } => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", message)
-            }
-            Error::Rule { .. } => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "rule-failed", message)
-            }
-            Error::Io { .. } | Error::List { .. } => {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-            }
-        }
-    }
-}
-
-type ApiResult<T> = Result<T, ApiError>;
-
 /// Run `work` on the blocking pool: screening, matching and file I/O would
 /// hold up the threads that answer requests.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Reply<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))
+        .map_err(Failure::internal)
 }
 
 /// The user a request's bearer token names.
-fn user<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
+fn user<'a>(app: &'a App, headers: &HeaderMap) -> Reply<&'a User> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            ApiError::new(
+            Failure::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "send `Authorization: Bearer TOKEN` (a token from `vetter users add`)",
@@ -122,7 +65,7 @@ fn user<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
         })?;
     // argon2 costs tens of milliseconds the first time a token is seen.
     tokio::task::block_in_place(|| app.users.authenticate(token.trim())).ok_or_else(|| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "the token is not valid",
@@ -131,10 +74,10 @@ fn user<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
 }
 
 /// The user, who must be one who screens and decides.
-fn officer<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
+fn officer<'a>(app: &'a App, headers: &HeaderMap) -> Reply<&'a User> {
     let u = user(app, headers)?;
     if !u.role.decides() {
-        return Err(ApiError::new(
+        return Err(Failure::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             format!(
@@ -146,21 +89,21 @@ fn officer<'a>(app: &'a App, headers: &HeaderMap) -> ApiResult<&'a User> {
     Ok(u)
 }
 
-fn body(b: Result<Bytes, BytesRejection>, limit: usize) -> ApiResult<Bytes> {
+fn body(b: Result<Bytes, BytesRejection>, limit: usize) -> Reply<Bytes> {
     b.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
             format!("the request body is larger than {limit} bytes"),
         ),
-        status => ApiError::new(status, "bad-request", e.body_text()),
+        status => Failure::new(status, "bad-request", e.body_text()),
     })
 }
 
 /// A JSON request body of the shape docs/api.md gives `what`.
-fn json_request<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> ApiResult<T> {
+fn json_request<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Reply<T> {
     serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "json-syntax",
             format!("not {what} (docs/api.md): {e}"),
@@ -170,9 +113,9 @@ fn json_request<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Api
 
 /// Evidence as TOML, or the same structure as JSON (written as TOML so
 /// that one parser, with its located diagnostics, reads both).
-fn evidence_text(headers: &HeaderMap, bytes: &[u8]) -> ApiResult<String> {
+fn evidence_text(headers: &HeaderMap, bytes: &[u8]) -> Reply<String> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "not-utf8",
             "the body is not UTF-8",
@@ -186,21 +129,21 @@ fn evidence_text(headers: &HeaderMap, bytes: &[u8]) -> ApiResult<String> {
         return Ok(text.to_owned());
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "json-syntax",
             format!("the body is not JSON: {e}"),
         )
     })?;
     let table = toml::Value::try_from(value).map_err(|e| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong-type",
             format!("the JSON does not have the evidence's shape (docs/evidence.md): {e}"),
         )
     })?;
     toml::to_string(&table).map_err(|e| {
-        ApiError::new(
+        Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong-type",
             format!("the JSON does not have the evidence's shape (docs/evidence.md): {e}"),
@@ -212,7 +155,7 @@ async fn screen_vendor(
     State(app): Shared,
     headers: HeaderMap,
     b: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> Reply<Json<Value>> {
     let started = Instant::now();
     let result = screen_request(&app, &headers, b).await;
     match &result {
@@ -226,75 +169,36 @@ async fn screen_request(
     app: &Arc<App>,
     headers: &HeaderMap,
     b: Result<Bytes, BytesRejection>,
-) -> ApiResult<(crate::verdict::Level, Value)> {
+) -> Reply<(crate::verdict::Level, Value)> {
     let bytes = body(b, app.options.max_body)?;
     let user = officer(app, headers)?.name.clone();
     let text = evidence_text(headers, &bytes)?;
-    let _slot = tokio::time::timeout(app.options.queue_timeout, app.screenings.acquire())
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "every screening slot stayed taken; try again",
-            )
-        })?
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "stopping",
-                "the server is stopping",
-            )
-        })?;
+    let _slot = ops::screening_slot(app).await?;
     let app = Arc::clone(app);
-    blocking(move || screen_and_log(&app, &text, &user)).await?
+    blocking(move || {
+        let (evidence, files) = request_evidence(text)?;
+        let done = ops::screen_and_log(&app, &evidence, files, &user)?;
+        let answer = json!({ "log": done.logged, "screened_by": user, "verdict": done.verdict });
+        Ok((done.level, answer))
+    })
+    .await?
 }
 
-/// Screen evidence and log the verdict: a verdict that could not be
-/// logged is an error, never an answer.
-fn screen_and_log(app: &App, text: &str, user: &str) -> ApiResult<(crate::verdict::Level, Value)> {
+/// Evidence sent in a request body: it carries its customers, for a
+/// screening over the API reads no files.
+fn request_evidence(text: String) -> Reply<(crate::evidence::Evidence, Vec<EvidenceFile>)> {
     let name = "request.toml";
-    let evidence = crate::evidence::parse::parse(std::path::Path::new(name), text, &mut |csv| {
+    let evidence = crate::evidence::parse::parse(std::path::Path::new(name), &text, &mut |csv| {
         Err(format!(
             "`{csv}`: a screening over the API carries its customers in the evidence ([[customers]]); it reads no files"
         ))
     })?;
-    let files = [EvidenceFile {
+    let files = vec![EvidenceFile {
         name: name.to_owned(),
         sha256: crate::lists::identity::sha256_hex(text.as_bytes()),
-        content: text.to_owned(),
+        content: text,
     }];
-    let dispositions = Dispositions::load_or_new(&app.dispositions)?;
-    let now = chrono::Utc::now();
-    let verdict = screen(&Inputs {
-        evidence: &evidence,
-        evidence_files: &files,
-        matcher: app.matcher(),
-        policy: &app.policy,
-        dispositions: &dispositions,
-        as_of: now.date_naive(),
-        timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-    })?;
-    let (level, document) = (
-        verdict.verdict,
-        serde_json::to_value(&verdict).map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })?,
-    );
-    // A verdict that could not be logged is an error, never an answer.
-    let logged = app
-        .log_writer
-        .append(super::log_writer::Pending {
-            verdict,
-            evidence: files.to_vec(),
-            dispositions: dispositions.file,
-            user: user.to_owned(),
-        })
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", e))?;
-    Ok((
-        level,
-        json!({ "log": logged, "screened_by": user, "verdict": document }),
-    ))
+    Ok((evidence, files))
 }
 
 /// One name to match, or a batch.
@@ -330,11 +234,11 @@ enum MatchBody {
 pub const MATCH_BATCH_LIMIT: usize = 1_000;
 
 impl MatchRequest {
-    fn query(self) -> ApiResult<MatchQuery> {
+    fn query(self) -> Reply<MatchQuery> {
         let kind = match self.kind.as_deref() {
             None => NameKind::Any,
             Some(k) => NameKind::parse(k).ok_or_else(|| {
-                ApiError::new(
+                Failure::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "bad-value",
                     format!("kind `{k}`: say person, organization, vessel, aircraft or any"),
@@ -358,7 +262,7 @@ async fn match_names(
     State(app): Shared,
     headers: HeaderMap,
     b: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> Reply<Json<Value>> {
     let bytes = body(b, app.options.max_body)?;
     user(&app, &headers)?;
     let parsed: MatchBody = json_request(&bytes, "a match request")?;
@@ -367,7 +271,7 @@ async fn match_names(
         MatchBody::One(q) => (false, vec![q]),
     };
     if requests.len() > MATCH_BATCH_LIMIT {
-        return Err(ApiError::new(
+        return Err(Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
             format!("a batch holds at most {MATCH_BATCH_LIMIT} queries"),
@@ -376,17 +280,17 @@ async fn match_names(
     let queries = requests
         .into_iter()
         .map(MatchRequest::query)
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<Reply<Vec<_>>>()?;
     let settings = MatchSettings {
         threshold: app.policy.settings.matching.threshold,
         limit: 0,
     };
-    let app2 = Arc::clone(&app);
+    let served = app.served();
     let results = blocking(move || {
         let mut scratch = Scratch::default();
         queries
             .iter()
-            .map(|q| app2.matcher().search(q, &settings, &mut scratch))
+            .map(|q| served.matcher().search(q, &settings, &mut scratch))
             .collect::<Vec<_>>()
     })
     .await?;
@@ -398,24 +302,11 @@ async fn match_names(
     Ok(Json(value))
 }
 
-fn list_ages(app: &App) -> Vec<(String, Option<i64>)> {
-    let today = chrono::Utc::now().date_naive();
-    app.snapshot()
-        .lists
-        .iter()
-        .map(|l| {
-            (
-                l.name.clone(),
-                l.publication_date.map(|d| (today - d).num_days()),
-            )
-        })
-        .collect()
-}
-
-async fn lists(State(app): Shared, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn lists(State(app): Shared, headers: HeaderMap) -> Reply<Json<Value>> {
     user(&app, &headers)?;
-    let ages = list_ages(&app);
-    let lists: Vec<Value> = app
+    let served = app.served();
+    let ages = ops::list_ages(&served);
+    let lists: Vec<Value> = served
         .snapshot()
         .lists
         .iter()
@@ -425,10 +316,18 @@ async fn lists(State(app): Shared, headers: HeaderMap) -> ApiResult<Json<Value>>
     Ok(Json(json!({ "lists": lists })))
 }
 
+/// The API described for machines (OpenAPI 3.1; docs/openapi.json).
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../../docs/openapi.json"),
+    )
+}
+
 async fn metrics(State(app): Shared) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(&list_ages(&app)),
+        app.metrics.render(&ops::list_ages(&app.served())),
     )
 }
 
@@ -438,10 +337,10 @@ async fn ready(State(app): Shared) -> Response {
         .append(true)
         .open(&app.log)
         .is_ok();
-    if writable && !app.snapshot().lists.is_empty() {
+    if writable && !app.served().snapshot().lists.is_empty() {
         (StatusCode::OK, "ready\n").into_response()
     } else {
-        ApiError::new(
+        Failure::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "not-ready",
             if writable {
@@ -462,33 +361,17 @@ struct LogFilter {
     until: Option<chrono::NaiveDate>,
 }
 
-/// The records of the server's log that `filter` keeps.
-fn read_log(app: &App, filter: &records::Filter) -> ApiResult<Vec<records::Logged>> {
-    if !app.log.exists() {
-        return Ok(Vec::new());
-    }
-    let data = std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?;
-    let key = crate::audit::key::load(app.log_key.as_deref())?;
-    Ok(records::read(
-        &app.log,
-        &data,
-        key.as_deref(),
-        false,
-        filter,
-    )?)
-}
-
 async fn log(
     State(app): Shared,
     headers: HeaderMap,
     Query(q): Query<LogFilter>,
-) -> ApiResult<Json<Value>> {
+) -> Reply<Json<Value>> {
     user(&app, &headers)?;
     let verdict = match q.verdict.as_deref() {
         None => None,
         Some(v) => Some(
             crate::verdict::Level::parse(&v.to_uppercase()).ok_or_else(|| {
-                ApiError::new(
+                Failure::new(
                     StatusCode::BAD_REQUEST,
                     "bad-value",
                     "verdict is PASS, REVIEW or FAIL",
@@ -503,7 +386,7 @@ async fn log(
         until: q.until,
         seq: None,
     };
-    let found = tokio::task::block_in_place(|| read_log(&app, &filter))?;
+    let found = tokio::task::block_in_place(|| ops::read_log(&app, &filter))?;
     let rows: Vec<records::Summary> = found.iter().map(records::Logged::summary).collect();
     Ok(Json(json!({ "records": rows })))
 }
@@ -512,20 +395,9 @@ async fn log_record(
     State(app): Shared,
     headers: HeaderMap,
     Path(seq): Path<u64>,
-) -> ApiResult<Response> {
+) -> Reply<Response> {
     user(&app, &headers)?;
-    let filter = records::Filter {
-        seq: Some(seq),
-        ..records::Filter::default()
-    };
-    let found = tokio::task::block_in_place(|| read_log(&app, &filter))?;
-    let Some(r) = found.into_iter().next() else {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            format!("no record {seq}"),
-        ));
-    };
+    let r = tokio::task::block_in_place(|| ops::record(&app, seq))?;
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -543,17 +415,9 @@ async fn log_record(
     Ok(Json(json!({ "seq": r.seq, "hash": r.hash, "record": r.body })).into_response())
 }
 
-async fn verify_log(State(app): Shared, headers: HeaderMap) -> ApiResult<Json<Value>> {
+async fn verify_log(State(app): Shared, headers: HeaderMap) -> Reply<Json<Value>> {
     user(&app, &headers)?;
-    let report = tokio::task::block_in_place(|| -> ApiResult<_> {
-        let data = if app.log.exists() {
-            std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?
-        } else {
-            Vec::new()
-        };
-        let key = crate::audit::key::load(app.log_key.as_deref())?;
-        Ok(crate::audit::verify::verify(&data, key.as_deref(), None))
-    })?;
+    let report = tokio::task::block_in_place(|| ops::verify_log(&app))?;
     Ok(Json(json!({ "intact": report.intact(), "report": report })))
 }
 
@@ -575,54 +439,27 @@ async fn dispose(
     State(app): Shared,
     headers: HeaderMap,
     b: Result<Bytes, BytesRejection>,
-) -> ApiResult<Json<Value>> {
+) -> Reply<Json<Value>> {
     let bytes = body(b, app.options.max_body)?;
     let by = officer(&app, &headers)?.name.clone();
     let r: DisposeRequest = json_request(&bytes, "a disposition request")?;
     let app = Arc::clone(&app);
-    blocking(move || record_disposition(&app, &r, &by))
-        .await?
-        .map(Json)
-}
-
-/// Check the decision against the current lists, with the evidence the
-/// record `r.seq` screened, and write it to the dispositions file.
-fn record_disposition(app: &App, r: &DisposeRequest, by: &str) -> ApiResult<Value> {
-    let filter = records::Filter {
-        seq: Some(r.seq),
-        ..records::Filter::default()
-    };
-    let record = read_log(app, &filter)?.into_iter().next().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not-found",
-            format!("no record {}", r.seq),
-        )
-    })?;
-    let files: Vec<EvidenceFile> = serde_json::from_value(record.body["evidence_files"].clone())
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
-    let evidence = crate::evidence::parse::from_files(&files)?;
-    let request = crate::dispositions::decide::Request {
-        party: &r.party,
-        hit: &r.hit,
-        decision: &r.decision,
-        reason: &r.reason,
-        by,
-        expires: r.expires,
-    };
-    let threshold = app.policy.settings.matching.threshold;
-    let d = crate::dispositions::decide::decide(
-        &evidence,
-        &request,
-        app.matcher(),
-        threshold,
-        chrono::Utc::now(),
-    )?;
-    let answer = Dispositions::update(&app.dispositions, |all| {
-        let replaced = all.find(&d.party, &d.list, &d.entity).is_some();
-        let answer = json!({ "disposition": d, "replaced": replaced });
-        all.record(d);
-        answer
-    })?;
-    Ok(answer)
+    blocking(move || {
+        let decision = ops::Decision {
+            seq: r.seq,
+            request: crate::dispositions::decide::Request {
+                party: &r.party,
+                hit: &r.hit,
+                decision: &r.decision,
+                reason: &r.reason,
+                by: &by,
+                expires: r.expires,
+            },
+        };
+        let (disposition, replaced) = ops::record_decision(&app, &decision)?;
+        Ok(Json(
+            json!({ "disposition": disposition, "replaced": replaced }),
+        ))
+    })
+    .await?
 }

@@ -22,6 +22,8 @@ pub struct Pending {
     pub evidence: Vec<EvidenceFile>,
     pub dispositions: Option<DispositionsFile>,
     pub user: String,
+    /// The lists it was screened against.
+    pub lists: Vec<ListIdentity>,
 }
 
 type Answer = Result<Appended, String>;
@@ -32,13 +34,12 @@ pub struct LogWriter {
 
 impl LogWriter {
     /// Start the writer of the log at `log`, for screenings made with
-    /// `policy_files` against `lists`. It stops when the writer is dropped,
-    /// after the verdicts already handed to it.
+    /// `policy_files`. It stops when the writer is dropped, after the
+    /// verdicts already handed to it.
     pub fn start(
         log: PathBuf,
         key: Option<PathBuf>,
         policy_files: Vec<PolicyFile>,
-        lists: Vec<ListIdentity>,
     ) -> std::io::Result<LogWriter> {
         let (queue, queued) = mpsc::channel::<(Pending, mpsc::Sender<Answer>)>();
         std::thread::Builder::new()
@@ -58,7 +59,7 @@ impl LogWriter {
                             let made = Made {
                                 evidence: &p.evidence,
                                 policy_files: policy_files.clone(),
-                                lists: &lists,
+                                lists: &p.lists,
                                 dispositions: p.dispositions.as_ref(),
                                 screened_by: Some(&p.user),
                             };

@@ -1,16 +1,22 @@
-//! `vetter serve`: the screening workflow behind one local HTTP server
-//! (docs/api.md). The lists and their index are loaded once and shared;
-//! every screening is logged before it is answered; each request names
-//! its user by an API token (`vetter users add`).
+//! `vetter serve`: the screening workflow behind one local HTTP server,
+//! as a JSON API (`api`, docs/api.md) and as web pages for people
+//! (`desk`, docs/desk.md). The lists and their index are loaded once and
+//! shared, and replaced whole when the store's current snapshot changes;
+//! every screening is logged before it is answered; each request names its
+//! user, by an API token or a signed-in session (`vetter users add`).
 
 mod api;
+mod desk;
+mod failure;
 mod log_writer;
 mod metrics;
+mod ops;
 pub mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use crate::config::Config;
@@ -29,6 +35,11 @@ pub struct Options {
     pub queue_timeout: Duration,
     /// Screenings run at once (each uses every core for its customers).
     pub max_screenings: usize,
+    /// How long any request may take before it is answered 503.
+    pub request_timeout: Duration,
+    /// How often the store is looked at for a newer current snapshot
+    /// (zero: never).
+    pub reload_every: Duration,
 }
 
 self_cell::self_cell!(
@@ -41,9 +52,44 @@ self_cell::self_cell!(
     }
 );
 
+/// The lists a request screens against: a snapshot, its matcher, the
+/// files it was loaded from, and (worked out when first asked for) what
+/// the store's last update of each source changed.
+pub struct Served {
+    lists: Lists,
+    paths: Vec<PathBuf>,
+    changes: OnceLock<Vec<ops::SourceChange>>,
+}
+
+impl Served {
+    fn load(config: &Config, paths: Vec<PathBuf>) -> Result<Served> {
+        let snapshot = Snapshot::load(&paths, &LoadOptions::default())?;
+        crate::commands::warn_incomplete(&snapshot);
+        let index_dir = config.index_dir();
+        let lists = Lists::new(snapshot, |s| match &index_dir {
+            Some(dir) => crate::store::index_cache::matcher(s, dir),
+            None => Matcher::new(s),
+        });
+        Ok(Served {
+            lists,
+            paths,
+            changes: OnceLock::new(),
+        })
+    }
+
+    fn snapshot(&self) -> &Snapshot {
+        self.lists.borrow_owner()
+    }
+
+    fn matcher(&self) -> &Matcher<'_> {
+        self.lists.borrow_dependent()
+    }
+}
+
 /// Everything the server's requests share.
 pub struct App {
-    lists: Lists,
+    config: Config,
+    served: RwLock<Arc<Served>>,
     policy: Policy,
     users: users::Users,
     log: PathBuf,
@@ -53,6 +99,8 @@ pub struct App {
     screenings: tokio::sync::Semaphore,
     options: Options,
     metrics: metrics::Metrics,
+    sessions: desk::Sessions,
+    stopping: AtomicBool,
 }
 
 /// A file in vetter's data folder, where the config names none.
@@ -86,22 +134,16 @@ impl App {
             )));
         }
         let policy = crate::commands::load_policy(None, config)?;
-        let snapshot = crate::commands::load_lists(&[], &LoadOptions::default(), config)?;
-        let index_dir = config.index_dir();
-        let lists = Lists::new(snapshot, |s| match &index_dir {
-            Some(dir) => crate::store::index_cache::matcher(s, dir),
-            None => Matcher::new(s),
-        });
-        let metrics = metrics::Metrics::default();
+        let served = Served::load(config, crate::commands::list_paths(&[], config)?)?;
         let log_writer = log_writer::LogWriter::start(
             log.clone(),
             config.log_key_file.clone(),
             policy.files().into_iter().cloned().collect(),
-            lists.borrow_owner().lists.clone(),
         )
         .map_err(|e| Error::Usage(format!("the log writer could not start: {e}")))?;
         Ok(App {
-            lists,
+            config: config.clone(),
+            served: RwLock::new(Arc::new(served)),
             policy,
             users,
             log,
@@ -110,16 +152,102 @@ impl App {
             dispositions,
             screenings: tokio::sync::Semaphore::new(options.max_screenings.max(1)),
             options,
-            metrics,
+            metrics: metrics::Metrics::default(),
+            sessions: desk::Sessions::default(),
+            stopping: AtomicBool::new(false),
         })
     }
 
-    fn snapshot(&self) -> &Snapshot {
-        self.lists.borrow_owner()
+    /// The lists served now. A request keeps the ones it started with,
+    /// even when newer ones replace them meanwhile.
+    fn served(&self) -> Arc<Served> {
+        match self.served.read() {
+            Ok(s) => Arc::clone(&s),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
-    fn matcher(&self) -> &Matcher<'_> {
-        self.lists.borrow_dependent()
+    /// Serve the store's current snapshots if they are no longer the ones
+    /// served. Returns whether it switched.
+    fn reload_if_changed(&self) -> Result<bool> {
+        let paths = crate::commands::list_paths(&[], &self.config)?;
+        if paths == self.served().paths {
+            return Ok(false);
+        }
+        let served = Arc::new(Served::load(&self.config, paths)?);
+        let names: Vec<String> = served
+            .snapshot()
+            .lists
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l.name,
+                    l.publication_date
+                        .map_or("undated".to_owned(), |d| d.to_string())
+                )
+            })
+            .collect();
+        match self.served.write() {
+            Ok(mut s) => *s = served,
+            Err(poisoned) => *poisoned.into_inner() = served,
+        }
+        eprintln!("vetter serve: now serving {}", names.join(", "));
+        Ok(true)
+    }
+}
+
+/// Every route, the API's and the desk's, under the body size limit and
+/// the request timeout.
+fn router(app: &Arc<App>) -> axum::Router {
+    api::router(Arc::clone(app))
+        .merge(desk::router(Arc::clone(app)))
+        .layer(axum::extract::DefaultBodyLimit::max(app.options.max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(app),
+            within_time,
+        ))
+}
+
+/// Answer 503 when a request takes longer than the request timeout. A
+/// screening already handed to the log writer is still logged: the log
+/// may hold a verdict its client never saw, never the reverse.
+async fn within_time(
+    axum::extract::State(app): axum::extract::State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match tokio::time::timeout(app.options.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => failure::Failure::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the request took longer than {} s",
+                app.options.request_timeout.as_secs()
+            ),
+        )
+        .into_response(),
+    }
+}
+
+/// Look at the store every `every` until the server stops, and switch to
+/// a newer current snapshot; a store that cannot be read keeps the lists
+/// served as they are.
+fn watch_store(app: Arc<App>, every: Duration) {
+    let step = Duration::from_millis(200).min(every);
+    let mut waited = Duration::ZERO;
+    while !app.stopping.load(Ordering::Relaxed) {
+        std::thread::sleep(step);
+        waited += step;
+        if waited < every {
+            continue;
+        }
+        waited = Duration::ZERO;
+        if let Err(e) = app.reload_if_changed() {
+            eprintln!("vetter serve: keeping the lists served: {e}");
+        }
     }
 }
 
@@ -140,10 +268,20 @@ pub fn run(app: App, out: &mut dyn std::io::Write) -> Result<()> {
             .map_err(|e| Error::Usage(e.to_string()))?;
         writeln!(out, "listening on http://{bound}").map_err(crate::output::stdout_err)?;
         out.flush().map_err(crate::output::stdout_err)?;
-        axum::serve(listener, api::router(Arc::new(app)))
+        let app = Arc::new(app);
+        if !app.options.reload_every.is_zero() {
+            let (watched, every) = (Arc::clone(&app), app.options.reload_every);
+            std::thread::Builder::new()
+                .name("store-watch".to_owned())
+                .spawn(move || watch_store(watched, every))
+                .map_err(|e| Error::Usage(format!("the store watcher could not start: {e}")))?;
+        }
+        let served = axum::serve(listener, router(&app))
             .with_graceful_shutdown(shutdown())
             .await
-            .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+            .map_err(|e| Error::Usage(format!("the server stopped: {e}")));
+        app.stopping.store(true, Ordering::Relaxed);
+        served
     })?;
     eprintln!("vetter serve: stopped; every answered screening is in the log");
     Ok(())

@@ -80,12 +80,14 @@ fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(b)
 }
 
-/// A new token: 32 random bytes, hex, with a prefix that says what it is.
+/// 32 random bytes, hex: a secret no one can guess.
+pub(super) fn secret() -> Result<String> {
+    Ok(hex::encode(random_bytes::<32>()?))
+}
+
+/// A new token: a secret, with a prefix that says what it is.
 fn new_token() -> Result<String> {
-    Ok(format!(
-        "{TOKEN_PREFIX}{}",
-        hex::encode(random_bytes::<32>()?)
-    ))
+    Ok(format!("{TOKEN_PREFIX}{}", secret()?))
 }
 
 fn hash_token(token: &str) -> Result<String> {

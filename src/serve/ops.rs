@@ -1,0 +1,250 @@
+//! What the server does, whichever door a request came in by: the JSON
+//! API and the desk's pages both screen, decide and read the log through
+//! these.
+
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::failure::{Failure, Reply};
+use super::log_writer::Pending;
+use super::{App, Served};
+use crate::audit::append::Appended;
+use crate::audit::records;
+use crate::dispositions::{decide, Disposition, Dispositions};
+use crate::error::Error;
+use crate::evidence::{Evidence, EvidenceFile};
+use crate::lists::diff::Diff;
+use crate::screen::{screen, Inputs};
+use crate::verdict::Level;
+
+/// A screening, logged.
+pub struct Screened {
+    pub level: Level,
+    pub logged: Appended,
+    /// The verdict document (`vetter screen --format json`).
+    pub verdict: Value,
+}
+
+/// Wait for a screening slot (at most the queue timeout).
+pub async fn screening_slot(app: &App) -> Reply<tokio::sync::SemaphorePermit<'_>> {
+    tokio::time::timeout(app.options.queue_timeout, app.screenings.acquire())
+        .await
+        .map_err(|_| {
+            Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "every screening slot stayed taken; try again",
+            )
+        })?
+        .map_err(|_| {
+            Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "stopping",
+                "the server is stopping",
+            )
+        })
+}
+
+/// Screen `evidence` (read from `files`) against the lists served now,
+/// with the current dispositions, and log the verdict under `user`: a
+/// verdict that could not be logged is an error, never an answer.
+pub fn screen_and_log(
+    app: &App,
+    evidence: &Evidence,
+    files: Vec<EvidenceFile>,
+    user: &str,
+) -> Reply<Screened> {
+    let served = app.served();
+    let dispositions = Dispositions::load_or_new(&app.dispositions)?;
+    let now = chrono::Utc::now();
+    let verdict = screen(&Inputs {
+        evidence,
+        evidence_files: &files,
+        matcher: served.matcher(),
+        policy: &app.policy,
+        dispositions: &dispositions,
+        as_of: now.date_naive(),
+        timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    })?;
+    let level = verdict.verdict;
+    let document = serde_json::to_value(&verdict).map_err(Failure::internal)?;
+    let logged = app
+        .log_writer
+        .append(Pending {
+            verdict,
+            evidence: files,
+            dispositions: dispositions.file,
+            user: user.to_owned(),
+            lists: served.snapshot().lists.clone(),
+        })
+        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", e))?;
+    Ok(Screened {
+        level,
+        logged,
+        verdict: document,
+    })
+}
+
+/// The evidence log record `seq` screened, and its files.
+pub fn logged_evidence(app: &App, seq: u64) -> Reply<(Evidence, Vec<EvidenceFile>)> {
+    let record = record(app, seq)?;
+    let files: Vec<EvidenceFile> =
+        serde_json::from_value(record.body["evidence_files"].clone()).map_err(Failure::internal)?;
+    Ok((crate::evidence::parse::from_files(&files)?, files))
+}
+
+/// The log's records that `filter` keeps (none while there is no log).
+pub fn read_log(app: &App, filter: &records::Filter) -> Reply<Vec<records::Logged>> {
+    if !app.log.exists() {
+        return Ok(Vec::new());
+    }
+    let data = std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?;
+    let key = crate::audit::key::load(app.log_key.as_deref())?;
+    Ok(records::read(
+        &app.log,
+        &data,
+        key.as_deref(),
+        false,
+        filter,
+    )?)
+}
+
+/// Log record `seq`.
+pub fn record(app: &App, seq: u64) -> Reply<records::Logged> {
+    let filter = records::Filter {
+        seq: Some(seq),
+        ..records::Filter::default()
+    };
+    read_log(app, &filter)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::not_found(format!("no record {seq}")))
+}
+
+/// Verify the whole log, with its key when it has one.
+pub fn verify_log(app: &App) -> Reply<crate::audit::verify::Report> {
+    let data = if app.log.exists() {
+        std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?
+    } else {
+        Vec::new()
+    };
+    let key = crate::audit::key::load(app.log_key.as_deref())?;
+    Ok(crate::audit::verify::verify(&data, key.as_deref(), None))
+}
+
+/// A reviewer's decision on a hit that log record `seq` gave.
+pub struct Decision<'a> {
+    pub seq: u64,
+    pub request: decide::Request<'a>,
+}
+
+/// Check a decision against the lists served now, with the evidence that
+/// record `seq` screened, and write it to the dispositions file. Returns
+/// the disposition and whether it replaced an earlier one.
+pub fn record_decision(app: &App, d: &Decision<'_>) -> Reply<(Disposition, bool)> {
+    let (evidence, _) = logged_evidence(app, d.seq)?;
+    let served = app.served();
+    let threshold = app.policy.settings.matching.threshold;
+    let disposition = decide::decide(
+        &evidence,
+        &d.request,
+        served.matcher(),
+        threshold,
+        chrono::Utc::now(),
+    )?;
+    Ok(Dispositions::update(&app.dispositions, |all| {
+        let replaced = all
+            .find(&disposition.party, &disposition.list, &disposition.entity)
+            .is_some();
+        all.record(disposition.clone());
+        (disposition, replaced)
+    })?)
+}
+
+/// Each list served, with its age in days today when its date is known.
+pub fn list_ages(served: &Served) -> Vec<(String, Option<i64>)> {
+    let today = chrono::Utc::now().date_naive();
+    served
+        .snapshot()
+        .lists
+        .iter()
+        .map(|l| {
+            (
+                l.name.clone(),
+                l.publication_date.map(|d| (today - d).num_days()),
+            )
+        })
+        .collect()
+}
+
+/// What the store's last update of one source changed: the snapshot
+/// served against the one before it.
+#[derive(Serialize)]
+pub struct SourceChange {
+    pub source: String,
+    pub previous: Option<String>,
+    pub current: String,
+    pub diff: Option<Diff>,
+    /// Why the change could not be worked out.
+    pub problem: Option<String>,
+}
+
+/// The last update's changes of each source served from the store,
+/// worked out once per set of lists served.
+pub fn last_changes<'s>(app: &App, served: &'s Served) -> &'s [SourceChange] {
+    served.changes.get_or_init(|| match app.config.store() {
+        Ok(store) => changes_in(&store),
+        Err(_) => Vec::new(),
+    })
+}
+
+fn changes_in(store: &crate::store::Store) -> Vec<SourceChange> {
+    let (current, stored) = match (store.current(), store.snapshots()) {
+        (Ok(c), Ok(s)) => (c, s),
+        (Err(e), _) | (_, Err(e)) => {
+            return vec![SourceChange {
+                source: "store".to_owned(),
+                previous: None,
+                current: String::new(),
+                diff: None,
+                problem: Some(e.to_string()),
+            }]
+        }
+    };
+    let folder = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    current
+        .into_iter()
+        .map(|(source, path)| {
+            // Snapshot folders are named by date first, so the one before
+            // the current in name order is the one it replaced.
+            let previous = stored
+                .iter()
+                .filter(|s| s.source == source && s.path < path)
+                .map(|s| s.path.clone())
+                .max();
+            let options = crate::lists::LoadOptions::default();
+            let diff = previous.as_ref().map(|prev| -> crate::error::Result<Diff> {
+                let old = crate::lists::Snapshot::load(std::slice::from_ref(prev), &options)?;
+                let new = crate::lists::Snapshot::load(std::slice::from_ref(&path), &options)?;
+                Ok(crate::lists::diff::compute(&old, &new))
+            });
+            let (diff, problem) = match diff {
+                None => (None, None),
+                Some(Ok(d)) => (Some(d), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+            };
+            SourceChange {
+                source,
+                previous: previous.as_deref().map(folder),
+                current: folder(&path),
+                diff,
+                problem,
+            }
+        })
+        .collect()
+}
