@@ -337,3 +337,231 @@ fn an_officer_clears_a_hit_of_a_logged_screening_and_the_next_screening_applies_
         0,
     );
 }
+
+/// An HTTP client that does not follow redirects: the desk's answers are
+/// read as they are.
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+}
+
+fn answer(r: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+    match r {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Sign in to the desk; returns the session's Cookie header.
+fn desk_sign_in(server: &Server, token: &str) -> String {
+    let r = answer(
+        agent()
+            .post(&format!("{}/sign-in", server.base))
+            .send_form(&[("token", token)]),
+    );
+    assert_eq!(r.status(), 303);
+    let cookie = r.header("set-cookie").expect("a session cookie").to_owned();
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(flag), "{cookie}");
+    }
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The CSRF token of the desk page at `path`.
+fn csrf_of(server: &Server, cookie: &str, path: &str) -> String {
+    let r = answer(
+        agent()
+            .get(&format!("{}{path}", server.base))
+            .set("Cookie", cookie)
+            .call(),
+    );
+    assert_eq!(r.status(), 200);
+    let csp = r.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    let page = r.into_string().unwrap();
+    let at = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
+    page[at..at + 64].to_owned()
+}
+
+#[test]
+fn desk_forms_need_the_session_and_its_csrf_token_from_this_origin() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &[]);
+    let form = |cookie: Option<&str>, csrf: &str, origin: Option<&str>| {
+        let mut req = agent().post(&format!("{}/screen/form", server.base));
+        if let Some(c) = cookie {
+            req = req.set("Cookie", c);
+        }
+        if let Some(o) = origin {
+            req = req.set("Origin", o);
+        }
+        let r = answer(req.send_form(&[
+            ("csrf", csrf),
+            ("vendor", "Maple Street Public Library"),
+            ("customers", "River Club, river.example, GB"),
+        ]));
+        (r.status(), r.header("location").map(str::to_owned))
+    };
+
+    // Not signed in: to the sign-in page, nothing screened.
+    assert_eq!(form(None, "x", None), (303, Some("/sign-in".to_owned())));
+    let cookie = desk_sign_in(&server, &h.officer);
+    let csrf = csrf_of(&server, &cookie, "/screen");
+    // Signed in, but the form lacks the session's token, or comes from
+    // another site.
+    assert_eq!(form(Some(&cookie), "0".repeat(64).as_str(), None).0, 403);
+    assert_eq!(
+        form(Some(&cookie), &csrf, Some("http://evil.example")).0,
+        403
+    );
+    assert!(!log_path(&h).exists(), "a refused form screens nothing");
+    // From the page itself: screened, logged, and shown.
+    let (code, location) = form(Some(&cookie), &csrf, Some(&server.base));
+    assert_eq!(code, 303);
+    assert_eq!(location.as_deref(), Some("/records/1?notice=screened"));
+    let log = std::fs::read_to_string(log_path(&h)).unwrap();
+    let record: Value = serde_json::from_str(log.lines().next().unwrap()).unwrap();
+    assert_eq!(record["screened_by"], "r.viewer");
+    assert_eq!(record["result"]["summary"]["customers"], 1);
+
+    // Signing out ends the session on the server, not only in the browser.
+    let out = answer(
+        agent()
+            .post(&format!("{}/sign-out", server.base))
+            .set("Cookie", &cookie)
+            .send_form(&[("csrf", &csrf)]),
+    );
+    assert_eq!(out.status(), 303);
+    let after = answer(
+        agent()
+            .get(&format!("{}/log", server.base))
+            .set("Cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(after.header("location"), Some("/sign-in"));
+}
+
+#[test]
+fn the_openapi_document_describes_routes_the_server_answers() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &[]);
+    let (code, _) = server.post(
+        "/api/v1/screen",
+        &h.officer,
+        TOML,
+        &example("pass-vendor.toml"),
+    );
+    assert_eq!(code, 200);
+    let (code, doc) = server.json("GET", "/api/v1/openapi.json", None, None);
+    assert_eq!(code, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 11, "{paths:?}");
+    for (path, methods) in paths {
+        let concrete = path.replace("{seq}", "1");
+        for method in methods.as_object().unwrap().keys() {
+            let body = (method == "post").then_some((JSON, "{}"));
+            let (code, _) = server.call(&method.to_uppercase(), &concrete, Some(&h.officer), body);
+            assert!(
+                code != 404 && code != 405,
+                "{method} {path} is documented but answers {code}"
+            );
+            assert!(
+                methods[method]["responses"].is_object(),
+                "{method} {path} documents its responses"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_newer_current_snapshot_is_served_without_a_restart() {
+    let h = home();
+    let server = Server::start(h.dir.path(), &["--reload-every", "1"]);
+    let query = r#"{"name": "Riverside Freight Forwarding Company", "kind": "organization"}"#;
+    let (_, before) = server.post("/api/v1/match", &h.officer, JSON, query);
+    assert_eq!(
+        before["hits"].as_array().map_or(0, Vec::len),
+        0,
+        "{before:#}"
+    );
+
+    // A new SDN publication, dated today, that lists one more entity.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let update = h.dir.path().join("update");
+    std::fs::create_dir_all(&update).unwrap();
+    for name in ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"] {
+        std::fs::copy(common::repo("lists/sample").join(name), update.join(name)).unwrap();
+    }
+    // First: OFAC's files end with an end-of-file mark.
+    let sdn = std::fs::read_to_string(update.join("sdn.csv")).unwrap();
+    let added = "99001,\"RIVERSIDE FREIGHT FORWARDING COMPANY\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
+    std::fs::write(update.join("sdn.csv"), format!("{added}{sdn}")).unwrap();
+    let out = vetter_in(
+        h.dir.path(),
+        &[
+            "lists",
+            "import",
+            update.to_str().unwrap(),
+            "--list-date",
+            &today,
+        ],
+    );
+    common::expect_exit(&out, 0);
+
+    // Within a bounded wait the server serves it: the new entity matches,
+    // and screenings name the new snapshot.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, lists) = server.json("GET", "/api/v1/lists", Some(&h.officer), None);
+        let sdn = lists["lists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["identity"]["name"] == "ofac-sdn")
+            .cloned()
+            .unwrap();
+        if sdn["identity"]["publication_date"] == today.as_str() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still serving {sdn:#} a minute after the store changed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (_, after) = server.post("/api/v1/match", &h.officer, JSON, query);
+    assert_eq!(after["hits"][0]["entity_id"], "99001", "{after:#}");
+    let (code, v) = server.post(
+        "/api/v1/screen",
+        &h.officer,
+        TOML,
+        &example("pass-vendor.toml"),
+    );
+    assert_eq!(code, 200);
+    let listed: Vec<&str> = v["verdict"]["identity"]["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["publication_date"].as_str())
+        .collect();
+    assert!(listed.contains(&today.as_str()), "{listed:?}");
+
+    // The desk's lists page shows what the update changed.
+    let cookie = desk_sign_in(&server, &h.auditor);
+    let page = answer(
+        agent()
+            .get(&format!("{}/lists", server.base))
+            .set("Cookie", &cookie)
+            .call(),
+    )
+    .into_string()
+    .unwrap();
+    assert!(page.contains("1 added, 0 removed, 0 changed"), "{page}");
+    assert!(
+        page.contains("RIVERSIDE FREIGHT FORWARDING COMPANY"),
+        "{page}"
+    );
+}

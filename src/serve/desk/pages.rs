@@ -39,6 +39,7 @@ fieldset { border: 1px solid #ccc; margin: 3mm 0; padding: 2mm 3mm; }
 .filters { display: flex; gap: 3mm; flex-wrap: wrap; align-items: end; }
 .filters label { margin: 0; }
 .copy { font-size: 9pt; margin-left: 2mm; }
+main { overflow-wrap: anywhere; }
 @media (max-width: 600px) { nav .who { margin-left: 0; } }
 ";
 
@@ -226,17 +227,10 @@ fn actions(r: &RecordPage<'_>) -> Markup {
                                 "Decided " strong { (d.decision.as_str()) } " by " (shown(&d.by)) " at " (d.at.to_string()) ": " (shown(&d.reason))
                             }
                         }
-                        form method="post" action={ "/records/" (seq) "/decide" } class="decide" {
-                            input type="hidden" name="csrf" value=(s.csrf);
-                            input type="hidden" name="party" value=(h.party);
-                            input type="hidden" name="hit" value=(h.hit);
-                            label class="inline" { input type="radio" name="decision" value="false-positive" required; " false positive" }
-                            label class="inline" { input type="radio" name="decision" value="confirmed"; " confirmed" }
-                            label { "Reason" }
-                            textarea name="reason" rows="2" required {}
-                            label { "Expires (optional)" }
-                            input type="date" name="expires";
-                            p { button type="submit" { "Record decision" } }
+                        @if h.decided.is_some() {
+                            details { summary { "Change the decision" } (decide_form(s, seq, h)) }
+                        } @else {
+                            (decide_form(s, seq, h))
                         }
                     }
                 }
@@ -248,6 +242,23 @@ fn actions(r: &RecordPage<'_>) -> Markup {
                 button class="primary" type="submit" { "Screen again now" }
                 span class="muted" { " with the lists served and the decisions recorded now; the new verdict is a new log record." }
             }
+        }
+    }
+}
+
+fn decide_form(s: &Session, seq: u64, h: &ReviewHit) -> Markup {
+    html! {
+        form method="post" action={ "/records/" (seq) "/decide" } class="decide" {
+            input type="hidden" name="csrf" value=(s.csrf);
+            input type="hidden" name="party" value=(h.party);
+            input type="hidden" name="hit" value=(h.hit);
+            label class="inline" { input type="radio" name="decision" value="false-positive" required; " false positive" }
+            label class="inline" { input type="radio" name="decision" value="confirmed"; " confirmed" }
+            label { "Reason" }
+            textarea name="reason" rows="2" required {}
+            label { "Expires (optional)" }
+            input type="date" name="expires";
+            p { button type="submit" { "Record decision" } }
         }
     }
 }
@@ -373,7 +384,7 @@ pub fn lists(
                         td { @if let Some(a) = age { (a) " day(s)" } @else { "unknown" } }
                         td { (l.counts.total) }
                         td { @if l.complete { "complete" } @else { strong { "incomplete" } } }
-                        td { @for f in &l.files { code class="hash" { (shown(&f.name)) " " (f.sha256) } br; } }
+                        td { @for f in &l.files { (shown(&f.name)) " " code class="hash" title=(f.sha256) { (f.sha256.get(..16).unwrap_or(&f.sha256)) "…" } br; } }
                     }
                 }
             }
