@@ -109,14 +109,15 @@ pub fn screen(inp: &Inputs<'_>) -> Result<Verdict> {
         (applied, named)
     };
     let (vendor_hits, vendor_named) =
-        decided(&ev.vendor, screened(&ev.vendor, &mut Scratch::default()));
+        decided(&ev.vendor, screened(&ev.vendor, &mut inp.matcher.scratch()));
     // Customers in parallel; the indexed collect keeps evidence order.
     let customers: Vec<(Applied, bool)> = ev
         .customers
         .par_iter()
-        .map_init(Scratch::default, |s, c| {
-            decided(&c.party, screened(&c.party, s))
-        })
+        .map_init(
+            || inp.matcher.scratch(),
+            |s, c| decided(&c.party, screened(&c.party, s)),
+        )
         .collect();
 
     let lists = &inp.matcher.snapshot.lists;

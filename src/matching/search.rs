@@ -155,6 +155,42 @@ pub struct Matcher<'s> {
     emails: HashMap<String, Vec<(u32, String)>>,
     crypto: HashMap<String, Vec<(u32, String)>>,
     codes: HashMap<String, Vec<(u32, String)>>,
+    /// Scratch space of finished searches, kept for the next ones: a new
+    /// one is zeroed to the index's size, which costs more than a small
+    /// search. It belongs to this index (its probe cache is the index's).
+    scratches: std::sync::Mutex<Vec<Scratch>>,
+}
+
+/// Scratch space lent by a matcher; returned to it when dropped.
+pub struct LentScratch<'m> {
+    pool: &'m std::sync::Mutex<Vec<Scratch>>,
+    scratch: Option<Scratch>,
+}
+
+/// Scratch spaces a matcher keeps at most.
+const KEPT_SCRATCHES: usize = 16;
+
+impl std::ops::Deref for LentScratch<'_> {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        self.scratch.as_ref().expect("lent until dropped")
+    }
+}
+
+impl std::ops::DerefMut for LentScratch<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        self.scratch.as_mut().expect("lent until dropped")
+    }
+}
+
+impl Drop for LentScratch<'_> {
+    fn drop(&mut self) {
+        if let (Some(s), Ok(mut pool)) = (self.scratch.take(), self.pool.lock()) {
+            if pool.len() < KEPT_SCRATCHES {
+                pool.push(s);
+            }
+        }
+    }
 }
 
 fn entity_name_kind(kind: EntityKind) -> NameKind {
@@ -185,6 +221,16 @@ impl<'s> Matcher<'s> {
         Matcher::with_index(snapshot, Index::build(names))
     }
 
+    /// Scratch space for searches of this matcher, one kept from an
+    /// earlier search when there is one.
+    pub fn scratch(&self) -> LentScratch<'_> {
+        let kept = self.scratches.lock().ok().and_then(|mut p| p.pop());
+        LentScratch {
+            pool: &self.scratches,
+            scratch: Some(kept.unwrap_or_default()),
+        }
+    }
+
     /// A matcher over an index built before for this snapshot (see
     /// `store::index_cache`); only the identifier tables are made again.
     pub fn with_index(snapshot: &'s Snapshot, index: Index) -> Matcher<'s> {
@@ -196,6 +242,7 @@ impl<'s> Matcher<'s> {
             emails: HashMap::new(),
             crypto: HashMap::new(),
             codes: HashMap::new(),
+            scratches: std::sync::Mutex::new(Vec::new()),
         };
         for (i, e) in snapshot.entities.iter().enumerate() {
             let i = i as u32;

@@ -2,7 +2,6 @@
 //! "message"}}` with the CLI's diagnostic codes where there are some.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -20,7 +19,6 @@ use super::users::User;
 use super::App;
 use crate::audit::records;
 use crate::evidence::EvidenceFile;
-use crate::matching::candidates::Scratch;
 use crate::matching::names::normalize::NameKind;
 use crate::matching::search::{Query as MatchQuery, Settings as MatchSettings};
 
@@ -151,42 +149,35 @@ fn evidence_text(headers: &HeaderMap, bytes: &[u8]) -> Reply<String> {
     })
 }
 
+/// The answer to a screening: where it was logged, who asked, and the
+/// verdict as `vetter screen --format json` gives it.
+#[derive(serde::Serialize)]
+struct ScreenAnswer<'a> {
+    log: &'a crate::audit::append::Appended,
+    screened_by: &'a str,
+    verdict: &'a serde_json::value::RawValue,
+}
+
 async fn screen_vendor(
     State(app): Shared,
     headers: HeaderMap,
     b: Result<Bytes, BytesRejection>,
-) -> Reply<Json<Value>> {
-    let started = Instant::now();
-    let result = screen_request(&app, &headers, b).await;
-    match &result {
-        Ok((level, _)) => app.metrics.screened(*level, started.elapsed()),
-        Err(_) => app.metrics.failed(),
-    }
-    result.map(|(_, v)| Json(v))
-}
-
-async fn screen_request(
-    app: &Arc<App>,
-    headers: &HeaderMap,
-    b: Result<Bytes, BytesRejection>,
-) -> Reply<(crate::verdict::Level, Value)> {
+) -> Reply<Response> {
     let bytes = body(b, app.options.max_body)?;
-    let user = officer(app, headers)?.name.clone();
-    let text = evidence_text(headers, &bytes)?;
-    let _slot = ops::screening_slot(app).await?;
-    let app = Arc::clone(app);
-    blocking(move || {
-        let (evidence, files) = request_evidence(text)?;
-        let done = ops::screen_and_log(&app, &evidence, files, &user)?;
-        let answer = json!({ "log": done.logged, "screened_by": user, "verdict": done.verdict });
-        Ok((done.level, answer))
+    let user = officer(&app, &headers)?.name.clone();
+    let text = evidence_text(&headers, &bytes)?;
+    let done = ops::screen_and_log(&app, move || request_evidence(text), user.clone()).await?;
+    Ok(Json(ScreenAnswer {
+        log: &done.logged,
+        screened_by: &user,
+        verdict: &done.verdict,
     })
-    .await?
+    .into_response())
 }
 
 /// Evidence sent in a request body: it carries its customers, for a
 /// screening over the API reads no files.
-fn request_evidence(text: String) -> Reply<(crate::evidence::Evidence, Vec<EvidenceFile>)> {
+fn request_evidence(text: String) -> ops::Read {
     let name = "request.toml";
     let evidence = crate::evidence::parse::parse(std::path::Path::new(name), &text, &mut |csv| {
         Err(format!(
@@ -287,7 +278,7 @@ async fn match_names(
     };
     let served = app.served();
     let results = blocking(move || {
-        let mut scratch = Scratch::default();
+        let mut scratch = served.matcher().scratch();
         queries
             .iter()
             .map(|q| served.matcher().search(q, &settings, &mut scratch))

@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc;
 
+use tokio::sync::oneshot;
+
 use crate::audit::append::{append_records, Appended, Made};
 use crate::dispositions::DispositionsFile;
 use crate::evidence::EvidenceFile;
@@ -29,7 +31,7 @@ pub struct Pending {
 type Answer = Result<Appended, String>;
 
 pub struct LogWriter {
-    queue: mpsc::Sender<(Pending, mpsc::Sender<Answer>)>,
+    queue: mpsc::Sender<(Pending, oneshot::Sender<Answer>)>,
 }
 
 impl LogWriter {
@@ -41,7 +43,7 @@ impl LogWriter {
         key: Option<PathBuf>,
         policy_files: Vec<PolicyFile>,
     ) -> std::io::Result<LogWriter> {
-        let (queue, queued) = mpsc::channel::<(Pending, mpsc::Sender<Answer>)>();
+        let (queue, queued) = mpsc::channel::<(Pending, oneshot::Sender<Answer>)>();
         std::thread::Builder::new()
             .name("verdict-log".to_owned())
             .spawn(move || {
@@ -66,14 +68,15 @@ impl LogWriter {
                             (&p.verdict, made)
                         })
                         .collect();
-                    match append_records(&log, key.as_deref(), records) {
+                    let appended = append_records(&log, key.as_deref(), records);
+                    match appended {
                         Ok(appended) => {
-                            for ((_, done), a) in batch.iter().zip(appended) {
+                            for ((_, done), a) in batch.into_iter().zip(appended) {
                                 let _ = done.send(Ok(a));
                             }
                         }
                         Err(e) => {
-                            for (_, done) in &batch {
+                            for (_, done) in batch {
                                 let _ = done.send(Err(e.to_string()));
                             }
                         }
@@ -83,14 +86,15 @@ impl LogWriter {
         Ok(LogWriter { queue })
     }
 
-    /// Log one verdict; returns once it is on disk, or why it is not.
-    pub fn append(&self, pending: Pending) -> Answer {
-        let (done, answer) = mpsc::channel();
+    /// Log one verdict; done once it is on disk, or with why it is not.
+    /// Waiting holds no thread.
+    pub async fn append(&self, pending: Pending) -> Answer {
+        let (done, answer) = oneshot::channel();
         self.queue
             .send((pending, done))
             .map_err(|_| "the log writer has stopped".to_owned())?;
         answer
-            .recv()
+            .await
             .map_err(|_| "the log writer has stopped".to_owned())?
     }
 }

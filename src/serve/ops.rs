@@ -3,8 +3,10 @@
 //! these.
 
 use axum::http::StatusCode;
+use std::sync::Arc;
+
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::failure::{Failure, Reply};
 use super::log_writer::Pending;
@@ -22,12 +24,12 @@ use crate::verdict::Level;
 pub struct Screened {
     pub level: Level,
     pub logged: Appended,
-    /// The verdict document (`vetter screen --format json`).
-    pub verdict: Value,
+    /// The verdict document (`vetter screen --format json`), as JSON text.
+    pub verdict: Box<RawValue>,
 }
 
 /// Wait for a screening slot (at most the queue timeout).
-pub async fn screening_slot(app: &App) -> Reply<tokio::sync::SemaphorePermit<'_>> {
+async fn screening_slot(app: &App) -> Reply<tokio::sync::SemaphorePermit<'_>> {
     tokio::time::timeout(app.options.queue_timeout, app.screenings.acquire())
         .await
         .map_err(|_| {
@@ -46,15 +48,62 @@ pub async fn screening_slot(app: &App) -> Reply<tokio::sync::SemaphorePermit<'_>
         })
 }
 
-/// Screen `evidence` (read from `files`) against the lists served now,
-/// with the current dispositions, and log the verdict under `user`: a
-/// verdict that could not be logged is an error, never an answer.
-pub fn screen_and_log(
+/// Evidence to screen, and the files it was read from.
+pub type Read = Reply<(Evidence, Vec<EvidenceFile>)>;
+
+/// Screen the evidence `read` gives against the lists served now, with
+/// the current dispositions, and log the verdict under `user`: a verdict
+/// that could not be logged is an error, never an answer. A screening slot
+/// is held while the verdict is made, not while it waits for the disk, so
+/// that screening goes on while the log is flushed.
+pub async fn screen_and_log(
+    app: &Arc<App>,
+    read: impl FnOnce() -> Read + Send + 'static,
+    user: String,
+) -> Reply<Screened> {
+    let started = std::time::Instant::now();
+    let done = async {
+        let slot = screening_slot(app).await?;
+        let worker = Arc::clone(app);
+        let made = tokio::task::spawn_blocking(move || {
+            let (evidence, files) = read()?;
+            make_verdict(&worker, &evidence, files, user)
+        })
+        .await
+        .map_err(Failure::internal)??;
+        drop(slot);
+        let logged = app
+            .log_writer
+            .append(made.pending)
+            .await
+            .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", e))?;
+        Ok(Screened {
+            level: made.level,
+            logged,
+            verdict: made.document,
+        })
+    }
+    .await;
+    match &done {
+        Ok(s) => app.metrics.screened(s.level, started.elapsed()),
+        Err(_) => app.metrics.failed(),
+    }
+    done
+}
+
+/// A verdict made, to be logged.
+struct Made {
+    level: Level,
+    document: Box<RawValue>,
+    pending: Pending,
+}
+
+fn make_verdict(
     app: &App,
     evidence: &Evidence,
     files: Vec<EvidenceFile>,
-    user: &str,
-) -> Reply<Screened> {
+    user: String,
+) -> Reply<Made> {
     let served = app.served();
     let dispositions = Dispositions::load_or_new(&app.dispositions)?;
     let now = chrono::Utc::now();
@@ -67,22 +116,17 @@ pub fn screen_and_log(
         as_of: now.date_naive(),
         timestamp: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     })?;
-    let level = verdict.verdict;
-    let document = serde_json::to_value(&verdict).map_err(Failure::internal)?;
-    let logged = app
-        .log_writer
-        .append(Pending {
+    let document = serde_json::value::to_raw_value(&verdict).map_err(Failure::internal)?;
+    Ok(Made {
+        level: verdict.verdict,
+        document,
+        pending: Pending {
             verdict,
             evidence: files,
             dispositions: dispositions.file,
-            user: user.to_owned(),
+            user,
             lists: served.snapshot().lists.clone(),
-        })
-        .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "log-failed", e))?;
-    Ok(Screened {
-        level,
-        logged,
-        verdict: document,
+        },
     })
 }
 

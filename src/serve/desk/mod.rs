@@ -221,28 +221,13 @@ async fn screen_page(State(app): Shared, headers: HeaderMap) -> Response {
 async fn screen_and_show(
     app: Arc<App>,
     session: Session,
-    read: impl FnOnce() -> Reply<(crate::evidence::Evidence, Vec<EvidenceFile>)> + Send + 'static,
+    read: impl FnOnce() -> ops::Read + Send + 'static,
 ) -> Response {
-    let _slot = match ops::screening_slot(&app).await {
-        Ok(slot) => slot,
-        Err(f) => return failure_page(Some(&session), f),
-    };
-    let user = session.user.name.clone();
-    let worker = Arc::clone(&app);
-    let done = blocking(&session, move || {
-        let (evidence, files) = read()?;
-        ops::screen_and_log(&worker, &evidence, files, &user)
-    })
-    .await;
-    match done {
+    match ops::screen_and_log(&app, read, session.user.name.clone()).await {
         Ok(s) => {
-            app.metrics.screened(s.level, std::time::Duration::ZERO);
             Redirect::to(&format!("/records/{}?notice=screened", s.logged.seq)).into_response()
         }
-        Err(page) => {
-            app.metrics.failed();
-            page
-        }
+        Err(f) => failure_page(Some(&session), f),
     }
 }
 
@@ -306,7 +291,7 @@ async fn upload(mut multipart: Multipart) -> Reply<Upload> {
 impl Upload {
     /// Parse the evidence; the customers CSV it names is the uploaded one,
     /// recorded under the name the evidence gives it.
-    fn evidence(self) -> Reply<(crate::evidence::Evidence, Vec<EvidenceFile>)> {
+    fn evidence(self) -> ops::Read {
         let (name, text) = self.evidence.ok_or_else(|| {
             Failure::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
