@@ -426,6 +426,39 @@ fn desk_forms_need_the_session_and_its_csrf_token_from_this_origin() {
     assert_eq!(record["screened_by"], "r.viewer");
     assert_eq!(record["result"]["summary"]["customers"], 1);
 
+    // An upload that is not valid evidence: the CLI's located diagnostics,
+    // nothing logged.
+    let boundary = "vetterboundary1234";
+    let part = |name: &str, file: Option<&str>, content: &str| {
+        let file = file.map_or(String::new(), |f| format!("; filename=\"{f}\""));
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{file}\r\n\r\n{content}\r\n")
+    };
+    let body = format!(
+        "{}{}--{boundary}--\r\n",
+        part("csrf", None, &csrf),
+        part("evidence", Some("bad.toml"), "[vendor]\nname = 3\n")
+    );
+    let r = answer(
+        agent()
+            .post(&format!("{}/screen/upload", server.base))
+            .set("Cookie", &cookie)
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send_string(&body),
+    );
+    assert_eq!(r.status(), 422);
+    let page = r.into_string().unwrap();
+    assert!(page.contains("bad.toml:2:8: error[wrong-type]"), "{page}");
+    assert_eq!(
+        std::fs::read_to_string(log_path(&h))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
+
     // Signing out ends the session on the server, not only in the browser.
     let out = answer(
         agent()

@@ -112,26 +112,43 @@ pub fn read(
     filter: &Filter,
 ) -> Result<Vec<Logged>> {
     let lines = super::verify::verified_lines(path, data, key, no_key)?;
+    // A verified chain numbers its records one by one, so record `seq`
+    // is looked for on the line its number gives first (the log may start
+    // at another number: then every line is read).
+    if let Some(seq) = filter.seq {
+        let at = usize::try_from(seq).ok().and_then(|s| s.checked_sub(1));
+        if let Some((i, line)) = at.and_then(|i| lines.get(i).map(|l| (i, *l))) {
+            let logged = parse_line(path, i, line)?;
+            if logged.seq == seq {
+                return Ok(vec![logged]);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, line) in lines.into_iter().enumerate() {
-        let bad = |message: String| Error::Log {
-            path: path.to_owned(),
-            line: Some(i as u64 + 1),
-            message,
-        };
-        let sealed = unseal(line)
-            .map_err(|_| bad("malformed record; run `vetter log verify`".to_owned()))?;
-        let body: serde_json::Value =
-            serde_json::from_str(&sealed.hashed).map_err(|e| bad(e.to_string()))?;
-        let logged = Logged {
-            line: i + 1,
-            seq: body["seq"].as_u64().unwrap_or_default(),
-            hash: sealed.hash.to_owned(),
-            body,
-        };
+        let logged = parse_line(path, i, line)?;
         if logged.kept_by(filter) {
             out.push(logged);
         }
     }
     Ok(out)
+}
+
+/// Line `i` (from 0) of a verified log, read.
+fn parse_line(path: &Path, i: usize, line: &str) -> Result<Logged> {
+    let bad = |message: String| Error::Log {
+        path: path.to_owned(),
+        line: Some(i as u64 + 1),
+        message,
+    };
+    let sealed =
+        unseal(line).map_err(|_| bad("malformed record; run `vetter log verify`".to_owned()))?;
+    let body: serde_json::Value =
+        serde_json::from_str(&sealed.hashed).map_err(|e| bad(e.to_string()))?;
+    Ok(Logged {
+        line: i + 1,
+        seq: body["seq"].as_u64().unwrap_or_default(),
+        hash: sealed.hash.to_owned(),
+        body,
+    })
 }

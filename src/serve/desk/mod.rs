@@ -549,6 +549,8 @@ fn log_view(
         .filter(|r| exact_vendor.is_none_or(|v| r.vendor() == v))
         .rev()
         .collect();
+    let kept = found.len();
+    let found = &found[..kept.min(pages::MAX_ROWS)];
     let rows: Vec<records::Summary> = found.iter().map(|r| r.summary()).collect();
     let by: Vec<Option<String>> = found
         .iter()
@@ -556,7 +558,7 @@ fn log_view(
         .collect();
     Ok((
         pages::chain_banner(&report),
-        pages::records_table(&rows, &by),
+        pages::records_table(&rows, &by, kept),
     ))
 }
 

@@ -40,6 +40,7 @@ fieldset { border: 1px solid #ccc; margin: 3mm 0; padding: 2mm 3mm; }
 .filters label { margin: 0; }
 .copy { font-size: 9pt; margin-left: 2mm; }
 main { overflow-wrap: anywhere; }
+.error pre { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 9pt; margin: 1mm 0 0; }
 @media (max-width: 600px) { nav .who { margin-left: 0; } }
 ";
 
@@ -110,7 +111,7 @@ pub fn failure(session: Option<&Session>, code: &str, message: &str) -> String {
         session,
         html! {
             h1 { "Not done" }
-            p class="error" { strong { (code) } ": " (shown(message)) }
+            div class="error" id="failure" { strong { (code) } pre { (shown(message)) } }
             p { a href="/" { "Start" } }
         },
     )
@@ -295,8 +296,16 @@ pub fn chain_banner(report: &Report) -> Markup {
     }
 }
 
-pub fn records_table(rows: &[Summary], screened_by: &[Option<String>]) -> Markup {
+/// Rows a log page shows at most, newest first.
+pub const MAX_ROWS: usize = 500;
+
+/// The records kept by a page's filters, newest first; `kept` counts them
+/// all, of which the first `MAX_ROWS` are in `rows`.
+pub fn records_table(rows: &[Summary], screened_by: &[Option<String>], kept: usize) -> Markup {
     html! {
+        @if kept > rows.len() {
+            p class="muted" id="truncated" { "The newest " (rows.len()) " of " (kept) " records; narrow the filters to see older ones." }
+        }
         @if rows.is_empty() {
             p id="no-records" { "No record." }
         } @else {
