@@ -119,20 +119,60 @@ async fn text(c: &Client, css: &str) -> String {
     }
 }
 
+/// Click what `css` finds and wait (bounded) until the next page has
+/// loaded: the old page is marked first, so that nothing is read from it.
+async fn click(c: &Client, css: &str) {
+    let target = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"));
+    click_to_next_page(c, target).await;
+}
+
+async fn click_to_next_page(c: &Client, target: fantoccini::elements::Element) {
+    mark_page(c).await;
+    target.click().await.unwrap();
+    next_page(c).await;
+}
+
+/// Mark the page shown, so that `next_page` can tell when it is gone.
+async fn mark_page(c: &Client) {
+    c.execute("document.documentElement.dataset.left = 'yes';", vec![])
+        .await
+        .unwrap();
+}
+
+/// Wait (bounded) until a page other than the marked one has loaded.
+async fn next_page(c: &Client) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let loaded = c
+            .execute(
+                "return document.readyState === 'complete' && document.documentElement.dataset.left !== 'yes';",
+                vec![],
+            )
+            .await;
+        if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no new page within 30 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn type_into(c: &Client, css: &str, keys: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}`: {e}"))
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
 async fn sign_in(c: &Client, base: &str, token: &str) {
     c.goto(&format!("{base}/sign-in")).await.unwrap();
-    c.find(Locator::Id("token"))
-        .await
-        .unwrap()
-        .send_keys(token)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/sign-in'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&c, "#token", token).await;
+    click(&c, "form[action='/sign-in'] button").await;
 }
 
 /// The verdict shown in the report's heading.
@@ -185,19 +225,9 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             shot(&c, "02-screen").await;
 
             // Upload the evidence and its customers CSV: REVIEW.
-            c.find(Locator::Id("evidence"))
-                .await
-                .unwrap()
-                .send_keys(evidence.to_str().unwrap())
-                .await
-                .unwrap();
-            c.find(Locator::Id("customers"))
-                .await
-                .unwrap()
-                .send_keys(customers.to_str().unwrap())
-                .await
-                .unwrap();
-            c.find(Locator::Id("upload")).await.unwrap().click().await.unwrap();
+            type_into(&c, "#evidence", evidence.to_str().unwrap()).await;
+            type_into(&c, "#customers", customers.to_str().unwrap()).await;
+            click(&c, "#upload").await;
             assert_eq!(verdict(&c).await, "REVIEW");
             assert!(text(&c, "#notice").await.contains("logged"));
             let first = c.current_url().await.unwrap();
@@ -221,12 +251,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
                     .send_keys("A travel agency in Leeds, not the Cuban state bank")
                     .await
                     .unwrap();
-                form.find(Locator::Css("button"))
-                    .await
-                    .unwrap()
-                    .click()
-                    .await
-                    .unwrap();
+                click_to_next_page(&c, form.find(Locator::Css("button")).await.unwrap()).await;
                 assert!(text(&c, "#notice").await.contains("Decision recorded"));
             }
             assert_eq!(
@@ -237,12 +262,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             shot(&c, "04-decided").await;
 
             // Screen again: the cleared hits raise nothing, PASS.
-            c.find(Locator::Css("#rescreen button"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click(&c, "#rescreen button").await;
             assert_eq!(verdict(&c).await, "PASS");
             assert!(c.current_url().await.unwrap().path().ends_with("/records/2"));
             assert!(text(&c, "#cleared").await.contains("Cleared hits"));
@@ -263,12 +283,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             assert!(rows.contains("PASS") && !rows.contains("REVIEW"), "{rows}");
 
             // The vendor's history.
-            c.find(Locator::Css("#records tbody a[href^='/vendor']"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click(&c, "#records tbody a[href^='/vendor']").await;
             assert!(text(&c, "h1").await.contains("Bluewater Hosting Cooperative"));
             assert_eq!(
                 c.find_all(Locator::Css("#records tbody tr")).await.unwrap().len(),
@@ -289,12 +304,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             c.set_window_size(1200, 1400).await.unwrap();
 
             // Sign out; an auditor reads but cannot screen.
-            c.find(Locator::Css("form[action='/sign-out'] button"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click(&c, "form[action='/sign-out'] button").await;
             assert!(c.current_url().await.unwrap().path().ends_with("/sign-in"));
             sign_in(&c, &base, &home.auditor).await;
             assert!(text(&c, "h1").await.contains("Verdict log"));
@@ -304,6 +314,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             assert!(c.find_all(Locator::Id("upload")).await.unwrap().is_empty());
             shot(&c, "10-auditor").await;
             // Even a form forged with the auditor's own session is refused.
+            mark_page(&c).await;
             c.execute(
                 "var f = document.createElement('form'); f.method = 'post'; f.action = '/screen/form';
                  [['csrf', document.querySelector('input[name=csrf]').value], ['vendor', 'Forged Vendor']]
@@ -314,7 +325,8 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             )
             .await
             .unwrap();
-            assert!(text(&c, ".error").await.contains("forbidden"));
+            next_page(&c).await;
+            assert!(text(&c, "#failure").await.contains("forbidden"));
             c.close().await.unwrap();
         });
 

@@ -143,6 +143,31 @@ fn officer(session: &Session) -> Result<(), Response> {
     ))
 }
 
+/// A form only an officer may send, with its checks (`form_session`).
+fn officer_form(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, Response> {
+    let session = form_session(app, headers, csrf)?;
+    officer(&session)?;
+    Ok(session)
+}
+
+/// A log record's verdict as the report reads it, and where it sits in
+/// the log (whose chain verified when it was read).
+fn report_of(
+    app: &App,
+    session: &Session,
+    record: &records::Logged,
+) -> Result<(crate::report::Doc, crate::report::Logged), Response> {
+    let doc = crate::report::Doc::from_value(&record.body["result"])
+        .map_err(|e| failure_page(Some(session), e.into()))?;
+    let logged = crate::report::Logged {
+        log: app.log.display().to_string(),
+        seq: record.seq,
+        hash: record.hash.clone(),
+        chain_verified: true,
+    };
+    Ok((doc, logged))
+}
+
 /// Run blocking work (screening, files) off the threads that answer
 /// requests; a failure becomes a page.
 async fn blocking<T: Send + 'static>(
@@ -236,10 +261,7 @@ async fn screen_upload(State(app): Shared, headers: HeaderMap, multipart: Multip
         Ok(f) => f,
         Err(f) => return failure_page(app.sessions.find(&headers).as_ref(), f),
     };
-    let session = match form_session(&app, &headers, &form.csrf).and_then(|s| {
-        officer(&s)?;
-        Ok(s)
-    }) {
+    let session = match officer_form(&app, &headers, &form.csrf) {
         Ok(s) => s,
         Err(page) => return page,
     };
@@ -334,10 +356,7 @@ async fn screen_form(
     headers: HeaderMap,
     Form(entry): Form<entry::Entry>,
 ) -> Response {
-    let session = match form_session(&app, &headers, &entry.csrf).and_then(|s| {
-        officer(&s)?;
-        Ok(s)
-    }) {
+    let session = match officer_form(&app, &headers, &entry.csrf) {
         Ok(s) => s,
         Err(page) => return page,
     };
@@ -386,15 +405,8 @@ async fn record_page(
                 Ok((record, dispositions))
             })
             .await?;
-            let doc = crate::report::Doc::from_value(&record.body["result"])
-                .map_err(|e| failure_page(Some(&session), e.into()))?;
+            let (doc, logged) = report_of(&app, &session, &record)?;
             let review = review_hits(&doc, &dispositions);
-            let logged = crate::report::Logged {
-                log: app.log.display().to_string(),
-                seq: record.seq,
-                hash: record.hash.clone(),
-                chain_verified: true,
-            };
             Ok(Html(pages::record(&pages::RecordPage {
                 session: &session,
                 doc: &doc,
@@ -440,14 +452,7 @@ async fn record_report(State(app): Shared, headers: HeaderMap, Path(seq): Path<u
             let session = signed_in(&app, &headers)?;
             let worker = Arc::clone(&app);
             let record = blocking(&session, move || ops::record(&worker, seq)).await?;
-            let doc = crate::report::Doc::from_value(&record.body["result"])
-                .map_err(|e| failure_page(Some(&session), e.into()))?;
-            let logged = crate::report::Logged {
-                log: app.log.display().to_string(),
-                seq: record.seq,
-                hash: record.hash,
-                chain_verified: true,
-            };
+            let (doc, logged) = report_of(&app, &session, &record)?;
             Ok(Html(crate::report::html::render(&doc, Some(&logged))).into_response())
         }
         .await,
@@ -475,8 +480,7 @@ async fn decide(
 ) -> Response {
     either(
         async {
-            let session = form_session(&app, &headers, &f.csrf)?;
-            officer(&session)?;
+            let session = officer_form(&app, &headers, &f.csrf)?;
             let expires = match f.expires.trim() {
                 "" => None,
                 d => Some(
@@ -520,10 +524,7 @@ async fn rescreen(
     Path(seq): Path<u64>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
-    let session = match form_session(&app, &headers, &f.csrf).and_then(|s| {
-        officer(&s)?;
-        Ok(s)
-    }) {
+    let session = match officer_form(&app, &headers, &f.csrf) {
         Ok(s) => s,
         Err(page) => return page,
     };
