@@ -301,6 +301,14 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             c.goto(&format!("{base}/records/1")).await.unwrap();
             assert_eq!(verdict(&c).await, "REVIEW");
             shot(&c, "09-record-phone").await;
+            let overflow = c
+                .execute(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(overflow, 0, "the record page scrolls sideways at phone width");
             c.set_window_size(1200, 1400).await.unwrap();
 
             // Sign out; an auditor reads but cannot screen.

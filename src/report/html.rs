@@ -30,6 +30,7 @@ code, .hash { font-family: ui-monospace, monospace; font-size: 9pt; word-break: 
 .level { font-weight: 700; } .muted { color: #555; }
 .warn { border-left: 3px solid #f2b705; padding-left: 3mm; }
 section, tr { break-inside: avoid; }
+@media (max-width: 480px) { th, td { padding: 1mm 1mm; } }
 ";
 
 pub fn render(doc: &Doc, logged: Option<&Logged>) -> String {

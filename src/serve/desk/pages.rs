@@ -39,7 +39,7 @@ fieldset { border: 1px solid #ccc; margin: 3mm 0; padding: 2mm 3mm; }
 .filters { display: flex; gap: 3mm; flex-wrap: wrap; align-items: end; }
 .filters label { margin: 0; }
 .copy { font-size: 9pt; margin-left: 2mm; }
-main { overflow-wrap: anywhere; }
+main { overflow-wrap: break-word; }
 .error pre { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 9pt; margin: 1mm 0 0; }
 @media (max-width: 600px) { nav .who { margin-left: 0; } }
 ";
