@@ -171,8 +171,8 @@ async fn type_into(c: &Client, css: &str, keys: &str) {
 
 async fn sign_in(c: &Client, base: &str, token: &str) {
     c.goto(&format!("{base}/sign-in")).await.unwrap();
-    type_into(&c, "#token", token).await;
-    click(&c, "form[action='/sign-in'] button").await;
+    type_into(c, "#token", token).await;
+    click(c, "form[action='/sign-in'] button").await;
 }
 
 /// The verdict shown in the report's heading.

@@ -405,6 +405,15 @@ fn desk_forms_need_the_session_and_its_csrf_token_from_this_origin() {
         (r.status(), r.header("location").map(str::to_owned))
     };
 
+    // Another site cannot sign a browser in.
+    let r = answer(
+        agent()
+            .post(&format!("{}/sign-in", server.base))
+            .set("Origin", "http://evil.example")
+            .send_form(&[("token", &h.officer)]),
+    );
+    assert_eq!((r.status(), r.header("set-cookie")), (403, None));
+
     // Not signed in: to the sign-in page, nothing screened.
     assert_eq!(form(None, "x", None), (303, Some("/sign-in".to_owned())));
     let cookie = desk_sign_in(&server, &h.officer);

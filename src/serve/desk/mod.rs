@@ -101,18 +101,7 @@ fn signed_in(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
 /// carries the session's CSRF token.
 fn form_session(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, Response> {
     let session = signed_in(app, headers)?;
-    let origin_ok = match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        None => true,
-        Some(origin) => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            host.is_some_and(|h| {
-                origin
-                    .split_once("://")
-                    .is_some_and(|(_, authority)| authority == h)
-            })
-        }
-    };
-    if !origin_ok || !session::csrf_matches(&session, csrf) {
+    if !same_origin(headers) || !session::csrf_matches(&session, csrf) {
         return Err(failure_page(
             Some(&session),
             Failure::new(
@@ -123,6 +112,21 @@ fn form_session(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, R
         ));
     }
     Ok(session)
+}
+
+/// Whether a form comes from a page of this server: its `Origin`, when
+/// the browser sends one, names this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, a)| a);
+    host.is_some_and(|h| authority == Some(h))
 }
 
 /// The session's user must screen and decide.
@@ -202,7 +206,18 @@ struct SignIn {
     token: String,
 }
 
-async fn sign_in(State(app): Shared, Form(f): Form<SignIn>) -> Response {
+async fn sign_in(State(app): Shared, headers: HeaderMap, Form(f): Form<SignIn>) -> Response {
+    // Another site must not sign a browser in as a user it chose.
+    if !same_origin(&headers) {
+        return failure_page(
+            None,
+            Failure::new(
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "sign in from this desk's own page",
+            ),
+        );
+    }
     let user = tokio::task::block_in_place(|| app.users.authenticate(f.token.trim()).cloned());
     let Some(user) = user else {
         return (
