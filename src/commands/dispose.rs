@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{DisposeArgs, DispositionsCommand, Format};
 use crate::config::Config;
 use crate::dispositions::decide::{decide, Request};
-use crate::dispositions::{entity_fingerprint, Disposition, Dispositions};
+use crate::dispositions::{Disposition, Dispositions};
 use crate::output::write_json;
 use crate::untrusted::terminal_safe as safe;
 use crate::{out, Error, Outcome, Result};
@@ -150,20 +150,11 @@ fn stale(
     snapshot: &crate::lists::Snapshot,
     as_of: chrono::NaiveDate,
 ) -> Option<String> {
-    if let Some(e) = d.expires.filter(|e| *e < as_of) {
-        return Some(format!("expired on {e}"));
-    }
     if !snapshot.lists.iter().any(|l| l.name == d.list) {
         return Some(format!("list {} is not among the lists checked", d.list));
     }
-    match snapshot.find(Some(&d.list), &d.entity).first() {
-        None => Some(format!("{}:{} is no longer listed", d.list, d.entity)),
-        Some(e) if entity_fingerprint(e) != d.entity_fingerprint => Some(format!(
-            "the listing of {}:{} changed since the decision",
-            d.list, d.entity
-        )),
-        Some(_) => None,
-    }
+    let entity = snapshot.find(Some(&d.list), &d.entity).first().copied();
+    crate::dispositions::apply::lapsed_listing(d, entity, as_of).map(|(_, why)| why)
 }
 
 fn render(w: &mut dyn Write, d: &Disposition, check: Option<Option<&str>>) -> Result<()> {

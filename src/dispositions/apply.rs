@@ -98,11 +98,10 @@ fn day(d: &Disposition) -> &str {
     d.at.get(..10).unwrap_or(&d.at)
 }
 
-/// Why `d` does not hold for `hit` of `party` on `as_of`, if it does not.
-fn lapsed(
+/// Why `d` no longer holds on `as_of` whatever the party: it expired, or
+/// the entity it names (`entity`, as listed now) is gone or changed.
+pub fn lapsed_listing(
     d: &Disposition,
-    party: &Party,
-    hit: &Hit,
     entity: Option<&Entity>,
     as_of: NaiveDate,
 ) -> Option<(Status, String)> {
@@ -113,15 +112,39 @@ fn lapsed(
             format!("the decision ({decided}) expired on {expires}"),
         ));
     }
-    if entity.map(entity_fingerprint).as_deref() != Some(d.entity_fingerprint.as_str()) {
+    let Some(entity) = entity else {
+        return Some((
+            Status::ListingChanged,
+            format!(
+                "{}:{} is no longer listed (the decision: {decided})",
+                d.list, d.entity
+            ),
+        ));
+    };
+    if entity_fingerprint(entity) != d.entity_fingerprint {
         return Some((
             Status::ListingChanged,
             format!(
                 "the listing of {}:{} changed since the decision ({decided})",
-                hit.list, hit.entity_id
+                d.list, d.entity
             ),
         ));
     }
+    None
+}
+
+/// Why `d` does not hold for `hit` of `party` on `as_of`, if it does not.
+fn lapsed(
+    d: &Disposition,
+    party: &Party,
+    hit: &Hit,
+    entity: Option<&Entity>,
+    as_of: NaiveDate,
+) -> Option<(Status, String)> {
+    if let Some(lapse) = lapsed_listing(d, entity, as_of) {
+        return Some(lapse);
+    }
+    let decided = format!("{} by {} on {}", d.decision.as_str(), d.by, day(d));
     if party_fingerprint(party) != d.party_fingerprint {
         return Some((
             Status::PartyChanged,
