@@ -607,3 +607,50 @@ fn a_newer_current_snapshot_is_served_without_a_restart() {
         "{page}"
     );
 }
+
+#[test]
+fn a_watchlist_edited_in_place_is_served_anew() {
+    let h = home();
+    let list = h.dir.path().join("watch.csv");
+    let header = "id,name,kind,aliases,websites,countries,programs,source,note\n";
+    std::fs::write(
+        &list,
+        format!("{header}w1,Quarry Lane Hate Forum,organization,,,,HATE-SITE,test,\n"),
+    )
+    .unwrap();
+    common::write(
+        h.dir.path(),
+        "vetter.toml",
+        &format!(
+            "watchlists = [{}]\n",
+            toml::Value::String(list.display().to_string())
+        ),
+    );
+    let server = Server::start(h.dir.path(), &["--reload-every", "1"]);
+    let hits = |name: &str| {
+        let (code, v) = server.post(
+            "/api/v1/match",
+            &h.officer,
+            JSON,
+            &serde_json::json!({ "name": name }).to_string(),
+        );
+        assert_eq!(code, 200, "{v:#}");
+        v["hits"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(hits("Quarry Lane Hate Forum"), 1);
+    assert_eq!(hits("Millbrook Extremist Board"), 0);
+
+    std::fs::write(
+        &list,
+        format!("{header}w1,Quarry Lane Hate Forum,organization,,,,HATE-SITE,test,\nw2,Millbrook Extremist Board,organization,,,,HATE-SITE,test,\n"),
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while hits("Millbrook Extremist Board") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edited watchlist is not served a minute later"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

@@ -57,12 +57,34 @@ self_cell::self_cell!(
 /// the store's last update of each source changed.
 pub struct Served {
     lists: Lists,
-    paths: Vec<PathBuf>,
+    files: Vec<ListFile>,
     changes: OnceLock<Vec<ops::SourceChange>>,
+}
+
+/// A list folder or file served, and when it was last changed and its
+/// size as the file system says: a new snapshot in the store is a new
+/// folder, a watchlist edited in place a new time or size.
+#[derive(PartialEq)]
+struct ListFile {
+    path: PathBuf,
+    changed: Option<(std::time::SystemTime, u64)>,
+}
+
+fn list_files(paths: &[PathBuf]) -> Vec<ListFile> {
+    paths
+        .iter()
+        .map(|p| ListFile {
+            path: p.clone(),
+            changed: std::fs::metadata(p)
+                .and_then(|m| Ok((m.modified()?, m.len())))
+                .ok(),
+        })
+        .collect()
 }
 
 impl Served {
     fn load(config: &Config, paths: Vec<PathBuf>) -> Result<Served> {
+        let files = list_files(&paths);
         let snapshot = Snapshot::load(&paths, &LoadOptions::default())?;
         crate::commands::warn_incomplete(&snapshot);
         let index_dir = config.index_dir();
@@ -72,7 +94,7 @@ impl Served {
         });
         Ok(Served {
             lists,
-            paths,
+            files,
             changes: OnceLock::new(),
         })
     }
@@ -171,7 +193,7 @@ impl App {
     /// served. Returns whether it switched.
     fn reload_if_changed(&self) -> Result<bool> {
         let paths = crate::commands::list_paths(&[], &self.config)?;
-        if paths == self.served().paths {
+        if list_files(&paths) == self.served().files {
             return Ok(false);
         }
         let served = Arc::new(Served::load(&self.config, paths)?);
