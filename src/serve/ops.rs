@@ -65,12 +65,11 @@ pub async fn screen_and_log(
     let done = async {
         let slot = screening_slot(app).await?;
         let worker = Arc::clone(app);
-        let made = tokio::task::spawn_blocking(move || {
+        let made = on_screening_threads(move || {
             let (evidence, files) = read()?;
             make_verdict(&worker, &evidence, files, user)
         })
-        .await
-        .map_err(Failure::internal)??;
+        .await?;
         drop(slot);
         let logged = app
             .log_writer
@@ -89,6 +88,24 @@ pub async fn screen_and_log(
         Err(_) => app.metrics.failed(),
     }
     done
+}
+
+/// Run `work` on the threads that screen customers in parallel, so that
+/// a screening and its customers' searches share them without handing
+/// work between pools. A panic is an error answer, never a stopped server.
+async fn on_screening_threads<T: Send + 'static>(
+    work: impl FnOnce() -> Reply<T> + Send + 'static,
+) -> Reply<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = done.send(outcome);
+    });
+    match result.await {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(_)) => Err(Failure::internal("the screening failed unexpectedly")),
+        Err(_) => Err(Failure::internal("the screening stopped")),
+    }
 }
 
 /// A verdict made, to be logged.
