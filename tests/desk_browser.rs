@@ -1,8 +1,9 @@
 //! The desk, driven as people use it: headless Chromium through
 //! chromedriver (WebDriver), against `vetter serve` on 127.0.0.1. An
-//! officer signs in, uploads evidence with its customers CSV, sees REVIEW,
-//! clears the hits, screens again to PASS and finds both records in the
-//! log with the chain verified; an auditor cannot screen. Screenshots of
+//! officer signs in, uploads the shipped REVIEW example with its customers
+//! CSV and sees REVIEW; uploads a vendor whose REVIEW rests on one hit,
+//! clears it, screens again to PASS and finds the records in the log with
+//! the chain verified; an auditor cannot screen. Screenshots of
 //! each page are saved under `target/tmp/desk-screenshots/`.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian packages; `.ci/run`
@@ -224,14 +225,27 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             assert!(text(&c, "h1").await.contains("Screen a vendor"));
             shot(&c, "02-screen").await;
 
-            // Upload the evidence and its customers CSV: REVIEW.
+            // The shipped REVIEW example, with its customers CSV: REVIEW
+            // (its terms do not bar designated parties).
+            let example = common::repo("examples");
+            let file = |name: &str| example.join(name).to_str().unwrap().to_owned();
+            type_into(&c, "#evidence", &file("review-vendor.toml")).await;
+            type_into(&c, "#customers", &file("review-vendor-customers.csv")).await;
+            click(&c, "#upload").await;
+            assert_eq!(verdict(&c).await, "REVIEW");
+            assert!(text(&c, "#findings").await.contains("terms-allow-designated-parties"));
+            assert!(text(&c, "#evidence").await.contains("3 customer(s)"));
+            c.goto(&format!("{base}/screen")).await.unwrap();
+
+            // A vendor whose REVIEW rests on a hit alone: a customer whose
+            // name is close to a listed bank's. Upload it and its CSV.
             type_into(&c, "#evidence", evidence.to_str().unwrap()).await;
             type_into(&c, "#customers", customers.to_str().unwrap()).await;
             click(&c, "#upload").await;
             assert_eq!(verdict(&c).await, "REVIEW");
             assert!(text(&c, "#notice").await.contains("logged"));
             let first = c.current_url().await.unwrap();
-            assert!(first.path().ends_with("/records/1"), "{first}");
+            assert!(first.path().ends_with("/records/2"), "{first}");
             shot(&c, "03-review").await;
 
             // Clear each hit as a false positive, with a reason.
@@ -264,7 +278,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             // Screen again: the cleared hits raise nothing, PASS.
             click(&c, "#rescreen button").await;
             assert_eq!(verdict(&c).await, "PASS");
-            assert!(c.current_url().await.unwrap().path().ends_with("/records/2"));
+            assert!(c.current_url().await.unwrap().path().ends_with("/records/3"));
             assert!(text(&c, "#cleared").await.contains("Cleared hits"));
             shot(&c, "05-pass").await;
 
@@ -272,7 +286,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
             c.goto(&format!("{base}/log")).await.unwrap();
             let chain = text(&c, "#chain").await;
             assert!(chain.contains("The chain verifies"), "{chain}");
-            assert!(chain.contains("2 record(s)"), "{chain}");
+            assert!(chain.contains("3 record(s)"), "{chain}");
             let rows = text(&c, "#records tbody").await;
             assert!(rows.contains("REVIEW") && rows.contains("PASS"), "{rows}");
             shot(&c, "06-log").await;
@@ -298,7 +312,7 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
 
             // At phone width the report still reads.
             c.set_window_size(390, 1400).await.unwrap();
-            c.goto(&format!("{base}/records/1")).await.unwrap();
+            c.goto(&format!("{base}/records/2")).await.unwrap();
             assert_eq!(verdict(&c).await, "REVIEW");
             shot(&c, "09-record-phone").await;
             let overflow = c
@@ -345,12 +359,16 @@ fn an_officer_screens_reviews_and_rescreens_and_an_auditor_cannot_screen() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 3);
     for r in &records {
         assert_eq!(r["screened_by"], "r.viewer");
     }
-    assert_eq!(records[0]["result"]["verdict"], "REVIEW");
-    assert_eq!(records[1]["result"]["verdict"], "PASS");
+    let verdicts: Vec<&str> = records
+        .iter()
+        .map(|r| r["result"]["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["REVIEW", "REVIEW", "PASS"]);
+    assert_eq!(records[0]["evidence_files"].as_array().unwrap().len(), 2);
     let out = vetter_in(home.dir.path(), &["log", "verify", log.to_str().unwrap()]);
     common::expect_exit(&out, 0);
 }
