@@ -272,6 +272,10 @@ async fn screen_and_show(
 }
 
 async fn screen_upload(State(app): Shared, headers: HeaderMap, multipart: Multipart) -> Response {
+    // Nobody's upload is read before they are known to be signed in.
+    if let Err(page) = signed_in(&app, &headers) {
+        return page;
+    }
     let form = match upload(multipart).await {
         Ok(f) => f,
         Err(f) => return failure_page(app.sessions.find(&headers).as_ref(), f),
@@ -292,11 +296,14 @@ struct Upload {
 }
 
 fn text_of(field: &str, bytes: &[u8]) -> Reply<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
         Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "not-utf8",
-            format!("the {field} file is not UTF-8 text"),
+            format!(
+                "the {field} file is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }
