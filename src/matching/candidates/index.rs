@@ -438,8 +438,9 @@ pub struct Index {
 }
 
 /// The layout of a stored index: raise it whenever `Index` or anything it
-/// holds changes shape, so that an index stored before is built again.
-pub const STORED_LAYOUT: u32 = 3;
+/// holds changes shape, or is worked out differently (normalisation), so
+/// that an index stored before is built again.
+pub const STORED_LAYOUT: u32 = 4;
 
 impl Index {
     /// The index in its stored form (`STORED_LAYOUT`).

@@ -316,15 +316,15 @@ fn read_articles(words: Vec<(String, Origin)>) -> Vec<(String, Origin)> {
 
 /// Wade-Giles syllables as Pinyin, so that both spell a name alike. Runs
 /// on the words as they end (split from digits, single letters joined),
-/// so that normalising twice changes nothing.
+/// whatever script they were written in, so that normalising twice
+/// changes nothing: `况` reads `kuang` like the Latin `Kuang`, and both
+/// end as `guang` (two characters still compare by the character).
 fn read_wade_giles(words: &mut [(String, Origin)]) -> bool {
     let mut changed = false;
-    for (w, origin) in words {
-        if *origin == Origin::Alphabet {
-            if let Some(pinyin) = vocab::wade_giles(w) {
-                *w = pinyin.to_owned();
-                changed = true;
-            }
+    for (w, _) in words {
+        if let Some(pinyin) = vocab::wade_giles(w) {
+            *w = pinyin.to_owned();
+            changed = true;
         }
     }
     changed
@@ -918,6 +918,14 @@ mod tests {
         assert_eq!(o.tokens[2].class, TokenClass::LegalForm);
         let cjk = normalize("习近平", NameKind::Person);
         assert_eq!(cjk.text(), "xi jin ping");
+        // A character read as a syllable Wade-Giles also spells ends as
+        // the Latin spelling does, and normalising again changes nothing.
+        let kuang = normalize("况", NameKind::Person);
+        assert_eq!(kuang.text(), normalize("Kuang", NameKind::Person).text());
+        assert_eq!(
+            normalize(&kuang.text(), NameKind::Person).text(),
+            kuang.text()
+        );
         assert!(cjk.tokens.iter().all(|t| t.exact_only));
     }
 }
