@@ -541,17 +541,7 @@ fn a_newer_current_snapshot_is_served_without_a_restart() {
     let sdn = std::fs::read_to_string(update.join("sdn.csv")).unwrap();
     let added = "99001,\"RIVERSIDE FREIGHT FORWARDING COMPANY\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n";
     std::fs::write(update.join("sdn.csv"), format!("{added}{sdn}")).unwrap();
-    let out = vetter_in(
-        h.dir.path(),
-        &[
-            "lists",
-            "import",
-            update.to_str().unwrap(),
-            "--list-date",
-            &today,
-        ],
-    );
-    common::expect_exit(&out, 0);
+    common::serve::import(h.dir.path(), &update, &today);
 
     // Within a bounded wait the server serves it: the new entity matches,
     // and screenings name the new snapshot.

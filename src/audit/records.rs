@@ -111,7 +111,21 @@ pub fn read(
     no_key: bool,
     filter: &Filter,
 ) -> Result<Vec<Logged>> {
-    let lines = super::verify::verified_lines(path, data, key, no_key)?;
+    let report = super::verify::verify(data, key, None);
+    read_verified(path, data, &report, key.is_some(), no_key, filter)
+}
+
+/// `read` for a log already verified: `report` is what `verify` said of
+/// `data` (with a key when `keyed_with` is true).
+pub fn read_verified(
+    path: &Path,
+    data: &[u8],
+    report: &super::verify::Report,
+    keyed_with: bool,
+    no_key: bool,
+    filter: &Filter,
+) -> Result<Vec<Logged>> {
+    let lines = super::verify::lines_of(path, data, report, keyed_with, no_key)?;
     // A verified chain numbers its records one by one, so record `seq`
     // is looked for on the line its number gives first (the log may start
     // at another number: then every line is read).

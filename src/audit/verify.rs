@@ -335,7 +335,18 @@ pub fn verified_lines<'a>(
     key: Option<&[u8]>,
     no_key: bool,
 ) -> crate::Result<Vec<&'a str>> {
-    let report = verify(data, key, None);
+    lines_of(path, data, &verify(data, key, None), key.is_some(), no_key)
+}
+
+/// `verified_lines` for a log already verified: `report` is what
+/// `verify` said of `data` (with a key when `keyed_with` is true).
+pub fn lines_of<'a>(
+    path: &std::path::Path,
+    data: &'a [u8],
+    report: &Report,
+    keyed_with: bool,
+    no_key: bool,
+) -> crate::Result<Vec<&'a str>> {
     if let Some(p) = &report.problem {
         return Err(crate::Error::Log {
             path: path.to_owned(),
@@ -348,7 +359,7 @@ pub fn verified_lines<'a>(
             ),
         });
     }
-    if report.keyed && key.is_none() && !no_key {
+    if report.keyed && !keyed_with && !no_key {
         return Err(keyed_without_key(path));
     }
     // verify() found valid UTF-8 lines ending in `\n`.

@@ -133,14 +133,7 @@ pub fn run(cmd: LogCommand, config: &crate::config::Config, w: &mut dyn Write) -
                         seq.unwrap_or_default()
                     )));
                 };
-                // records::read returned: the whole chain verified.
-                let logged = crate::report::Logged {
-                    log: file.display().to_string(),
-                    seq: r.seq,
-                    hash: r.hash.clone(),
-                    chain_verified: true,
-                };
-                let doc = crate::report::Doc::from_value(&r.body["result"])?;
+                let (doc, logged) = crate::report::of_record(&file, r)?;
                 super::write_report(w, &doc, Some(&logged), format == ShowFormat::Html)?;
                 return Ok(Outcome::Success);
             }

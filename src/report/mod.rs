@@ -224,6 +224,22 @@ impl Doc {
     }
 }
 
+/// The report's view of a record of the log at `log`, read once the whole
+/// chain verified (`audit::records::read`), and where it sits there.
+pub fn of_record(
+    log: &std::path::Path,
+    record: &crate::audit::records::Logged,
+) -> Result<(Doc, Logged)> {
+    let doc = Doc::from_value(&record.body["result"])?;
+    let logged = Logged {
+        log: log.display().to_string(),
+        seq: record.seq,
+        hash: record.hash.clone(),
+        chain_verified: true,
+    };
+    Ok((doc, logged))
+}
+
 /// A list's age in days at `as_of`, when both dates are known.
 pub fn age_days(published: Option<&str>, as_of: &str) -> Option<i64> {
     let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();

@@ -40,14 +40,6 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// Run `work` on the blocking pool: screening, matching and file I/O would
-/// hold up the threads that answer requests.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Reply<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(Failure::internal)
-}
-
 /// The user a request's bearer token names.
 fn user<'a>(app: &'a App, headers: &HeaderMap) -> Reply<&'a User> {
     let token = headers
@@ -74,16 +66,7 @@ fn user<'a>(app: &'a App, headers: &HeaderMap) -> Reply<&'a User> {
 /// The user, who must be one who screens and decides.
 fn officer<'a>(app: &'a App, headers: &HeaderMap) -> Reply<&'a User> {
     let u = user(app, headers)?;
-    if !u.role.decides() {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
-                "user `{}` is an auditor: auditors read and verify, they do not screen or decide",
-                u.name
-            ),
-        ));
-    }
+    ops::may_decide(u)?;
     Ok(u)
 }
 
@@ -277,12 +260,13 @@ async fn match_names(
         limit: 0,
     };
     let served = app.served();
-    let results = blocking(move || {
+    let results = ops::blocking(move || {
         let mut scratch = served.matcher().scratch();
-        queries
+        let results = queries
             .iter()
             .map(|q| served.matcher().search(q, &settings, &mut scratch))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        Ok(results)
     })
     .await?;
     let value = if batch {
@@ -360,15 +344,7 @@ async fn log(
     user(&app, &headers)?;
     let verdict = match q.verdict.as_deref() {
         None => None,
-        Some(v) => Some(
-            crate::verdict::Level::parse(&v.to_uppercase()).ok_or_else(|| {
-                Failure::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad-value",
-                    "verdict is PASS, REVIEW or FAIL",
-                )
-            })?,
-        ),
+        Some(v) => Some(ops::verdict_level(&v.to_uppercase())?),
     };
     let filter = records::Filter {
         vendor: q.vendor,
@@ -394,13 +370,7 @@ async fn log_record(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
     if wants_html {
-        let logged = crate::report::Logged {
-            log: app.log.display().to_string(),
-            seq: r.seq,
-            hash: r.hash.clone(),
-            chain_verified: true,
-        };
-        let doc = crate::report::Doc::from_value(&r.body["result"])?;
+        let (doc, logged) = crate::report::of_record(&app.log, &r)?;
         return Ok(Html(crate::report::html::render(&doc, Some(&logged))).into_response());
     }
     Ok(Json(json!({ "seq": r.seq, "hash": r.hash, "record": r.body })).into_response())
@@ -435,7 +405,7 @@ async fn dispose(
     let by = officer(&app, &headers)?.name.clone();
     let r: DisposeRequest = json_request(&bytes, "a disposition request")?;
     let app = Arc::clone(&app);
-    blocking(move || {
+    ops::blocking(move || {
         let decision = ops::Decision {
             seq: r.seq,
             request: crate::dispositions::decide::Request {
@@ -452,5 +422,5 @@ async fn dispose(
             json!({ "disposition": disposition, "replaced": replaced }),
         ))
     })
-    .await?
+    .await
 }

@@ -10,9 +10,11 @@ use serde_json::value::RawValue;
 
 use super::failure::{Failure, Reply};
 use super::log_writer::Pending;
+use super::users::User;
 use super::{App, Served};
 use crate::audit::append::Appended;
 use crate::audit::records;
+use crate::audit::verify::{verify, Report};
 use crate::dispositions::{decide, Disposition, Dispositions};
 use crate::error::Error;
 use crate::evidence::{Evidence, EvidenceFile};
@@ -26,6 +28,42 @@ pub struct Screened {
     pub logged: Appended,
     /// The verdict document (`vetter screen --format json`), as JSON text.
     pub verdict: Box<RawValue>,
+}
+
+/// Run blocking work (files, matching) off the threads that answer
+/// requests.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Reply<T> + Send + 'static,
+) -> Reply<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(Failure::internal)?
+}
+
+/// Refuse a user who may not screen or decide.
+pub fn may_decide(user: &User) -> Reply<()> {
+    if user.role.decides() {
+        return Ok(());
+    }
+    Err(Failure::new(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        format!(
+            "user `{}` is an auditor: auditors read and verify, they do not screen or decide",
+            user.name
+        ),
+    ))
+}
+
+/// A verdict level as a filter names it (`PASS`, `REVIEW`, `FAIL`).
+pub fn verdict_level(v: &str) -> Reply<Level> {
+    Level::parse(v).ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "bad-value",
+            "verdict is PASS, REVIEW or FAIL",
+        )
+    })
 }
 
 /// Wait for a screening slot (at most the queue timeout).
@@ -155,13 +193,22 @@ pub fn logged_evidence(app: &App, seq: u64) -> Reply<(Evidence, Vec<EvidenceFile
     Ok((crate::evidence::parse::from_files(&files)?, files))
 }
 
+/// The log's bytes (none while there is no log) and its key, if any.
+fn log_data(app: &App) -> Reply<(Vec<u8>, Option<Vec<u8>>)> {
+    let data = if app.log.exists() {
+        std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?
+    } else {
+        Vec::new()
+    };
+    Ok((data, crate::audit::key::load(app.log_key.as_deref())?))
+}
+
 /// The log's records that `filter` keeps (none while there is no log).
 pub fn read_log(app: &App, filter: &records::Filter) -> Reply<Vec<records::Logged>> {
     if !app.log.exists() {
         return Ok(Vec::new());
     }
-    let data = std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?;
-    let key = crate::audit::key::load(app.log_key.as_deref())?;
+    let (data, key) = log_data(app)?;
     Ok(records::read(
         &app.log,
         &data,
@@ -169,6 +216,19 @@ pub fn read_log(app: &App, filter: &records::Filter) -> Reply<Vec<records::Logge
         false,
         filter,
     )?)
+}
+
+/// The whole log verified once: what `verify` says of it, and, when it is
+/// intact, the records `filter` keeps.
+pub fn verified_log(app: &App, filter: &records::Filter) -> Reply<(Report, Vec<records::Logged>)> {
+    let (data, key) = log_data(app)?;
+    let report = verify(&data, key.as_deref(), None);
+    let found = if report.intact() {
+        records::read_verified(&app.log, &data, &report, key.is_some(), false, filter)?
+    } else {
+        Vec::new()
+    };
+    Ok((report, found))
 }
 
 /// Log record `seq`.
@@ -184,14 +244,9 @@ pub fn record(app: &App, seq: u64) -> Reply<records::Logged> {
 }
 
 /// Verify the whole log, with its key when it has one.
-pub fn verify_log(app: &App) -> Reply<crate::audit::verify::Report> {
-    let data = if app.log.exists() {
-        std::fs::read(&app.log).map_err(|e| Error::io(&app.log, e))?
-    } else {
-        Vec::new()
-    };
-    let key = crate::audit::key::load(app.log_key.as_deref())?;
-    Ok(crate::audit::verify::verify(&data, key.as_deref(), None))
+pub fn verify_log(app: &App) -> Reply<Report> {
+    let (data, key) = log_data(app)?;
+    Ok(verify(&data, key.as_deref(), None))
 }
 
 /// A reviewer's decision on a hit that log record `seq` gave.

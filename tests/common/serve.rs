@@ -23,6 +23,22 @@ pub fn vetter_in(home: &Path, args: &[&str]) -> std::process::Output {
         .expect("run vetter")
 }
 
+/// Import the list files in `folder` into the store of `home`, as
+/// published on `date`.
+pub fn import(home: &Path, folder: &Path, date: &str) {
+    let out = vetter_in(
+        home,
+        &[
+            "lists",
+            "import",
+            folder.to_str().unwrap(),
+            "--list-date",
+            date,
+        ],
+    );
+    super::expect_exit(&out, 0);
+}
+
 /// A home whose lists were published yesterday: fresh enough on any day
 /// the tests run.
 pub fn home() -> Home {
@@ -36,17 +52,7 @@ pub fn home() -> Home {
             std::fs::copy(&p, lists.join(p.file_name().unwrap())).unwrap();
         }
     }
-    let out = vetter_in(
-        dir.path(),
-        &[
-            "lists",
-            "import",
-            lists.to_str().unwrap(),
-            "--list-date",
-            &published,
-        ],
-    );
-    super::expect_exit(&out, 0);
+    import(dir.path(), &lists, &published);
     let token = |name: &str, role: &str| {
         let out = vetter_in(dir.path(), &["users", "add", name, "--role", role]);
         super::expect_exit(&out, 0);

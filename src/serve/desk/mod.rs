@@ -131,20 +131,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The session's user must screen and decide.
 fn officer(session: &Session) -> Result<(), Response> {
-    if session.user.role.decides() {
-        return Ok(());
-    }
-    Err(failure_page(
-        Some(session),
-        Failure::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            format!(
-                "user `{}` is an auditor: auditors read and verify, they do not screen or decide",
-                session.user.name
-            ),
-        ),
-    ))
+    ops::may_decide(&session.user).map_err(|f| failure_page(Some(session), f))
 }
 
 /// A form only an officer may send, with its checks (`form_session`).
@@ -154,35 +141,15 @@ fn officer_form(app: &App, headers: &HeaderMap, csrf: &str) -> Result<Session, R
     Ok(session)
 }
 
-/// A log record's verdict as the report reads it, and where it sits in
-/// the log (whose chain verified when it was read).
-fn report_of(
-    app: &App,
-    session: &Session,
-    record: &records::Logged,
-) -> Result<(crate::report::Doc, crate::report::Logged), Response> {
-    let doc = crate::report::Doc::from_value(&record.body["result"])
-        .map_err(|e| failure_page(Some(session), e.into()))?;
-    let logged = crate::report::Logged {
-        log: app.log.display().to_string(),
-        seq: record.seq,
-        hash: record.hash.clone(),
-        chain_verified: true,
-    };
-    Ok((doc, logged))
-}
-
 /// Run blocking work (screening, files) off the threads that answer
 /// requests; a failure becomes a page.
 async fn blocking<T: Send + 'static>(
     session: &Session,
     work: impl FnOnce() -> Reply<T> + Send + 'static,
 ) -> Result<T, Response> {
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(t)) => Ok(t),
-        Ok(Err(f)) => Err(failure_page(Some(session), f)),
-        Err(e) => Err(failure_page(Some(session), Failure::internal(e))),
-    }
+    ops::blocking(work)
+        .await
+        .map_err(|f| failure_page(Some(session), f))
 }
 
 fn either(r: Result<Response, Response>) -> Response {
@@ -427,7 +394,8 @@ async fn record_page(
                 Ok((record, dispositions))
             })
             .await?;
-            let (doc, logged) = report_of(&app, &session, &record)?;
+            let (doc, logged) = crate::report::of_record(&app.log, &record)
+                .map_err(|e| failure_page(Some(&session), e.into()))?;
             let review = review_hits(&doc, &dispositions);
             Ok(Html(pages::record(&pages::RecordPage {
                 session: &session,
@@ -474,7 +442,8 @@ async fn record_report(State(app): Shared, headers: HeaderMap, Path(seq): Path<u
             let session = signed_in(&app, &headers)?;
             let worker = Arc::clone(&app);
             let record = blocking(&session, move || ops::record(&worker, seq)).await?;
-            let (doc, logged) = report_of(&app, &session, &record)?;
+            let (doc, logged) = crate::report::of_record(&app.log, &record)
+                .map_err(|e| failure_page(Some(&session), e.into()))?;
             Ok(Html(crate::report::html::render(&doc, Some(&logged))).into_response())
         }
         .await,
@@ -561,12 +530,7 @@ fn log_view(
     filter: &records::Filter,
     exact_vendor: Option<&str>,
 ) -> Reply<(maud::Markup, maud::Markup)> {
-    let report = ops::verify_log(app)?;
-    let found = if report.intact() {
-        ops::read_log(app, filter)?
-    } else {
-        Vec::new()
-    };
+    let (report, found) = ops::verified_log(app, filter)?;
     let found: Vec<&records::Logged> = found
         .iter()
         .filter(|r| exact_vendor.is_none_or(|v| r.vendor() == v))
@@ -622,13 +586,7 @@ fn log_filter(q: &pages::LogQuery) -> Reply<records::Filter> {
         vendor: Some(q.vendor.trim().to_owned()).filter(|v| !v.is_empty()),
         verdict: match q.verdict.as_str() {
             "" => None,
-            v => Some(crate::verdict::Level::parse(v).ok_or_else(|| {
-                Failure::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad-value",
-                    "verdict is PASS, REVIEW or FAIL",
-                )
-            })?),
+            v => Some(ops::verdict_level(v)?),
         },
         since: date("since", &q.since)?,
         until: date("until", &q.until)?,
